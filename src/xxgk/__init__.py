@@ -1,0 +1,53 @@
+"""xxgk: government information disclosure annual reports, read, checked and written exactly.
+
+    >>> import xxgk
+    >>> report = xxgk.parse("report.txt")          # any supported input → Report
+    >>> findings = report.check()                   # identities and warnings, never raises
+    >>> report.to_json()                            # the xxgk/report@1 contract
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    BinaryInput,
+    EmptyInput,
+    EncodingError,
+    InputError,
+    InputTooLarge,
+    NotAReport,
+    ValidationFailed,
+    XxgkError,
+)
+from .report import SCHEMA, Cell, Finding, Report
+
+__version__ = "0.1.0"
+
+
+def parse(source, *, name=None):  # type: ignore[no-untyped-def]
+    """Read a report from a path, bytes, or '-' (stdin) → Report. See `xxgk.read.parse`."""
+    from .read import parse as _parse
+
+    return _parse(source, name=name)
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """All findings on `report` (reader findings, identities, warnings); cross-year with `previous`."""
+    return report.check(previous)
+
+
+__all__ = [
+    "SCHEMA",
+    "BinaryInput",
+    "Cell",
+    "EmptyInput",
+    "EncodingError",
+    "Finding",
+    "InputError",
+    "InputTooLarge",
+    "NotAReport",
+    "Report",
+    "ValidationFailed",
+    "XxgkError",
+    "check",
+    "parse",
+]

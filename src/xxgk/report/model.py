@@ -1,0 +1,189 @@
+"""The report model: typed cells with provenance, findings, and the `xxgk/report@1` JSON form.
+
+`Report.cells` (key → Cell) is the single source of truth; the nested `t2`/`t3`/`t4` objects of the
+JSON contract are derived from it, so a value can never disagree with its own raw text or location.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import keys as K
+from .values import Semantic, Value, parse_value
+
+SCHEMA = "xxgk/report@1"
+Severity = Literal["error", "warning"]
+
+
+@dataclass
+class Cell:
+    key: str
+    raw: str
+    value: Value
+    semantic: Semantic
+    where: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_raw(cls, key: str, raw: str, where: dict[str, Any] | None = None) -> Cell:
+        value, semantic = parse_value(
+            raw, decimal=key in K.DECIMAL_KEYS, signed=key.endswith(K.SIGNED_SUFFIX)
+        )
+        return cls(key, raw, value, semantic, dict(where or {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "raw": self.raw, "value": self.value, "semantic": self.semantic, "where": self.where}
+
+
+@dataclass
+class Finding:
+    """One thing a check or a reader wants a person to look at.
+
+    `rule` is a stable id (`t3.column_identity`, `read.ambiguous_window`, …); `message` is Chinese and
+    carries the numbers so that it can be read without the table at hand.
+    """
+
+    rule: str
+    severity: Severity
+    cells: list[str]
+    message: str
+    expected: Any = None
+    actual: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": self.cells, "message": self.message}
+        if self.expected is not None:
+            d["expected"] = self.expected
+        if self.actual is not None:
+            d["actual"] = self.actual
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(d["rule"], d["severity"], list(d.get("cells", [])), d.get("message", ""), d.get("expected"), d.get("actual"))
+
+
+@dataclass
+class Report:
+    format: str = "unknown"
+    agency: str | None = None
+    year: int | None = None
+    sections: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    #: Findings of the reader (ambiguities, missing rows); `check()` adds the arithmetic ones.
+    findings: list[Finding] = field(default_factory=list)
+    source: dict[str, Any] = field(default_factory=dict)
+    #: Added fields beyond the contract (legal basis, contact, …).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- access ---------------------------------------------------------------------------
+
+    def value(self, key: str) -> Value:
+        cell = self.cells.get(key)
+        return cell.value if cell else None
+
+    def __getitem__(self, key: str) -> Value:
+        return self.value(key)
+
+    @property
+    def table_format(self) -> str:
+        """The table layout the cells follow: '2019' or '2021' (pre2019/unknown reports have none)."""
+        return "2019" if self.format == "2019" else "2021"
+
+    def check(self, previous: Report | None = None) -> list[Finding]:
+        """Reader findings plus every identity and warning of report-json.md; see `checks.check`."""
+        from .checks import check
+
+        return check(self, previous)
+
+    def raise_for_errors(self, previous: Report | None = None) -> None:
+        from ..errors import ValidationFailed
+
+        errors = [f for f in self.check(previous) if f.severity == "error"]
+        if errors:
+            raise ValidationFailed(errors)
+
+    # -- JSON -----------------------------------------------------------------------------
+
+    def tables(self) -> dict[str, Any]:
+        """The nested t2/t3/t4 (or t2_2019) objects of the contract, built from the cells."""
+        out: dict[str, Any] = {}
+        for key in K.cell_keys(self.table_format):
+            parts = key.split(".")
+            node = out
+            for p in parts[:-1]:
+                node = node.setdefault(p, {})
+            node[parts[-1]] = self.value(key)
+        return out
+
+    def to_dict(self, *, with_findings: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": self.source,
+            "format": self.format,
+            "agency": self.agency,
+            "year": self.year,
+            "sections": {k: self.sections.get(k, "") for k in K.SECTION_KEYS},
+        }
+        if self.format in ("2019", "2021"):
+            d.update(self.tables())
+        if self.extra:
+            d["extra"] = self.extra
+        if with_findings:
+            d["findings"] = [f.to_dict() for f in self.check()]
+        d["cells"] = [c.to_dict() for c in self.cells.values()]
+        return d
+
+    def to_json(self, **kw: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        """Inverse of `to_dict`. Accepts a contract object with or without `cells`: values given only in
+        t2/t3/t4 become cells whose raw text is the value itself."""
+        if d.get("schema", SCHEMA) != SCHEMA:
+            raise ValueError(f"unknown schema {d.get('schema')!r}; expected {SCHEMA}")
+        r = cls(
+            format=d.get("format", "unknown"),
+            agency=d.get("agency"),
+            year=d.get("year"),
+            sections=dict(d.get("sections") or {}),
+            source=dict(d.get("source") or {}),
+            extra=dict(d.get("extra") or {}),
+        )
+        for c in d.get("cells") or []:
+            r.cells[c["key"]] = Cell(c["key"], c.get("raw", ""), c.get("value"), c.get("semantic", "empty"), dict(c.get("where") or {}))
+        if r.format in ("2019", "2021"):
+            for key in K.cell_keys(r.table_format):
+                if key in r.cells:
+                    continue
+                node: Any = d
+                for p in key.split("."):
+                    node = node.get(p) if isinstance(node, dict) else None
+                if node is not None or _has_path(d, key):
+                    r.cells[key] = Cell.from_raw(key, "" if node is None else str(node))
+        # Reader findings only: arithmetic findings are recomputed by check().
+        r.findings = [Finding.from_dict(f) for f in d.get("findings") or [] if f.get("rule", "").startswith("read.")]
+        return r
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any], **fields: Any) -> Report:
+        """Build a report from key → value (int, decimal string or None); used by generators and tests."""
+        r = cls(**fields)
+        for key, v in values.items():
+            r.cells[key] = Cell.from_raw(key, "" if v is None else str(v))
+        return r
+
+
+def _has_path(d: dict[str, Any], key: str) -> bool:
+    node: Any = d
+    for p in key.split("."):
+        if not isinstance(node, dict) or p not in node:
+            return False
+        node = node[p]
+    return True

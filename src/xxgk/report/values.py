@@ -1,0 +1,85 @@
+"""Cell value semantics (domain.md §5): raw text → (value, semantic).
+
+A raw cell is never coerced: `/` is `na`, a blank is `empty`, prose is `text`; only digits become
+numbers. Readers decide *which* text belongs to a cell; this module decides what that text means.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+Semantic = Literal["number", "zero", "empty", "na", "text"]
+Value = int | str | None  # int for counts, decimal string for money, None otherwise
+
+NA_FORMS = frozenset({"/", "-", "—", "--", "——", "－", "不适用", "N/A", "n/a", "NA"})
+ZERO_WORDS = frozenset({"零", "〇"})
+_UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+_NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_WS_RE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """NFKC plus removal of all whitespace: the form in which labels are compared (domain.md §6)."""
+    return _WS_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def strip_unit(text: str) -> str:
+    for unit in _UNITS:
+        if text.endswith(unit) and len(text) > len(unit):
+            return text[: -len(unit)]
+    return text
+
+
+def numeric_text(raw: str) -> str | None:
+    """The canonical numeric string of `raw` ('1,234件' → '1234'), or None if it is not a number."""
+    t = strip_unit(normalize(raw).replace("，", ","))
+    if not _NUMBER_RE.match(t):
+        return None
+    return t.replace(",", "")
+
+
+def is_value_token(raw: str) -> bool:
+    """True if `raw` can stand alone as a table cell value (number, zero word or n/a mark)."""
+    t = normalize(raw)
+    return bool(t) and (numeric_text(t) is not None or t in NA_FORMS or t in ZERO_WORDS)
+
+
+def parse_value(raw: str, *, decimal: bool = False, signed: bool = False) -> tuple[Value, Semantic]:
+    """Interpret a cell's raw text.
+
+    `decimal` cells (the fee in 万元) keep the printed precision as a decimal string; others must be
+    integers. A count printed with a fraction or a sign where none is allowed stays `text` so that the
+    checks report it instead of the reader silently rounding it.
+    """
+    t = normalize(raw)
+    if not t:
+        return None, "empty"
+    if t in NA_FORMS:
+        return None, "na"
+    if t in ZERO_WORDS:
+        return ("0" if decimal else 0), "zero"
+    num = numeric_text(t)
+    if num is None:
+        return None, "text"
+    if num[0] in "+-" and not signed:
+        # A negative count is reported by the checks, so keep it as a number but only if signed.
+        if num[0] == "+":
+            num = num[1:]
+        else:
+            return None, "text"
+    if decimal:
+        try:
+            d = Decimal(num)
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+            return None, "text"
+        return num.lstrip("+"), ("zero" if d == 0 else "number")
+    if "." in num:
+        d = Decimal(num)
+        if d != d.to_integral_value():
+            return None, "text"
+        num = str(int(d))
+    n = int(num)
+    return n, ("zero" if n == 0 else "number")
