@@ -6,7 +6,8 @@
     │   ├── InputTooLarge
     │   ├── BinaryInput
     │   ├── EncodingError
-    │   └── NotAReport        readable text, but no annual report in it
+    │   ├── NotAReport        readable text, but no annual report in it
+    │   └── TruncatedInput    the text stops inside a table
     └── ValidationFailed      raised only by Report.raise_for_errors()
 
 Readers raise InputError subclasses with a one-line message that says what was wrong and, where
@@ -55,3 +56,7 @@ class ValidationFailed(XxgkError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__(f"{len(findings)} error(s): " + "; ".join(f.message for f in findings[:3]))
+
+
+class TruncatedInput(InputError):
+    """The text stops inside a table: a cut download or extraction, not blank cells."""

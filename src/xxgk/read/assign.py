@@ -1,0 +1,369 @@
+"""Assign a stream of tokens to the cells of Tables 二, 三 and 四.
+
+Rows are found by distinctive label substrings (domain.md §6: `国家秘密`, `三安全`, `另行制作` …) in the
+text accumulated since the previous value, restricted to rows *after* the current one, so that wrapped,
+split or detached labels and group labels printed on arbitrary rows still land on the right row. The
+values that follow a label belong to that row. A row with more values than columns is resolved by the
+row identity and then by the column identities; every choice that matters is reported as a finding.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..report import keys as K
+from ..report.model import Cell, Finding
+from .tokens import Token
+
+# --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
+
+_T3_PATTERNS: dict[str, str] = {
+    "new_received": r"本年新收|新收政府信息",
+    "carried_over": r"上年结转",
+    "granted": r"予以公开",
+    "partially_granted": r"部分公开",
+    "denied_state_secret": r"国家秘密",
+    "denied_law_prohibited": r"禁止公开|法律行政法规",
+    "denied_security_stability": r"三安全|一稳定|危及",
+    "denied_third_party": r"第三方",
+    "denied_internal_affairs": r"内部事务",
+    "denied_process_info": r"过程性",
+    "denied_enforcement_file": r"执法案卷",
+    "denied_admin_query": r"行政查询",
+    "unable_not_held": r"不掌握",
+    "unable_needs_creation": r"另行制作|没有现成",
+    "unable_unclear": r"仍不明确|补正后",
+    "not_processed_petition": r"信访|举报投诉",
+    "not_processed_duplicate": r"重复申请",
+    "not_processed_publication": r"出版物",
+    "not_processed_excessive": r"大量反复",
+    "not_processed_confirm": r"重新出具|确认或",
+    "other_no_correction": r"不补正",
+    "other_fee_unpaid": r"收费通知|缴纳费用|逾期未[按接]",
+    "other_other": r"3\.?其他(?!法律|处理|情形)",
+    "other_processing": r"其他处理",
+    "results_total": r"\(?七\)?总计",
+    "carried_forward": r"结转下年",
+}
+
+_T2_PATTERNS: dict[str, str] = {
+    "regulations": r"(?<!行政)规章",
+    "normative_documents": r"规范性文件",
+    "licensing": r"行政许可",
+    "other_services": r"其他对外管理服务",
+    "penalty": r"行政处罚",
+    "compulsion": r"行政强制",
+    "admin_fees_wan_yuan": r"事业性收费",
+    "admin_fees": r"事业性收费",
+    "procurement": r"集中采购",
+}
+
+_NUMBERING = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八]\)|[一二三四五]、)")
+
+ROW_COUNT_FINDINGS = ("read.row_missing", "read.row_incomplete", "read.total_only")
+
+
+@dataclass
+class RowSpec:
+    """One printed row: its key prefix, label pattern, value column keys, and numbering."""
+
+    name: str
+    pattern: re.Pattern[str]
+    columns: tuple[str, ...]  # full cell keys, in printed order
+    label: str
+    numbering: str = ""
+
+
+@dataclass
+class Assigned:
+    cells: dict[str, Cell] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    rows_found: int = 0
+    #: Index of the last row that received values (for truncation detection).
+    last_row: int = -1
+
+
+def _numbering(label: str) -> str:
+    from ..report.values import normalize
+
+    m = _NUMBERING.match(normalize(label))
+    return m.group(0) if m else ""
+
+
+def t3_specs(fmt: str) -> list[RowSpec]:
+    rows = K.T3_ROWS_2019 if fmt == "2019" else K.T3_ROWS_2021
+    return [
+        RowSpec(key, re.compile(_T3_PATTERNS[key]), tuple(f"t3.{key}.{c}" for c in K.T3_COLUMNS), label, _numbering(label))
+        for key, label in rows
+    ]
+
+
+def t2_specs(fmt: str) -> list[RowSpec]:
+    specs = []
+    if fmt == "2019":
+        for row, label, cols in K.T2_ROWS_2019:
+            specs.append(RowSpec(row, re.compile(_T2_PATTERNS[row]), tuple(f"t2_2019.{row}.{c}" for c in cols), label))
+    else:
+        for row, label, cols21 in K.T2_ROWS_2021:
+            cols = tuple(f"t2.{row}.{c}" for c in cols21) if cols21 else (f"t2.{row}",)
+            specs.append(RowSpec(row, re.compile(_T2_PATTERNS[row]), cols, label))
+    return specs
+
+
+# --- Token stream → rows ------------------------------------------------------------------------
+
+
+def group_rows(tokens: Sequence[Token], specs: Sequence[RowSpec]) -> tuple[dict[int, list[Token]], list[Finding]]:
+    """Split the stream into value lists per row index (see module docstring)."""
+    groups: dict[int, list[Token]] = {}
+    findings: list[Finding] = []
+    current = -1
+    text = ""
+    for tok in tokens:
+        if not tok.is_value:
+            text += tok.norm
+            continue
+        if text:
+            idx = _match_row(text, specs, current)
+            if idx is None and current + 1 < len(specs) and specs[current + 1].numbering and text.startswith(specs[current + 1].numbering):
+                idx = current + 1
+                spec = specs[idx]
+                findings.append(
+                    Finding(
+                        "read.label_by_position",
+                        "warning",
+                        list(spec.columns),
+                        f"行标签「{text[:30]}」未能识别，按位置（编号 {spec.numbering}）视为「{spec.label}」",
+                    )
+                )
+            if idx is not None:
+                current = idx
+            text = ""
+        if current >= 0:
+            groups.setdefault(current, []).append(tok)
+    return groups, findings
+
+
+def _match_row(text: str, specs: Sequence[RowSpec], current: int) -> int | None:
+    """The last printed row after `current` whose label occurs in `text`."""
+    best = None
+    for i in range(current + 1, len(specs)):
+        if specs[i].pattern.search(text):
+            best = i
+    return best
+
+
+# --- Rows → cells -------------------------------------------------------------------------------
+
+
+def _ints(toks: Sequence[Token], cols: Sequence[str]) -> list[int | None]:
+    out: list[int | None] = []
+    for t, k in zip(toks, cols):
+        c = Cell.from_raw(k, "" if t.blank else t.raw)
+        out.append(c.value if isinstance(c.value, int) else None)
+    return out
+
+
+def _row_sum_ok(values: Sequence[int | None]) -> bool | None:
+    """True/False if the last value equals the sum of the others; None if a value is missing."""
+    if any(v is None for v in values):
+        return None
+    return sum(values[:-1]) == values[-1]  # type: ignore[arg-type]
+
+
+def _windows(toks: list[Token], width: int, sum_groups: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
+    """Start offsets of the windows of `width` whose sum identities hold (or cannot be verified)."""
+    good = []
+    for start in range(len(toks) - width + 1):
+        win = toks[start : start + width]
+        ok = True
+        for a, b in sum_groups:
+            vals = _ints(win[a:b], ["x"] * (b - a))
+            if _row_sum_ok(vals) is False:
+                ok = False
+        if ok:
+            good.append((start,))
+    return good
+
+
+def _cells(spec: RowSpec, toks: Sequence[Token]) -> dict[str, Cell]:
+    return {k: Cell.from_raw(k, "" if t.blank else t.raw, t.where) for k, t in zip(spec.columns, toks)}
+
+
+def _empty(spec: RowSpec) -> dict[str, Cell]:
+    return {k: Cell.from_raw(k, "") for k in spec.columns}
+
+
+@dataclass
+class _Choice:
+    spec: RowSpec
+    candidates: list[list[Token]]  # distinct candidate value lists, each of len(spec.columns)
+    resolved_by_row: bool  # True if the row identity already singled out the candidates
+
+
+def assign_rows(
+    tokens: Sequence[Token], specs: Sequence[RowSpec], *, table: str, sum_groups: Sequence[tuple[int, int]] = ()
+) -> Assigned:
+    """Assign tokens to the cells of `specs`.
+
+    `sum_groups` are (start, end) column ranges whose last member is the sum of the others (Table 三
+    rows: [(0, 7)]), used to choose among windows when a row carries extra values.
+    """
+    out = Assigned()
+    groups, out.findings = group_rows(tokens, specs)
+    choices: list[_Choice] = []
+    for i, spec in enumerate(specs):
+        toks = groups.get(i, [])
+        width = len(spec.columns)
+        if toks:
+            out.rows_found += 1
+            out.last_row = i
+        if len(toks) == width:
+            out.cells.update(_cells(spec, toks))
+        elif not toks:
+            out.cells.update(_empty(spec))
+        elif len(toks) > width:
+            choices.append(_row_choice(spec, toks, sum_groups, out))
+        elif len(toks) == 1 and width > 1 and sum_groups:
+            out.cells.update(_empty(spec))
+            total = spec.columns[-1]
+            out.cells[total] = Cell.from_raw(total, toks[0].raw, toks[0].where)
+            out.findings.append(
+                Finding("read.total_only", "warning", list(spec.columns), f"{table}「{spec.label}」行只有一个数（{toks[0].raw.strip()}），已作为总计；其余单元格为空")
+            )
+        else:
+            out.cells.update(_empty(spec))
+            raws = " ".join(t.raw.strip() for t in toks)
+            out.findings.append(
+                Finding(
+                    "read.row_incomplete",
+                    "error",
+                    list(spec.columns),
+                    f"{table}「{spec.label}」行有 {len(toks)} 个数（{raws}），应为 {width} 个；无法确定各数所属列，未采用",
+                    expected=width,
+                    actual=len(toks),
+                )
+            )
+    missing = [s for i, s in enumerate(specs) if i not in groups]
+    if missing and out.rows_found:
+        for s in missing:
+            out.findings.append(Finding("read.row_missing", "warning", list(s.columns), f"{table}未找到「{s.label}」行的数据"))
+    _resolve(choices, out, table)
+    return out
+
+
+def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int, int]], out: Assigned) -> _Choice:
+    width = len(spec.columns)
+    starts = [s for (s,) in _windows(toks, width, sum_groups)] if sum_groups else []
+    by_row = bool(starts)
+    if not starts:
+        # No window satisfies the identity (or there is none): only drop extras that carry nothing.
+        starts = [s for s in range(len(toks) - width + 1) if all(_is_filler(t) for t in toks[:s] + toks[s + width :])]
+    if not starts:
+        starts = list(range(len(toks) - width + 1))
+        by_row = False
+    distinct: list[list[Token]] = []
+    seen: set[tuple[str, ...]] = set()
+    for s in starts:
+        win = toks[s : s + width]
+        sig = tuple(t.norm for t in win)
+        if sig not in seen:
+            seen.add(sig)
+            distinct.append(win)
+    return _Choice(spec, distinct, by_row)
+
+
+def _is_filler(tok: Token) -> bool:
+    return tok.blank or tok.norm in ("0", "", "/", "-", "—")
+
+
+def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
+    """Fix rows with extra values: unique candidates directly, the rest by the column identities."""
+    open_: list[_Choice] = []
+    for ch in choices:
+        if len(ch.candidates) == 1:
+            out.cells.update(_cells(ch.spec, ch.candidates[0]))
+            if not ch.resolved_by_row:
+                out.findings.append(
+                    Finding("read.extra_cells", "warning", list(ch.spec.columns), f"{table}「{ch.spec.label}」行多出数值单元格，已去掉首尾的空白或 0 占位")
+                )
+        else:
+            open_.append(ch)
+    if not open_:
+        return
+    combos = list(itertools.islice(itertools.product(*(ch.candidates for ch in open_)), 4096))
+    good = [c for c in combos if _columns_hold(out.cells, open_, c)]
+    pick = good[0] if len(good) == 1 else combos[0]
+    for ch, win in zip(open_, pick):
+        out.cells.update(_cells(ch.spec, win))
+        alts = " | ".join(" ".join(t.raw.strip() for t in cand) for cand in ch.candidates)
+        if len(good) == 1:
+            out.findings.append(
+                Finding("read.window_by_identity", "warning", list(ch.spec.columns), f"{table}「{ch.spec.label}」行数值多于列数，候选 {alts}；按列勾稽关系选定")
+            )
+        else:
+            out.findings.append(
+                Finding(
+                    "read.ambiguous_cells",
+                    "error",
+                    list(ch.spec.columns),
+                    f"{table}「{ch.spec.label}」行数值多于列数，候选 {alts} 均无法由勾稽关系唯一确定，请人工核对",
+                )
+            )
+
+
+def _columns_hold(cells: dict[str, Cell], open_: list[_Choice], combo: tuple[list[Token], ...]) -> bool:
+    """Do Table 三's column identities (rules 1 and 3) hold with this choice of windows?"""
+    trial = dict(cells)
+    for ch, win in zip(open_, combo):
+        trial.update(_cells(ch.spec, win))
+    rows = [s.name for s in t3_specs("2019" if "t3.other_processing.total" in trial else "2021")]
+    leaf = rows[rows.index("granted") : rows.index("results_total")]
+    for col in K.T3_COLUMNS:
+
+        def v(r: str) -> int | None:
+            c = trial.get(f"t3.{r}.{col}")
+            return c.value if c is not None and isinstance(c.value, int) else None
+
+        a, b, t, f = v("new_received"), v("carried_over"), v("results_total"), v("carried_forward")
+        if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
+            return False
+        leaves = [v(r) for r in leaf]
+        if t is not None and None not in leaves and sum(leaves) != t:  # type: ignore[arg-type]
+            return False
+    return True
+
+
+# --- Table 四 -------------------------------------------------------------------------------------
+
+
+def assign_t4(tokens: Sequence[Token]) -> Assigned:
+    """Table 四 is one row of 15 values in fixed order; its header text is never used (domain.md §6.1)."""
+    out = Assigned()
+    keys = K.t4_keys()
+    vals = [t for t in tokens if t.is_value]
+    if not vals:
+        out.cells.update({k: Cell.from_raw(k, "") for k in keys})
+        return out
+    out.rows_found = 1
+    spec = RowSpec("t4", re.compile("$^"), keys, "行政复议、行政诉讼")
+    if len(vals) == 15:
+        out.cells.update(_cells(spec, vals))
+    elif len(vals) > 15:
+        ch = _row_choice(spec, vals, [(0, 5), (5, 10), (10, 15)], out)
+        out.cells.update(_cells(spec, ch.candidates[0]))
+        if len(ch.candidates) > 1:
+            alts = " | ".join(" ".join(t.raw.strip() for t in c) for c in ch.candidates)
+            out.findings.append(Finding("read.ambiguous_cells", "error", list(keys), f"表四有 {len(vals)} 个数，候选 {alts} 均符合勾稽关系，请人工核对"))
+        elif not ch.resolved_by_row:
+            out.findings.append(Finding("read.extra_cells", "warning", list(keys), f"表四有 {len(vals)} 个数，已去掉首尾的空白或 0 占位"))
+    else:
+        out.cells.update({k: Cell.from_raw(k, "") for k in keys})
+        raws = " ".join(t.raw.strip() for t in vals)
+        out.findings.append(
+            Finding("read.row_incomplete", "error", list(keys), f"表四有 {len(vals)} 个数（{raws}），应为 15 个；无法确定各数所属列，未采用", expected=15, actual=len(vals))
+        )
+    return out

@@ -1,0 +1,351 @@
+"""The text reader: any plain-text extraction of an annual report → Report.
+
+A chain of small steps: lines (residue removed) → section headings → table regions → tokens per
+region → `assign` → cells with `{"line": n}` provenance. Layout differences (tabs, one cell per line,
+spaces, markdown pipes) are confined to `_split_line`; everything after it is layout-free.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import NotAReport, TruncatedInput
+from ..report import keys as K
+from ..report.detect import detect_format
+from ..report.model import Finding, Report
+from ..report.values import is_value_token, normalize
+from . import assign
+from .tokens import Token
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+_UNIT_ONLY = frozenset({"件", "元", "万元", "个", "项", "条"})
+
+#: (section key, numeral, keyword pattern) in printed order.
+_HEADINGS: tuple[tuple[str, str, str], ...] = (
+    ("overview", "一", r"总体情况|概述|总体"),
+    ("proactive", "二", r"主动公开"),
+    ("applications", "三", r"收到和处理|依申请"),
+    ("appeals", "四", r"复议|诉讼"),
+    ("problems", "五", r"问题"),
+    ("other", "六", r"其他"),
+)
+_HEADING_RE = re.compile(r"^([一二三四五六])[、.,,]\s*(.{2,40})$")
+_TITLE_RE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)?(?:信息)?公开工作(?:年度)?报告$")
+_PERIOD_RE = re.compile(r"统计(?:期限|时限|期间|区间|数据)?(?:为|从|自)?((?:19|20)\d{2})年1月1日")
+_TABLE_START = {
+    "t2": re.compile(r"第二十条|信息内容|本年制发|本年新制作"),
+    "t3": re.compile(r"勾稽|申请人情况|本年新收|自然人"),
+    "t4": re.compile(r"行政复议|结果维持|行政诉讼"),
+}
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the decoded text
+    raw: str  # with residue removed
+    norm: str  # NFKC, markdown marks and whitespace removed
+
+    @property
+    def is_narrative(self) -> bool:
+        return "。" in self.norm
+
+
+def _lines(text: str) -> list[Line]:
+    out = []
+    for i, raw in enumerate(text.splitlines(), 1):
+        raw = _BOOKMARK.sub("", raw)
+        if _PAGE_NUMBER.match(raw) or _MD_SEPARATOR.match(raw):
+            continue
+        norm = normalize(_MD_MARKS.sub("", raw))
+        out.append(Line(i, raw, norm))
+    return out
+
+
+# --- headings and regions ---------------------------------------------------------------------
+
+
+def _find_headings(lines: Sequence[Line]) -> dict[str, int]:
+    """Index into `lines` of each section heading found, searched in printed order."""
+    found: dict[str, int] = {}
+    start = 0
+    for key, numeral, keywords in _HEADINGS:
+        for i in range(start, len(lines)):
+            m = _HEADING_RE.match(lines[i].norm)
+            if m and m.group(1) == numeral and re.search(keywords, m.group(2)) and not _has_values(lines[i]):
+                if key == "appeals" and "结转" in m.group(2):
+                    continue
+                found[key] = i
+                start = i + 1
+                break
+    return found
+
+
+def _has_values(line: Line) -> bool:
+    return any(is_value_token(t) for t in re.split(r"[\t|]|\s+", line.raw) if t.strip())
+
+
+def _split_line(line: Line) -> list[Token]:
+    """One line → tokens, whatever the layout (tabs, markdown pipes, spaces)."""
+    raw = line.raw
+    stripped = raw.strip()
+    if "\t" in raw:
+        cells = raw.split("\t")
+    elif stripped.startswith("|") and stripped.count("|") >= 2:
+        cells = stripped.strip("|").split("|")
+    else:
+        cells = [raw]
+    toks: list[Token] = []
+    pieces_per_cell: list[list[Token]] = []
+    for ci, cell in enumerate(cells):
+        pieces = _pieces(cell)
+        pieces_per_cell.append([Token(p, {"line": line.no}) for p in pieces])
+    # A blank cell between two values on one grid row is a blank data cell, not a placeholder.
+    flat_is_value = [bool(p) and all(is_value_token(t.raw) for t in p) for p in pieces_per_cell]
+    for ci, pieces in enumerate(pieces_per_cell):
+        if not pieces:
+            if len(cells) > 1 and any(flat_is_value[:ci]) and any(flat_is_value[ci + 1 :]) and _between_values(flat_is_value, pieces_per_cell, ci):
+                toks.append(Token("", {"line": line.no}, blank=True))
+            continue
+        toks.extend(pieces)
+    return toks
+
+
+def _between_values(is_val: list[bool], cells: list[list[Token]], ci: int) -> bool:
+    """True if the nearest non-blank cells on both sides of `ci` are values."""
+    left = next((is_val[j] for j in range(ci - 1, -1, -1) if cells[j]), False)
+    right = next((is_val[j] for j in range(ci + 1, len(cells)) if cells[j]), False)
+    return left and right
+
+
+def _pieces(cell: str) -> list[str]:
+    """Split a cell on whitespace, keeping a detached unit ('12 件') with its number."""
+    parts = cell.split()
+    out: list[str] = []
+    for p in parts:
+        if out and unicodedata.normalize("NFKC", p) in _UNIT_ONLY and is_value_token(out[-1]):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
+def _tokens(lines: Iterable[Line]) -> list[Token]:
+    toks: list[Token] = []
+    for ln in lines:
+        toks.extend(_split_line(ln))
+    return toks
+
+
+@dataclass
+class _Region:
+    intro: list[Line]
+    table: list[Line]
+
+
+def _region(lines: Sequence[Line], start: int, end: int, table: str) -> _Region:
+    """Lines of one section between headings, split into an intro paragraph and the table."""
+    body = list(lines[start:end])
+    pat = _TABLE_START[table]
+    for i, ln in enumerate(body):
+        if pat.search(ln.norm) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
+            table_lines = [x for x in body[i:] if not x.is_narrative and not _is_running_header(x)]
+            return _Region(body[:i], table_lines)
+    return _Region(body, [])
+
+
+def _is_running_header(line: Line) -> bool:
+    return "年度报告" in line.norm or "信息公开工作报告" in line.norm
+
+
+# --- title, agency, year ------------------------------------------------------------------------
+
+_NAME_OK = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
+
+
+def _title(lines: Sequence[Line]) -> tuple[str | None, int | None, int | None]:
+    """(agency, year, line index of the title) from the head of the document."""
+    for i, ln in enumerate(lines[:40]):
+        m = _TITLE_RE.match(ln.norm)
+        if not m:
+            continue
+        agency = m.group("agency").removesuffix("关于") or None
+        names = [x.norm for x in lines[max(0, i - 4) : i] if _NAME_OK.match(x.norm)]
+        if agency is None and names:
+            agency = names[-1]
+        if agency:
+            # Prefer the fullest printed form: '岚皋县佐龙镇人民政府' over '佐龙镇人民政府'.
+            longer = [n for n in names if n != agency and n.endswith(agency)]
+            if longer:
+                agency = max(longer, key=len)
+        return agency, int(m.group("year")), i
+    return None, None, None
+
+
+# --- the reader -------------------------------------------------------------------------------------
+
+
+def parse_text(text: str, *, name: str = "<text>") -> Report:
+    """Parse the text of an annual report. Raises NotAReport when no report is recognisable."""
+    lines = _lines(text)
+    heads = _find_headings(lines)
+    agency, year, title_at = _title(lines)
+    all_norm = "".join(ln.norm for ln in lines)
+    findings: list[Finding] = []
+
+    period = _PERIOD_RE.search(all_norm)
+    if period:
+        py = int(period.group(1))
+        if year is None:
+            year = py
+        elif py != year:
+            findings.append(Finding("read.year_mismatch", "warning", [], f"标题年份 {year} 与统计期限年份 {py} 不一致"))
+
+    fmt = detect_format(all_norm, year)
+    report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
+
+    order = [k for k, _, _ in _HEADINGS]
+    bounds = _section_bounds(lines, heads, order)
+    tables: dict[str, _Region] = {}
+    for key, table in (("proactive", "t2"), ("applications", "t3"), ("appeals", "t4")):
+        if key in bounds:
+            s, e = bounds[key]
+            tables[table] = _region(lines, s + 1, e, table)
+    _fallback_regions(lines, tables, heads)
+
+    for key, (s, e) in bounds.items():
+        body = tables[_TABLE_OF[key]].intro if key in _TABLE_OF and _TABLE_OF[key] in tables else lines[s + 1 : e]
+        report.sections[key] = _section_text(body)
+
+    first_head = min(heads.values(), default=len(lines))
+    report.extra.update(_document_fields(lines[(title_at or -1) + 1 : first_head], all_norm))
+    if fmt in ("2019", "2021"):
+        _read_tables(report, tables, findings)
+    report.findings = findings
+
+    t3_rows = sum(1 for k in report.cells if k.startswith("t3.") and k.endswith(".total") and report.cells[k].semantic != "empty")
+    if title_at is None and len(heads) < 3 and t3_rows < 10:
+        raise NotAReport(f"{name}: no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
+    _check_truncation(report, heads, tables, name)
+    return report
+
+
+_LEGAL_BASIS = re.compile(r"《[^《》]{2,80}》(?:[(（][^()（）]{2,40}[)）])?")
+_PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
+
+
+def _document_fields(preface: Sequence[Line], all_norm: str) -> dict[str, object]:
+    """Added fields beyond the contract (domain.md §2.2): preface, legal basis, contact telephone."""
+    text = _section_text(preface)
+    out: dict[str, object] = {}
+    if text:
+        out["preface"] = text
+        basis = _LEGAL_BASIS.findall(normalize(text))
+        if basis:
+            out["legal_basis"] = basis
+    phones = _PHONE.findall(all_norm)
+    if phones:
+        out["telephone"] = sorted(set(phones), key=phones.index)
+    return out
+
+
+_TABLE_OF = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
+
+
+def _section_bounds(lines: Sequence[Line], heads: dict[str, int], order: list[str]) -> dict[str, tuple[int, int]]:
+    found = sorted((i, k) for k, i in heads.items())
+    out = {}
+    for n, (i, k) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(lines)
+        out[k] = (i, end)
+    return out
+
+
+def _fallback_regions(lines: Sequence[Line], tables: dict[str, _Region], heads: dict[str, int]) -> None:
+    """Find tables by their own markers when a section heading was lost in extraction."""
+    if "t3" not in tables or not tables["t3"].table:
+        start = next((i for i, ln in enumerate(lines) if "勾稽" in ln.norm or "本年新收" in ln.norm), None)
+        if start is not None:
+            end = next((i for i in range(start, len(lines)) if "结转下年" in lines[i].norm), len(lines) - 1) + 1
+            tables["t3"] = _Region([], [x for x in lines[start:end] if not x.is_narrative])
+    if "t2" not in tables or not tables["t2"].table:
+        start = next((i for i, ln in enumerate(lines) if "第二十条第" in ln.norm), None)
+        if start is not None:
+            end = next((i for i in range(start, len(lines)) if "勾稽" in lines[i].norm or "收到和处理" in lines[i].norm), len(lines))
+            tables["t2"] = _Region([], [x for x in lines[start:end] if not x.is_narrative])
+    if "t4" not in tables or not tables["t4"].table:
+        after = max((i for i, ln in enumerate(lines) if "结转下年" in ln.norm), default=None)
+        if after is not None:
+            start = next((i for i in range(after + 1, len(lines)) if "行政复议" in lines[i].norm), None)
+            if start is not None:
+                body = []
+                for ln in lines[start:]:
+                    if ln.is_narrative or _HEADING_RE.match(ln.norm):
+                        break
+                    body.append(ln)
+                tables["t4"] = _Region([], body)
+
+
+_PARA_END = tuple("。！？；：!?;:")
+_PARA_START = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、是]|\d{1,2}[.、．])")
+
+
+def _section_text(lines: Iterable[Line]) -> str:
+    """Paragraphs of a section, one per line; lines wrapped by a PDF extraction are joined again.
+
+    A line continues the previous one unless the previous one ends a sentence, or is a short heading,
+    or the line itself starts with a numbering such as （一） / 一是 / 1.
+    """
+    paras: list[str] = []
+    for ln in lines:
+        t = _MD_MARKS.sub("", ln.raw).replace("**", "").strip()
+        if not t:
+            continue
+        if paras and not paras[-1].endswith(_PARA_END) and not _PARA_START.match(t) and not _is_heading_like(paras[-1]):
+            paras[-1] += t
+        else:
+            paras.append(t)
+    return "\n".join(paras)
+
+
+def _is_heading_like(text: str) -> bool:
+    return len(text) <= 25 and bool(_PARA_START.match(text))
+
+
+def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Finding]) -> None:
+    fmt = report.table_format
+    parts = []
+    t2 = tables.get("t2")
+    parts.append(assign.assign_rows(_tokens(t2.table) if t2 else [], assign.t2_specs(fmt), table="表二"))
+    t3 = tables.get("t3")
+    parts.append(assign.assign_rows(_tokens(t3.table) if t3 else [], assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)]))
+    t4 = tables.get("t4")
+    parts.append(assign.assign_t4(_tokens(t4.table) if t4 else []))
+    for p in parts:
+        report.cells.update(p.cells)
+        findings.extend(p.findings)
+    # Keep the contract's printed order regardless of the order rows were found in.
+    report.cells = {k: report.cells[k] for k in K.cell_keys(fmt) if k in report.cells}
+    report.extra["tables_found"] = [name for name, p in zip(("t2", "t3", "t4"), parts) if p.rows_found]
+    report._assigned = parts  # type: ignore[attr-defined]
+
+
+def _check_truncation(report: Report, heads: dict[str, int], tables: dict[str, _Region], name: str) -> None:
+    """A text that stops inside Table 三 or 四 is truncated, not a report with blank cells."""
+    if report.format not in ("2019", "2021") or "problems" in heads or "other" in heads:
+        return
+    parts = getattr(report, "_assigned", None)
+    if not parts:
+        return
+    t3, t4 = parts[1], parts[2]
+    n3 = len(K.t3_rows(report.table_format))
+    if t3.rows_found and t3.last_row < n3 - 1 and not t4.rows_found:
+        raise TruncatedInput(f"{name}: text ends inside Table 三 (last row read: {t3.last_row + 1} of {n3}); the file looks truncated")
+    vals = sum(1 for k, c in report.cells.items() if k.startswith("t4.") and c.semantic != "empty")
+    if t4.rows_found and vals < 15 and any(f.rule == "read.row_incomplete" and f.cells and f.cells[0].startswith("t4.") for f in report.findings):
+        raise TruncatedInput(f"{name}: text ends inside Table 四; the file looks truncated")
