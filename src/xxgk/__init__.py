@@ -15,6 +15,7 @@ from .errors import (
     InputError,
     InputTooLarge,
     NotAReport,
+    TruncatedInput,
     ValidationFailed,
     XxgkError,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "InputTooLarge",
     "NotAReport",
     "Report",
+    "TruncatedInput",
     "ValidationFailed",
     "XxgkError",
     "check",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import sys
 import unicodedata
 import zipfile
@@ -59,6 +60,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _SAMPLE = 64 * 1024
 #: Legacy encodings tried, in order, when the data is not UTF-8. GB18030 is a superset of GBK/GB2312.
 FALLBACK_ENCODINGS = ("gb18030", "gbk")
+_REPLACEMENT_RUN = re.compile("\ufffd+")
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")
 _ICONV_HINT = "convert it to UTF-8, e.g. `iconv -f GB18030 -t UTF-8 FILE > FILE.utf8.txt`"
 
@@ -197,8 +199,8 @@ def _decode(data: bytes) -> Decoded:
         utf8_error = e
     if _mostly_utf8(data):
         raise EncodingError(
-            f"not valid UTF-8: bad byte 0x{data[utf8_error.start]:02x} at byte offset {utf8_error.start} "
-            f"({utf8_error.reason}) in otherwise UTF-8 text; the file looks corrupted. "
+            f"not valid UTF-8 at byte offset {utf8_error.start} ({utf8_error.reason}: bytes "
+            f"{data[utf8_error.start : utf8_error.start + 4].hex(' ')}) in otherwise UTF-8 text; the file looks corrupted. "
             f"Find it with `iconv -f UTF-8 -t UTF-8 FILE >/dev/null`, fix or re-export the file"
         )
     legacy_errors: list[str] = []
@@ -208,7 +210,7 @@ def _decode(data: bytes) -> Decoded:
         except UnicodeDecodeError as e:
             legacy_errors.append(f"{enc.upper()} at byte offset {e.start}")
             continue
-        if _implausible_ratio(text) <= 0.01:
+        if _implausible_ratio(text[:_SAMPLE]) <= 0.01:
             return Decoded(text, enc)
         legacy_errors.append(f"{enc.upper()} gives implausible characters")
     raise EncodingError(
@@ -235,10 +237,11 @@ def _mostly_utf8(data: bytes) -> bool:
     replacement characters tells the two apart.
     """
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    good = non_ascii - bad
-    return good >= 8 and bad <= 0.05 * non_ascii
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    replaced = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = non_ascii - replaced
+    bad_runs = len(_REPLACEMENT_RUN.findall(text))  # one corrupted byte may cost a whole character
+    return good >= 8 and bad_runs <= 0.05 * good
 
 
 def _implausible_ratio(text: str) -> float:

@@ -20,10 +20,13 @@ from ..report.values import is_value_token, normalize
 from . import assign
 from .tokens import Token
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+# Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
+# same characters (a line of 3 million tabs must not backtrack).
+_PAGE_NUMBER = re.compile(r"(?:[-—–－]\d{1,4}[-—–－]|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|\d{1,4}/\d{1,4})")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_SEPARATOR = re.compile(r"\|?:?-{3,}:?(?:\|:?-{3,}:?)*\|?")
 _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+_WS = re.compile(r"\s+")
 _UNIT_ONLY = frozenset({"件", "元", "万元", "个", "项", "条"})
 
 #: (section key, numeral, keyword pattern) in printed order.
@@ -60,7 +63,8 @@ def _lines(text: str) -> list[Line]:
     out = []
     for i, raw in enumerate(text.splitlines(), 1):
         raw = _BOOKMARK.sub("", raw)
-        if _PAGE_NUMBER.match(raw) or _MD_SEPARATOR.match(raw):
+        squeezed = _WS.sub("", raw)
+        if len(squeezed) <= 80 and (_PAGE_NUMBER.fullmatch(squeezed) or _MD_SEPARATOR.fullmatch(squeezed)):
             continue
         norm = normalize(_MD_MARKS.sub("", raw))
         out.append(Line(i, raw, norm))
@@ -100,27 +104,30 @@ def _split_line(line: Line) -> list[Token]:
         cells = stripped.strip("|").split("|")
     else:
         cells = [raw]
+    where = {"line": line.no}
+    pieces = [[Token(p, where) for p in _pieces(c)] for c in cells]
+    kinds = [None if not p else all(t.is_value for t in p) for p in pieces]
+    # A blank cell whose nearest non-blank neighbours on both sides are values is a blank *data*
+    # cell (a grid row with a hole), not a placeholder for a merged cell. Two linear passes.
+    left: list[bool] = []
+    last = False
+    for k in kinds:
+        left.append(last)
+        if k is not None:
+            last = k
     toks: list[Token] = []
-    pieces_per_cell: list[list[Token]] = []
-    for ci, cell in enumerate(cells):
-        pieces = _pieces(cell)
-        pieces_per_cell.append([Token(p, {"line": line.no}) for p in pieces])
-    # A blank cell between two values on one grid row is a blank data cell, not a placeholder.
-    flat_is_value = [bool(p) and all(is_value_token(t.raw) for t in p) for p in pieces_per_cell]
-    for ci, pieces in enumerate(pieces_per_cell):
-        if not pieces:
-            if len(cells) > 1 and any(flat_is_value[:ci]) and any(flat_is_value[ci + 1 :]) and _between_values(flat_is_value, pieces_per_cell, ci):
-                toks.append(Token("", {"line": line.no}, blank=True))
-            continue
-        toks.extend(pieces)
+    right = False
+    blanks_at: set[int] = set()
+    for ci in range(len(kinds) - 1, -1, -1):
+        if kinds[ci] is None and len(cells) > 1 and left[ci] and right:
+            blanks_at.add(ci)
+        if kinds[ci] is not None:
+            right = bool(kinds[ci])
+    for ci, p in enumerate(pieces):
+        if ci in blanks_at:
+            toks.append(Token("", where, blank=True))
+        toks.extend(p)
     return toks
-
-
-def _between_values(is_val: list[bool], cells: list[list[Token]], ci: int) -> bool:
-    """True if the nearest non-blank cells on both sides of `ci` are values."""
-    left = next((is_val[j] for j in range(ci - 1, -1, -1) if cells[j]), False)
-    right = next((is_val[j] for j in range(ci + 1, len(cells)) if cells[j]), False)
-    return left and right
 
 
 def _pieces(cell: str) -> list[str]:
@@ -153,7 +160,7 @@ def _region(lines: Sequence[Line], start: int, end: int, table: str) -> _Region:
     body = list(lines[start:end])
     pat = _TABLE_START[table]
     for i, ln in enumerate(body):
-        if pat.search(ln.norm) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
+        if (pat.search(ln.norm) and not ln.is_narrative) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
             table_lines = [x for x in body[i:] if not x.is_narrative and not _is_running_header(x)]
             return _Region(body[:i], table_lines)
     return _Region(body, [])
@@ -171,7 +178,7 @@ _NAME_OK = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
 def _title(lines: Sequence[Line]) -> tuple[str | None, int | None, int | None]:
     """(agency, year, line index of the title) from the head of the document."""
     for i, ln in enumerate(lines[:40]):
-        m = _TITLE_RE.match(ln.norm)
+        m = _TITLE_RE.match(ln.norm) if len(ln.norm) <= 120 else None
         if not m:
             continue
         agency = m.group("agency").removesuffix("关于") or None
@@ -230,7 +237,7 @@ def parse_text(text: str, *, name: str = "<text>") -> Report:
 
     t3_rows = sum(1 for k in report.cells if k.startswith("t3.") and k.endswith(".total") and report.cells[k].semantic != "empty")
     if title_at is None and len(heads) < 3 and t3_rows < 10:
-        raise NotAReport(f"{name}: no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
+        raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
     _check_truncation(report, heads, tables, name)
     return report
 

@@ -42,12 +42,12 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
         return findings
     fmt = report.format
     for table, keys in (("t2", K.t2_keys(fmt)), ("t3", K.t3_keys(fmt)), ("t4", K.t4_keys())):
-        if all(_num(report, k) is None for k in keys):
+        if all(report.value(k) is None for k in keys):
             findings.append(Finding(f"{table}.missing", WARNING, [], f"表{_TABLE_NAMES[table]}缺失或全部为空，无法核对"))
         elif table == "t3":
-            findings += _t3_identities(report, fmt)
+            findings += [f for f in _t3_identities(report, fmt) if f]
         elif table == "t4":
-            findings += _t4_identities(report)
+            findings += [f for f in _t4_identities(report) if f]
     findings += _agency_warnings(report)
     findings += _narrative_warnings(report)
     if previous is not None:
@@ -56,6 +56,7 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:
+    """Both severities always present, so a caller can test `["error"]` without a default."""
     counts = {ERROR: 0, WARNING: 0}
     for f in findings:
         counts[f.severity] = counts.get(f.severity, 0) + 1
@@ -122,9 +123,12 @@ def _decimal(report: Report, key: str) -> Decimal | None:
         return None
 
 
+_PRINTED_ORDER = {k: i for i, k in enumerate(dict.fromkeys(K.cell_keys("2021") + K.cell_keys("2019")))}
+
+
 def _value_checks(report: Report) -> Iterator[Finding]:
     """Rule 5: a reader must never coerce, so what it could not read as a number is shown here."""
-    for key, cell in report.cells.items():
+    for key, cell in sorted(report.cells.items(), key=lambda kc: _PRINTED_ORDER.get(kc[0], len(_PRINTED_ORDER))):
         if key in _FREE_TEXT_KEYS:
             continue
         where = cell_label(key)
@@ -214,7 +218,7 @@ _TOWNSHIP_RE = re.compile(r".(?:镇|乡|街道|苏木)(?:人民政府|政府|办
 _COUNTY_RE = re.compile(
     r"^(?:[^省市县区]{1,8}?(?:省|自治区))?"  # optional province
     r"(?:[^省市县区]{1,8}?(?:市|自治州|州|盟|地区))?"  # optional prefecture
-    r"[^省市县区镇乡]{1,8}?(?<!自治)(?<!地)(?:县|区|旗)"  # the county or district itself
+    r"[^省市县区镇乡]{1,8}?(?<!自治)(?<!地)(?<!社)(?:县|区|旗)"  # the county or district itself
 )
 
 
@@ -296,8 +300,9 @@ def _narrative_claims(text: str, year: int | None) -> Iterator[tuple[str, str, i
             if not _EXCLUDE.search(m["mid"]) and not _about_other_year(s[: m.start()], year):
                 yield ("new" if m["verb"].startswith("新收") else "received"), m[0], int(m["n"])
         for m in _NONE_RE.finditer(s):
-            if re.search(r"公开|信息", m["mid"]) and not _EXCLUDE.search(m["mid"]) and not _about_other_year(s[: m.start()], year):
-                yield "new", m[0], 0
+            mid = m["mid"].replace("法人或其他组织", "")  # the fixed phrase, not "其他申请"
+            if re.search(r"公开|信息", mid) and not _EXCLUDE.search(mid) and not _about_other_year(s[: m.start()], year):
+                yield "new", m[0] + "（即 0 件）", 0
         if "申请" in s:
             for m in _GRANTED_RE.finditer(s):
                 if not _about_other_year(s[: m.start()], year):

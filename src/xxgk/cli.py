@@ -1,0 +1,292 @@
+"""The `xxgk` command: a thin face on `xxgk.parse` and `Report.check`.
+
+Exit codes: 0 all inputs read (and, for `check`, no error findings); 1 `check` found errors;
+2 an input could not be read or a usage error (2 wins over 1); 3 an internal error (a bug in xxgk).
+An unreadable input never stops the others: it is reported as one line `xxgk: FILE: message`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+import xxgk
+from xxgk.read import iter_inputs
+from xxgk.report import keys as K
+from xxgk.report.model import Finding, Report
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+CSV_HEADER = ("source", "key", "value", "raw", "semantic", "location")
+#: Errors that mean "this input cannot be read": one line on stderr, exit code 2.
+INPUT_FAILURES = (xxgk.XxgkError, MemoryError, RecursionError, UnicodeError)
+
+T = TypeVar("T")
+
+
+# -- running over many inputs ------------------------------------------------------------------
+
+
+class Batch:
+    """Runs one function per input, turning failures into one stderr line each and an exit code."""
+
+    def __init__(self) -> None:
+        self.exit_code = EXIT_OK
+
+    def fail(self, label: str, message: str, code: int = EXIT_UNREADABLE) -> None:
+        click.echo(f"xxgk: {label}: {message}", err=True)
+        self.exit_code = max(self.exit_code, code)
+
+    def run(self, label: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except INPUT_FAILURES as e:
+            message = _one_line(e)
+            # Some readers name the input themselves; don't print it twice.
+            self.fail(label, message.removeprefix(f"{label}: "))
+        except Exception as e:  # a bug: say so in one line, keep going with the other files
+            if os.environ.get("XXGK_DEBUG"):
+                raise
+            self.fail(label, f"internal error: {type(e).__name__}: {_one_line(e)} (set XXGK_DEBUG=1 for the traceback; please report it)", EXIT_INTERNAL)
+        return None
+
+
+def _one_line(e: BaseException) -> str:
+    if isinstance(e, MemoryError):
+        return "out of memory while reading this input"
+    if isinstance(e, RecursionError):
+        return "input too deeply nested to read (recursion limit)"
+    text = " ".join(str(e).split())
+    if isinstance(e, UnicodeError) and not isinstance(e, xxgk.XxgkError):
+        text = f"encoding error: {text}"
+    return text or type(e).__name__
+
+
+def _label(item: Path | str) -> str:
+    return "<stdin>" if item == "-" else str(item)
+
+
+def _inputs(args: Sequence[str]) -> list[Path | str]:
+    return list(iter_inputs(args))
+
+
+def _progress(items: list[T], description: str) -> Iterator[T]:
+    """Yield `items`, with a progress bar on stderr when it is a terminal and there are several."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import track
+
+    yield from track(items, description=description, console=Console(stderr=True), transient=True)
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or a temporary file beside `path` renamed onto it only when the body completes."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise _CannotWrite(f"cannot write: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class _NothingWritten(Exception):
+    """Raised inside `_output` to discard the temporary file."""
+
+
+class _CannotWrite(Exception):
+    """The output file cannot be created."""
+
+
+# -- formats -------------------------------------------------------------------------------------
+
+
+def _cells_in_order(report: Report) -> list[Any]:
+    order = {k: i for i, k in enumerate(K.cell_keys(report.table_format))}
+    return sorted(report.cells.values(), key=lambda c: order.get(c.key, len(order)))
+
+
+def _write_csv_rows(writer: Any, report: Report) -> None:
+    name = report.source.get("name", "")
+    for c in _cells_in_order(report):
+        value = "" if c.value is None else str(c.value)
+        where = json.dumps(c.where, ensure_ascii=False, separators=(",", ":"))
+        writer.writerow((name, c.key, value, c.raw, c.semantic, where))
+
+
+def _render_table(report: Report, out: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=160 if not out.isatty() else None, highlight=False)
+    title = " ".join(str(x) for x in (report.source.get("name"), report.agency, report.year, f"({report.format})") if x)
+    console.print(f"[bold]{title}[/bold]")
+    if report.format not in ("2019", "2021"):
+        console.print("  no tables (format not recognised)")
+        return
+
+    def show(v: Any) -> str:
+        return "·" if v is None else str(v)
+
+    t2 = Table(title="表二", title_justify="left", show_header=True)
+    t2.add_column("key")
+    t2.add_column("value", justify="right")
+    for key in K.t2_keys(report.table_format):
+        t2.add_row(key.split(".", 1)[1], show(report.value(key)))
+    t3 = Table(title="表三", title_justify="left")
+    t3.add_column("row")
+    for col in K.T3_COLUMNS:
+        t3.add_column(K.T3_COLUMN_LABELS[col], justify="right")
+    for row in K.t3_rows(report.table_format):
+        t3.add_row(row, *(show(report.value(f"t3.{row}.{col}")) for col in K.T3_COLUMNS))
+    t4 = Table(title="表四", title_justify="left")
+    t4.add_column("block")
+    for col in K.T4_COLUMNS:
+        t4.add_column(K.T4_COLUMN_LABELS[col], justify="right")
+    for block in K.T4_BLOCKS:
+        t4.add_row(K.T4_BLOCK_LABELS[block], *(show(report.value(f"t4.{block}.{col}")) for col in K.T4_COLUMNS))
+    for t in (t2, t3, t4):
+        console.print(t)
+
+
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+def _summary_line(counts: dict[str, int]) -> str:
+    e, w = counts.get("error", 0), counts.get("warning", 0)
+    return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(xxgk.__version__, "-V", "--version", prog_name="xxgk")
+def main() -> None:
+    """Read and check government information disclosure annual reports (政府信息公开工作年度报告).
+
+    Exit codes: 0 ok; 1 `check` found errors; 2 an input could not be read (or bad usage); 3 a bug.
+    """
+
+
+@main.command("parse")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE… | DIR | -")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]), default="json", show_default=True,
+    help="json: the xxgk/report@1 contract (an array for several inputs); jsonl: one report per line; "
+    "csv: one row per cell; table: tables 二/三/四 for reading.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of stdout.")
+def parse_cmd(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Read reports and print them. DIR is read recursively; - is standard input."""
+    items = _inputs(inputs)
+    single = len(inputs) == 1 and len(items) == 1 and not Path(inputs[0]).is_dir()
+    batch = Batch()
+    written = 0
+    try:
+        with _output(output) as out:
+            writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+            if writer:
+                writer.writerow(CSV_HEADER)
+            if fmt == "json" and not single:
+                out.write("[")
+            for item in _progress(items, "parsing"):
+                report = batch.run(_label(item), lambda item=item: xxgk.parse(item, name=_label(item)))
+                if report is None:
+                    continue
+                if fmt in ("json", "jsonl"):
+                    body = batch.run(_label(item), lambda r=report: r.to_json(indent=2 if fmt == "json" else None))
+                    if body is None:
+                        continue
+                    if fmt == "json" and not single:
+                        out.write(",\n" if written else "\n")
+                    out.write(body + ("\n" if fmt == "jsonl" or single else ""))
+                elif fmt == "csv":
+                    _write_csv_rows(writer, report)
+                else:
+                    _render_table(report, out)
+                written += 1
+            if fmt == "json" and not single:
+                out.write("\n]\n" if written else "]\n")
+            if output and not written:
+                raise _NothingWritten
+    except _NothingWritten:
+        click.echo(f"xxgk: {output}: not written: no input could be read", err=True)
+    except _CannotWrite as e:
+        batch.fail(str(output), str(e))
+    sys.exit(batch.exit_code)
+
+
+@main.command("check")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE… | DIR | -")
+@click.option("--previous", type=click.Path(dir_okay=False), help="Last year's report, for the cross-year checks.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_cmd(inputs: tuple[str, ...], previous: str | None, fmt: str) -> None:
+    """Check reports: the identities of 表三/表四 and the warnings of report-json.md.
+
+    Exit 0 when no report has an error, 1 when any has, 2 when an input could not be read.
+    """
+    batch = Batch()
+    prev: Report | None = None
+    if previous is not None:
+        prev = batch.run(previous, lambda: xxgk.parse(previous))
+        if prev is None:
+            sys.exit(batch.exit_code)
+    items = _inputs(inputs)
+    single = len(inputs) == 1 and len(items) == 1 and not Path(inputs[0]).is_dir()
+    results: list[dict[str, Any]] = []
+    any_errors = False
+    for item in _progress(items, "checking"):
+        label = _label(item)
+
+        def run(item: Path | str = item, label: str = label) -> tuple[Report, list[Finding]]:
+            report = xxgk.parse(item, name=label)
+            return report, report.check(prev)
+
+        outcome = batch.run(label, run)
+        if outcome is None:
+            continue
+        report, findings = outcome
+        counts = _counts(findings)
+        any_errors = any_errors or counts["error"] > 0
+        if fmt == "json":
+            results.append({"source": report.source, "findings": [f.to_dict() for f in findings], "summary": counts})
+            continue
+        click.echo(label)
+        for f in findings:
+            click.echo(f"  {f.severity} {f.rule}: {f.message}")
+        click.echo(f"  {_summary_line(counts)}")
+    if fmt == "json":
+        payload: Any = results[0] if single and results else results
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    if any_errors:
+        batch.exit_code = max(batch.exit_code, EXIT_ERRORS)
+    sys.exit(batch.exit_code)
+

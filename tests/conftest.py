@@ -1,0 +1,37 @@
+"""Shared test setup: Hypothesis profiles and the sample reports.
+
+Profiles: "dev" (default, ~100 examples) and "ci" (chosen when CI=true, ~1000 examples). Property
+tests take max_examples from the profile; do not hard-code it. HYPOTHESIS_PROFILE=name overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=1000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+_default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
+
+REPO = Path(__file__).resolve().parents[1]
+#: The published sample reports: the repository is cloned beside shared/.
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    """The sample reports in ../shared/seeds (the test is skipped when they are absent)."""
+    paths = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not paths:
+        pytest.skip(f"no sample reports in {SEEDS}")
+    return paths
