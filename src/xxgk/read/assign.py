@@ -266,10 +266,10 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
         starts = list(range(len(toks) - width + 1))
         by_row = False
     distinct: list[list[Token]] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[object, ...]] = set()
     for s in starts:
         win = toks[s : s + width]
-        sig = tuple(t.norm for t in win)
+        sig = tuple((c.value, c.semantic) for c in _cells(spec, win).values())
         if sig not in seen:
             seen.add(sig)
             distinct.append(win)

@@ -56,17 +56,20 @@ class Line:
 
     @property
     def is_narrative(self) -> bool:
-        return "。" in self.norm
+        """Prose, not a table row: has a full stop, or introduces what follows ('…情况如下：')."""
+        return "。" in self.norm or (len(self.norm) > 8 and self.norm.endswith(":"))
 
 
 def _lines(text: str) -> list[Line]:
     out = []
     for i, raw in enumerate(text.splitlines(), 1):
-        raw = _BOOKMARK.sub("", raw)
-        squeezed = _WS.sub("", raw)
-        if len(squeezed) <= 80 and (_PAGE_NUMBER.fullmatch(squeezed) or _MD_SEPARATOR.fullmatch(squeezed)):
+        if "[bookmark:" in raw:
+            raw = _BOOKMARK.sub("", raw)
+        norm = normalize(raw)
+        if len(norm) <= 80 and (_PAGE_NUMBER.fullmatch(norm) or _MD_SEPARATOR.fullmatch(norm)):
             continue
-        norm = normalize(_MD_MARKS.sub("", raw))
+        if norm.startswith("#") or "**" in norm or "__" in norm:
+            norm = normalize(_MD_MARKS.sub("", raw))
         out.append(Line(i, raw, norm))
     return out
 
@@ -95,17 +98,18 @@ def _has_values(line: Line) -> bool:
 
 
 def _split_line(line: Line) -> list[Token]:
-    """One line → tokens, whatever the layout (tabs, markdown pipes, spaces)."""
+    """One line → tokens, whatever the layout (tabs, markdown pipes, spaces); each token keeps its
+    line and character column so a person (or a test) can find exactly what was read."""
     raw = line.raw
     stripped = raw.strip()
     if "\t" in raw:
-        cells = raw.split("\t")
+        sep = "\t"
     elif stripped.startswith("|") and stripped.count("|") >= 2:
-        cells = stripped.strip("|").split("|")
+        sep = "|"
     else:
-        cells = [raw]
-    where = {"line": line.no}
-    pieces = [[Token(p, where) for p in _pieces(c)] for c in cells]
+        sep = ""
+    spans = _cell_spans(raw, sep)
+    pieces = [[Token(text, {"line": line.no, "col": col}) for col, text in _pieces(raw, a, b)] for a, b in spans]
     kinds = [None if not p else all(t.is_value for t in p) for p in pieces]
     # A blank cell whose nearest non-blank neighbours on both sides are values is a blank *data*
     # cell (a grid row with a hole), not a placeholder for a merged cell. Two linear passes.
@@ -115,30 +119,52 @@ def _split_line(line: Line) -> list[Token]:
         left.append(last)
         if k is not None:
             last = k
-    toks: list[Token] = []
-    right = False
     blanks_at: set[int] = set()
+    right = False
     for ci in range(len(kinds) - 1, -1, -1):
-        if kinds[ci] is None and len(cells) > 1 and left[ci] and right:
+        if kinds[ci] is None and len(spans) > 1 and left[ci] and right:
             blanks_at.add(ci)
         if kinds[ci] is not None:
             right = bool(kinds[ci])
+    toks: list[Token] = []
     for ci, p in enumerate(pieces):
         if ci in blanks_at:
-            toks.append(Token("", where, blank=True))
+            toks.append(Token("", {"line": line.no, "col": spans[ci][0]}, blank=True))
         toks.extend(p)
     return toks
 
 
-def _pieces(cell: str) -> list[str]:
-    """Split a cell on whitespace, keeping a detached unit ('12 件') with its number."""
-    parts = cell.split()
-    out: list[str] = []
-    for p in parts:
-        if out and unicodedata.normalize("NFKC", p) in _UNIT_ONLY and is_value_token(out[-1]):
-            out[-1] += p
+def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a line split on `sep` ('' = the whole line is one cell)."""
+    if not sep:
+        return [(0, len(raw))]
+    spans = []
+    start = 0
+    for m in re.finditer(re.escape(sep), raw):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(raw)))
+    if sep == "|":  # drop the empty cells outside the outer pipes
+        if spans and not raw[spans[0][0] : spans[0][1]].strip():
+            spans = spans[1:]
+        if spans and not raw[spans[-1][0] : spans[-1][1]].strip():
+            spans = spans[:-1]
+    return spans
+
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _pieces(raw: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Whitespace-separated pieces of raw[start:end] with their columns; a detached unit ('12 件')
+    stays with its number."""
+    out: list[tuple[int, str]] = []
+    for m in _NON_SPACE.finditer(raw, start, end):
+        p = m.group(0)
+        if out and unicodedata.normalize("NFKC", p) in _UNIT_ONLY and is_value_token(out[-1][1]):
+            out[-1] = (out[-1][0], raw[out[-1][0] : m.end()])
         else:
-            out.append(p)
+            out.append((m.start(), p))
     return out
 
 

@@ -13,17 +13,15 @@ from typing import Any
 from ..report.values import is_value_token, normalize
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     raw: str
-    where: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    where: dict[str, Any] = field(default_factory=dict, compare=False)
     #: An interior blank cell in a grid (between two values on one row): a blank *data* cell.
     blank: bool = False
+    norm: str = field(init=False, compare=False)
+    is_value: bool = field(init=False, compare=False)
 
-    @property
-    def norm(self) -> str:
-        return normalize(self.raw)
-
-    @property
-    def is_value(self) -> bool:
-        return self.blank or is_value_token(self.raw)
+    def __post_init__(self) -> None:
+        self.norm = normalize(self.raw)
+        self.is_value = self.blank or is_value_token(self.raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -23,6 +24,14 @@ _WS_RE = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """NFKC plus removal of all whitespace: the form in which labels are compared (domain.md §6)."""
+    if len(text) <= 64:
+        return _normalize_short(text)
+    return _WS_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    # Cell texts repeat endlessly ('0', '总计'); caching them is most of the reader's speed.
     return _WS_RE.sub("", unicodedata.normalize("NFKC", text))
 
 
@@ -41,12 +50,14 @@ def numeric_text(raw: str) -> str | None:
     return t.replace(",", "")
 
 
+@lru_cache(maxsize=8192)
 def is_value_token(raw: str) -> bool:
     """True if `raw` can stand alone as a table cell value (number, zero word or n/a mark)."""
     t = normalize(raw)
     return bool(t) and (numeric_text(t) is not None or t in NA_FORMS or t in ZERO_WORDS)
 
 
+@lru_cache(maxsize=8192)
 def parse_value(raw: str, *, decimal: bool = False, signed: bool = False) -> tuple[Value, Semantic]:
     """Interpret a cell's raw text.
 
