@@ -10,12 +10,17 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.corpus.generate import LAYOUTS, random_report, render_text
 from xxgk.read.text import parse_text
 from xxgk.report import keys as K
+
+
+#: Each corruption example parses twice; a fifth of the profile's examples per layout still gives
+#: thousands under CI while keeping the suite within its time budget.
+corruption_settings = settings(max_examples=max(20, settings.default.max_examples // 5))
 
 
 def _render(seed: int, layout: str) -> tuple[list[str], object]:
@@ -50,6 +55,7 @@ def _t3_number_cells(report, minimum: int) -> list[str]:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @given(seed=st.integers(0, 2**31), pick=st.integers(0, 10**6))
+@corruption_settings
 def test_dropped_digit_is_reported(layout: str, seed: int, pick: int) -> None:
     lines, report = _render(seed, layout)
     candidates = _t3_number_cells(report, 10)
@@ -65,6 +71,7 @@ def test_dropped_digit_is_reported(layout: str, seed: int, pick: int) -> None:
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @given(seed=st.integers(0, 2**31), pick=st.integers(0, 10**6))
+@corruption_settings
 def test_swapped_digits_are_reported(layout: str, seed: int, pick: int) -> None:
     lines, report = _render(seed, layout)
     candidates = [k for k in _t3_number_cells(report, 10) if str(report.value(k))[0] != str(report.value(k))[1]]
@@ -80,6 +87,7 @@ def test_swapped_digits_are_reported(layout: str, seed: int, pick: int) -> None:
 
 @pytest.mark.parametrize("layout", ["tab000", "tab002", "md003", "markdown"])
 @given(seed=st.integers(0, 2**31), pick=st.integers(0, 10**6))
+@corruption_settings
 def test_cell_shifted_in_its_row_is_reported(layout: str, seed: int, pick: int) -> None:
     """Swap a non-zero applicant cell with a neighbour of a different value: the row sum still
     holds, so only the column identities can catch it."""

@@ -131,9 +131,8 @@ def _value_checks(report: Report) -> Iterator[Finding]:
     for key, cell in sorted(report.cells.items(), key=lambda kc: _PRINTED_ORDER.get(kc[0], len(_PRINTED_ORDER))):
         if key in _FREE_TEXT_KEYS:
             continue
-        where = cell_label(key)
         if cell.semantic == "text":
-            yield Finding("value.not_a_number", ERROR, [key], f"{where}的内容「{cell.raw}」不是数字", actual=cell.raw)
+            yield Finding("value.not_a_number", ERROR, [key], f"{cell_label(key)}的内容「{cell.raw}」不是数字", actual=cell.raw)
             continue
         v = cell.value
         if v is None:
@@ -141,11 +140,11 @@ def _value_checks(report: Report) -> Iterator[Finding]:
         if key in K.DECIMAL_KEYS:
             d = _decimal(report, key)
             if d is None or d < 0:
-                yield Finding("value.non_negative_integer", ERROR, [key], f"{where}为 {v}，应为非负金额", actual=v)
+                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，应为非负金额", actual=v)
         elif not (isinstance(v, int) and not isinstance(v, bool)):
-            yield Finding("value.non_negative_integer", ERROR, [key], f"{where}为 {v!r}，应为非负整数", actual=v)
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v!r}，应为非负整数", actual=v)
         elif v < 0 and not key.endswith(K.SIGNED_SUFFIX):
-            yield Finding("value.non_negative_integer", ERROR, [key], f"{where}为 {v}，件数不能为负", actual=v)
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，件数不能为负", actual=v)
 
 
 # --- hard identities --------------------------------------------------------------------------
