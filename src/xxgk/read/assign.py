@@ -9,6 +9,7 @@ row identity and then by the column identities; every choice that matters is rep
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -93,15 +94,17 @@ def _numbering(label: str) -> str:
     return m.group(0) if m else ""
 
 
-def t3_specs(fmt: str) -> list[RowSpec]:
+@functools.lru_cache(maxsize=None)
+def t3_specs(fmt: str) -> tuple[RowSpec, ...]:
     rows = K.T3_ROWS_2019 if fmt == "2019" else K.T3_ROWS_2021
-    return [
+    return tuple(
         RowSpec(key, re.compile(_T3_PATTERNS[key]), tuple(f"t3.{key}.{c}" for c in K.T3_COLUMNS), label, _numbering(label))
         for key, label in rows
-    ]
+    )
 
 
-def t2_specs(fmt: str) -> list[RowSpec]:
+@functools.lru_cache(maxsize=None)
+def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
     specs = []
     if fmt == "2019":
         for row, label, cols in K.T2_ROWS_2019:
@@ -110,7 +113,7 @@ def t2_specs(fmt: str) -> list[RowSpec]:
         for row, label, cols21 in K.T2_ROWS_2021:
             cols = tuple(f"t2.{row}.{c}" for c in cols21) if cols21 else (f"t2.{row}",)
             specs.append(RowSpec(row, re.compile(_T2_PATTERNS[row]), cols, label))
-    return specs
+    return tuple(specs)
 
 
 # --- Token stream → rows ------------------------------------------------------------------------

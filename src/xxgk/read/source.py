@@ -244,12 +244,16 @@ def _mostly_utf8(data: bytes) -> bool:
     return good >= 8 and bad_runs <= 0.05 * good
 
 
+_COMMON_CHARS = re.compile("[\t\n\r\x20-\x7e\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
 def _implausible_ratio(text: str) -> float:
     """Share of characters that do not occur in a Chinese government report (PUA, controls, rare scripts)."""
     if not text:
         return 0.0
     bad = 0
-    for ch in text:
+    # Most characters are ASCII, CJK or CJK punctuation: drop those in C, judge the rest one by one.
+    for ch in _COMMON_CHARS.sub("", text):
         o = ord(ch)
         if o < 0x80:
             if o < 32 and ch not in _ALLOWED_CONTROLS:

@@ -99,51 +99,45 @@ def _has_values(line: Line) -> bool:
 
 def _split_line(line: Line) -> list[Token]:
     """One line → tokens, whatever the layout (tabs, markdown pipes, spaces); each token keeps its
-    line and character column so a person (or a test) can find exactly what was read."""
+    line and character column so a person (or a test) can find exactly what was read.
+
+    A blank grid cell whose nearest non-blank neighbours on both sides are values is a blank *data*
+    cell (a row with a hole) and becomes a blank token; other blanks are placeholders of merged cells.
+    """
     raw = line.raw
-    stripped = raw.strip()
+    no = line.no
     if "\t" in raw:
         sep = "\t"
-    elif stripped.startswith("|") and stripped.count("|") >= 2:
+    elif "|" in raw and raw.lstrip().startswith("|") and raw.count("|") >= 2:
         sep = "|"
     else:
-        sep = ""
-    spans = _cell_spans(raw, sep)
-    pieces = [[Token(text, {"line": line.no, "col": col}) for col, text in _pieces(raw, a, b)] for a, b in spans]
-    kinds = [None if not p else all(t.is_value for t in p) for p in pieces]
-    # A blank cell whose nearest non-blank neighbours on both sides are values is a blank *data*
-    # cell (a grid row with a hole), not a placeholder for a merged cell. Two linear passes.
-    left: list[bool] = []
-    last = False
-    for k in kinds:
-        left.append(last)
-        if k is not None:
-            last = k
-    blanks_at: set[int] = set()
-    right = False
-    for ci in range(len(kinds) - 1, -1, -1):
-        if kinds[ci] is None and len(spans) > 1 and left[ci] and right:
-            blanks_at.add(ci)
-        if kinds[ci] is not None:
-            right = bool(kinds[ci])
+        return [Token(text, {"line": no, "col": col}) for col, text in _pieces(raw, 0, len(raw))]
     toks: list[Token] = []
-    for ci, p in enumerate(pieces):
-        if ci in blanks_at:
-            toks.append(Token("", {"line": line.no, "col": spans[ci][0]}, blank=True))
-        toks.extend(p)
+    pending: list[int] = []  # columns of blank cells since the last non-blank cell
+    after_value = False  # the last non-blank cell held only values
+    for start, end in _cell_spans(raw, sep):
+        pieces = [Token(text, {"line": no, "col": col}) for col, text in _pieces(raw, start, end)]
+        if not pieces:
+            if after_value:
+                pending.append(start)
+            continue
+        is_value = all(t.is_value for t in pieces)
+        if is_value and pending:
+            toks.extend(Token("", {"line": no, "col": c}, blank=True) for c in pending)
+        pending = []
+        after_value = is_value
+        toks.extend(pieces)
     return toks
 
 
 def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
-    """(start, end) of each cell of a line split on `sep` ('' = the whole line is one cell)."""
-    if not sep:
-        return [(0, len(raw))]
+    """(start, end) of each cell of a line split on `sep`."""
     spans = []
     start = 0
-    for m in re.finditer(re.escape(sep), raw):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(raw)))
+    for cell in raw.split(sep):
+        end = start + len(cell)
+        spans.append((start, end))
+        start = end + 1
     if sep == "|":  # drop the empty cells outside the outer pipes
         if spans and not raw[spans[0][0] : spans[0][1]].strip():
             spans = spans[1:]
@@ -153,11 +147,18 @@ def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
 
 
 _NON_SPACE = re.compile(r"\S+")
+_HAS_SPACE = re.compile(r"\s")
 
 
 def _pieces(raw: str, start: int, end: int) -> list[tuple[int, str]]:
     """Whitespace-separated pieces of raw[start:end] with their columns; a detached unit ('12 件')
     stays with its number."""
+    cell = raw[start:end]
+    stripped = cell.strip()
+    if not stripped:
+        return []
+    if len(stripped) == 1 or not _HAS_SPACE.search(stripped):  # the common case: one piece
+        return [(start + cell.index(stripped[0]), stripped)]
     out: list[tuple[int, str]] = []
     for m in _NON_SPACE.finditer(raw, start, end):
         p = m.group(0)

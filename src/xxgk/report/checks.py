@@ -109,8 +109,11 @@ def _short_labels(keys: Sequence[str], limit: int = 3) -> str:
 
 def _num(report: Report, key: str) -> int | None:
     """A count usable in a sum; anything else (null, text, a stray string) cannot take part."""
-    v = report.value(key)
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
+    cell = report.cells.get(key)
+    if cell is None:
+        return None
+    v = cell.value
+    return v if type(v) is int else None  # bool is not a count
 
 
 def _decimal(report: Report, key: str) -> Decimal | None:
