@@ -7,6 +7,7 @@ spaces, markdown pipes) are confined to `_split_line`; everything after it is la
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -99,35 +100,44 @@ def _has_values(line: Line) -> bool:
 
 def _split_line(line: Line) -> list[Token]:
     """One line → tokens, whatever the layout (tabs, markdown pipes, spaces); each token keeps its
-    line and character column so a person (or a test) can find exactly what was read.
+    line and character column so a person (or a test) can find exactly what was read."""
+    no = line.no
+    return [
+        Token(text, {"line": no, "col": col}, blank, norm=norm, is_value=is_value)
+        for col, text, blank, norm, is_value in _line_cells(line.raw)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool], ...]:
+    """(column, text, is blank data cell, normalised text, is value) of each token of a line;
+    table lines repeat a lot, so this is cached on the raw line.
 
     A blank grid cell whose nearest non-blank neighbours on both sides are values is a blank *data*
-    cell (a row with a hole) and becomes a blank token; other blanks are placeholders of merged cells.
+    cell (a row with a hole); other blanks are placeholders of merged cells.
     """
-    raw = line.raw
-    no = line.no
     if "\t" in raw:
         sep = "\t"
     elif "|" in raw and raw.lstrip().startswith("|") and raw.count("|") >= 2:
         sep = "|"
     else:
-        return [Token(text, {"line": no, "col": col}) for col, text in _pieces(raw, 0, len(raw))]
-    toks: list[Token] = []
+        return tuple((col, text, False, normalize(text), is_value_token(text)) for col, text in _pieces(raw, 0, len(raw)))
+    out: list[tuple[int, str, bool, str, bool]] = []
     pending: list[int] = []  # columns of blank cells since the last non-blank cell
     after_value = False  # the last non-blank cell held only values
     for start, end in _cell_spans(raw, sep):
-        pieces = [Token(text, {"line": no, "col": col}) for col, text in _pieces(raw, start, end)]
+        pieces = _pieces(raw, start, end)
         if not pieces:
             if after_value:
                 pending.append(start)
             continue
-        is_value = all(t.is_value for t in pieces)
+        is_value = all(is_value_token(text) for _, text in pieces)
         if is_value and pending:
-            toks.extend(Token("", {"line": no, "col": c}, blank=True) for c in pending)
+            out.extend((c, "", True, "", True) for c in pending)
         pending = []
         after_value = is_value
-        toks.extend(pieces)
-    return toks
+        out.extend((col, text, False, normalize(text), is_value_token(text)) for col, text in pieces)
+    return tuple(out)
 
 
 def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:

@@ -7,21 +7,26 @@ one piece of code maps every reader's output onto the cell keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..report.values import is_value_token, normalize
 
 
-@dataclass(slots=True)
 class Token:
-    raw: str
-    where: dict[str, Any] = field(default_factory=dict, compare=False)
-    #: An interior blank cell in a grid (between two values on one row): a blank *data* cell.
-    blank: bool = False
-    norm: str = field(init=False, compare=False)
-    is_value: bool = field(init=False, compare=False)
+    """`norm` and `is_value` are derived from `raw`; a reader that already knows them (from a cache)
+    passes them in, because token construction is the reader's innermost loop."""
 
-    def __post_init__(self) -> None:
-        self.norm = normalize(self.raw)
-        self.is_value = self.blank or is_value_token(self.raw)
+    __slots__ = ("raw", "where", "blank", "norm", "is_value")
+
+    def __init__(
+        self, raw: str, where: dict[str, Any] | None = None, blank: bool = False, *, norm: str | None = None, is_value: bool | None = None
+    ) -> None:
+        self.raw = raw
+        self.where = where if where is not None else {}
+        #: An interior blank cell in a grid (between two values on one row): a blank *data* cell.
+        self.blank = blank
+        self.norm = normalize(raw) if norm is None else norm
+        self.is_value = (blank or is_value_token(raw)) if is_value is None else is_value
+
+    def __repr__(self) -> str:
+        return f"Token({self.raw!r}, {self.where!r}{', blank=True' if self.blank else ''})"

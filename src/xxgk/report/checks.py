@@ -7,9 +7,11 @@ silently: it turns the identity into an "unverifiable" warning (§4.4). Pure Pyt
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from . import keys as K
@@ -155,22 +157,27 @@ def _value_checks(report: Report) -> Iterator[Finding]:
 
 def _identity(
     report: Report, rule: str, lhs: Sequence[str], rhs: Sequence[str], where: str, lhs_name: str, rhs_name: str,
-    *, show_parts: bool = False, note: str = "",
+    *, show_parts: bool = False, note: Callable[[], str] | None = None,
 ) -> Finding | None:
-    """sum(lhs) = sum(rhs); a null operand makes it unverifiable rather than passed."""
+    """sum(lhs) = sum(rhs); a null operand makes it unverifiable rather than passed.
+
+    `note` is only called when the identity fails: explaining a failure costs more than checking.
+    """
     keys = [*lhs, *rhs]
-    nulls = [k for k in keys if _num(report, k) is None]
-    if nulls:
+    vals = [_num(report, k) for k in keys]
+    if None in vals:
+        nulls = [k for k, v in zip(keys, vals) if v is None]
         return Finding(
             f"{rule}.unverifiable", WARNING, keys,
             f"{where}：无法核对 {lhs_name} = {rhs_name}，{_short_labels(nulls)}为空或不是数字",
         )
-    a = sum(_num(report, k) or 0 for k in lhs)
-    b = sum(_num(report, k) or 0 for k in rhs)
+    a = sum(vals[: len(lhs)])  # type: ignore[arg-type]
+    b = sum(vals[len(lhs) :])  # type: ignore[arg-type]
     if a == b:
         return None
-    parts = "+".join(str(_num(report, k)) for k in lhs) + "=" if show_parts else ""
-    return Finding(rule, ERROR, keys, f"{where}：{lhs_name} ({parts}{a}) ≠ {rhs_name} ({b}){note}", expected=a, actual=b)
+    parts = "+".join(str(v) for v in vals[: len(lhs)]) + "=" if show_parts else ""
+    extra = note() if note else ""
+    return Finding(rule, ERROR, keys, f"{where}：{lhs_name} ({parts}{a}) ≠ {rhs_name} ({b}){extra}", expected=a, actual=b)
 
 
 def _t3_identities(report: Report, fmt: str) -> Iterator[Finding | None]:
@@ -180,7 +187,7 @@ def _t3_identities(report: Report, fmt: str) -> Iterator[Finding | None]:
         yield _identity(
             report, "t3.column_identity", ["t3.new_received" + c, "t3.carried_over" + c],
             ["t3.results_total" + c, "t3.carried_forward" + c],
-            f"表三「{K.T3_COLUMN_LABELS[col]}」列", "一+二", "（七）+四", note=_localise(report, leaves, col),
+            f"表三「{K.T3_COLUMN_LABELS[col]}」列", "一+二", "（七）+四", note=functools.partial(_localise, report, leaves, col),
         )
     for row in K.t3_rows(fmt):
         yield _identity(

@@ -30,7 +30,7 @@ class Cell:
         value, semantic = parse_value(
             raw, decimal=key in K.DECIMAL_KEYS, signed=key.endswith(K.SIGNED_SUFFIX)
         )
-        return cls(key, raw, value, semantic, dict(where or {}))
+        return cls(key, raw, value, semantic, where if where is not None else {})
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "raw": self.raw, "value": self.value, "semantic": self.semantic, "where": self.where}
