@@ -279,7 +279,8 @@ def check_cmd(inputs: tuple[str, ...], previous: str | None, fmt: str) -> None:
         if fmt == "json":
             results.append({"source": report.source, "findings": [f.to_dict() for f in findings], "summary": counts})
             continue
-        click.echo(label)
+        cells = sum(1 for c in report.cells.values() if c.semantic != "empty")
+        click.echo(f"{label}: {report.agency or '?'} {report.year or '?'} ({report.format} format, {cells} cells read)")
         for f in findings:
             click.echo(f"  {f.severity} {f.rule}: {f.message}")
         click.echo(f"  {_summary_line(counts)}")

@@ -103,6 +103,8 @@ def test_extra_number_resolved_by_row_identity(doc: tuple[Report, list[str], Rep
     got = _parsed(_set_row(lines, parsed, "granted", vals + ["0"]))
     assert [got.value(f"t3.granted.{c}") for c in K.T3_COLUMNS] == [report.value(f"t3.granted.{c}") for c in K.T3_COLUMNS]
     assert not [f for f in got.check() if f.severity == "error"]
+    # The other window would have read other numbers: the choice is reported.
+    assert any(f.rule == "read.window_by_identity" and f.severity == "warning" and "t3.granted.total" in f.cells for f in got.findings)
 
 
 def _ambiguous_report() -> tuple[Report, list[str], Report]:

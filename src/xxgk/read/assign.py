@@ -205,6 +205,8 @@ class _Choice:
     spec: RowSpec
     candidates: list[list[Token]]  # distinct candidate value lists, each of len(spec.columns)
     resolved_by_row: bool  # True if the row identity already singled out the candidates
+    #: Some window would have given other values: the choice matters and is reported.
+    mattered: bool = False
 
 
 def assign_rows(
@@ -268,15 +270,18 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
     if not starts:
         starts = list(range(len(toks) - width + 1))
         by_row = False
+    def sig(win: list[Token]) -> tuple[object, ...]:
+        return tuple((c.value, c.semantic) for c in _cells(spec, win).values())
+
     distinct: list[list[Token]] = []
     seen: set[tuple[object, ...]] = set()
     for s in starts:
         win = toks[s : s + width]
-        sig = tuple((c.value, c.semantic) for c in _cells(spec, win).values())
-        if sig not in seen:
-            seen.add(sig)
+        if sig(win) not in seen:
+            seen.add(sig(win))
             distinct.append(win)
-    return _Choice(spec, distinct, by_row)
+    every = {sig(toks[s : s + width]) for s in range(len(toks) - width + 1)}
+    return _Choice(spec, distinct, by_row, mattered=len(every) > 1)
 
 
 def _is_filler(tok: Token) -> bool:
@@ -289,7 +294,12 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
     for ch in choices:
         if len(ch.candidates) == 1:
             out.cells.update(_cells(ch.spec, ch.candidates[0]))
-            if not ch.resolved_by_row:
+            if ch.resolved_by_row and ch.mattered:
+                kept = " ".join(t.raw.strip() for t in ch.candidates[0])
+                out.findings.append(
+                    Finding("read.window_by_identity", "warning", list(ch.spec.columns), f"{table}「{ch.spec.label}」行数值多于列数，按本行勾稽关系取 {kept}")
+                )
+            elif not ch.resolved_by_row:
                 out.findings.append(
                     Finding("read.extra_cells", "warning", list(ch.spec.columns), f"{table}「{ch.spec.label}」行多出数值单元格，已去掉首尾的空白或 0 占位")
                 )
@@ -361,6 +371,9 @@ def assign_t4(tokens: Sequence[Token]) -> Assigned:
         if len(ch.candidates) > 1:
             alts = " | ".join(" ".join(t.raw.strip() for t in c) for c in ch.candidates)
             out.findings.append(Finding("read.ambiguous_cells", "error", list(keys), f"表四有 {len(vals)} 个数，候选 {alts} 均符合勾稽关系，请人工核对"))
+        elif ch.resolved_by_row and ch.mattered:
+            kept = " ".join(t.raw.strip() for t in ch.candidates[0])
+            out.findings.append(Finding("read.window_by_identity", "warning", list(keys), f"表四有 {len(vals)} 个数，按各栏勾稽关系取 {kept}"))
         elif not ch.resolved_by_row:
             out.findings.append(Finding("read.extra_cells", "warning", list(keys), f"表四有 {len(vals)} 个数，已去掉首尾的空白或 0 占位"))
     else:
