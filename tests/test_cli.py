@@ -89,7 +89,9 @@ def test_check_exits_1_on_errors(bad_report: Path) -> None:
     result = run("check", bad_report)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == str(bad_report)
+    # The file, then what was read: agency, year, format and how many cells carried something.
+    assert lines[0].startswith(f"{bad_report}: ")
+    assert "(2021 format, 200 cells read)" in lines[0]
     assert any(line.strip().startswith("error t3.row_sum: ") for line in lines)
     assert lines[-1].strip().startswith("2 errors")
 

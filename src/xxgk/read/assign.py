@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..report import keys as K
 from ..report.model import Cell, Finding
+from ..report.values import normalize
 from .tokens import Token
 
 # --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
@@ -88,8 +89,6 @@ class Assigned:
 
 
 def _numbering(label: str) -> str:
-    from ..report.values import normalize
-
     m = _NUMBERING.match(normalize(label))
     return m.group(0) if m else ""
 

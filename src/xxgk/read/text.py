@@ -253,8 +253,7 @@ def parse_text(text: str, *, name: str = "<text>") -> Report:
     fmt = detect_format(all_norm, year)
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
 
-    order = [k for k, _, _ in _HEADINGS]
-    bounds = _section_bounds(lines, heads, order)
+    bounds = _section_bounds(lines, heads)
     tables: dict[str, _Region] = {}
     for key, table in (("proactive", "t2"), ("applications", "t3"), ("appeals", "t4")):
         if key in bounds:
@@ -268,14 +267,14 @@ def parse_text(text: str, *, name: str = "<text>") -> Report:
 
     first_head = min(heads.values(), default=len(lines))
     report.extra.update(_document_fields(lines[(title_at or -1) + 1 : first_head], all_norm))
-    if fmt in ("2019", "2021"):
-        _read_tables(report, tables, findings)
+    parts = _read_tables(report, tables, findings) if fmt in ("2019", "2021") else None
     report.findings = findings
 
     t3_rows = sum(1 for k in report.cells if k.startswith("t3.") and k.endswith(".total") and report.cells[k].semantic != "empty")
     if title_at is None and len(heads) < 3 and t3_rows < 10:
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
-    _check_truncation(report, heads, tables, name)
+    if parts:
+        _check_truncation(report, heads, parts, name)
     return report
 
 
@@ -301,7 +300,8 @@ def _document_fields(preface: Sequence[Line], all_norm: str) -> dict[str, object
 _TABLE_OF = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
 
 
-def _section_bounds(lines: Sequence[Line], heads: dict[str, int], order: list[str]) -> dict[str, tuple[int, int]]:
+def _section_bounds(lines: Sequence[Line], heads: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each found section runs from its heading to the next heading found (or the end)."""
     found = sorted((i, k) for k, i in heads.items())
     out = {}
     for n, (i, k) in enumerate(found):
@@ -361,7 +361,8 @@ def _is_heading_like(text: str) -> bool:
     return len(text) <= 25 and bool(_PARA_START.match(text))
 
 
-def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Finding]) -> None:
+def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Finding]) -> list[assign.Assigned]:
+    """Fill report.cells from the three table regions; returns what each assignment found."""
     fmt = report.table_format
     parts = []
     t2 = tables.get("t2")
@@ -376,15 +377,12 @@ def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Find
     # Keep the contract's printed order regardless of the order rows were found in.
     report.cells = {k: report.cells[k] for k in K.cell_keys(fmt) if k in report.cells}
     report.extra["tables_found"] = [name for name, p in zip(("t2", "t3", "t4"), parts) if p.rows_found]
-    report._assigned = parts  # type: ignore[attr-defined]
+    return parts
 
 
-def _check_truncation(report: Report, heads: dict[str, int], tables: dict[str, _Region], name: str) -> None:
+def _check_truncation(report: Report, heads: dict[str, int], parts: list[assign.Assigned], name: str) -> None:
     """A text that stops inside Table 三 or 四 is truncated, not a report with blank cells."""
-    if report.format not in ("2019", "2021") or "problems" in heads or "other" in heads:
-        return
-    parts = getattr(report, "_assigned", None)
-    if not parts:
+    if "problems" in heads or "other" in heads:
         return
     t3, t4 = parts[1], parts[2]
     n3 = len(K.t3_rows(report.table_format))
