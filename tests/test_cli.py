@@ -346,3 +346,18 @@ def test_python_dash_m_xxgk_exit_codes(seed: Path, bad_report: Path, unreadable:
     p = proc(seed, unreadable)
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
+
+
+def test_truncated_and_huge_files_are_one_line_each_and_the_rest_still_runs(seed_paths: list[Path], tmp_path: Path) -> None:
+    text = seed_paths[0].read_text(encoding="utf-8")
+    truncated = tmp_path / "truncated.txt"
+    truncated.write_text(text[: text.index("不掌握相关")], encoding="utf-8")  # cut inside 表三
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:
+        f.truncate(200 * 1024 * 1024)  # sparse: rejected from its size, never read
+    result = run("check", truncated, huge, seed_paths[1])
+    assert result.exit_code == 2
+    lines = assert_one_line_errors(result, 2)
+    assert lines[0].startswith(f"xxgk: {truncated}: ") and "truncated" in lines[0]
+    assert lines[1].startswith(f"xxgk: {huge}: ") and "MiB" in lines[0] + lines[1]
+    assert f"{seed_paths[1]}: " in result.stdout and "0 errors" in result.stdout
