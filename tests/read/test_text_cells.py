@@ -190,3 +190,19 @@ def test_value_forms_in_a_grid_row(doc: tuple[Report, list[str], Report], raw: s
     got = _parsed(_set_row(lines, parsed, "granted", vals))
     cell = got.cells["t3.granted.commercial_enterprise"]
     assert (cell.value, cell.semantic) == (value, semantic)
+
+
+def test_a_row_with_far_too_many_numbers_is_refused(doc: tuple[Report, list[str], Report]) -> None:
+    report, lines, parsed = doc
+    got = _parsed(_set_row(lines, parsed, "granted", ["1"] * 100))
+    assert all(got.cells[f"t3.granted.{c}"].semantic == "empty" for c in K.T3_COLUMNS)
+    assert any(f.rule == "read.row_overflow" and f.severity == "error" and f.actual == 100 for f in got.findings)
+
+
+def test_a_table_region_of_endless_rows_is_cut_and_reported(doc: tuple[Report, list[str], Report]) -> None:
+    report, lines, parsed = doc
+    n = _line_of(parsed, "t3.partially_granted.total")
+    flood = ["\t(二) 部分公开\t0\t0\t0\t0\t0\t0\t0"] * 10_000
+    got = parse_text("\n".join(lines[:n] + flood + lines[n:]))
+    assert any(f.rule == "read.table_overflow" and f.severity == "error" for f in got.findings)
+    assert [f for f in got.check() if f.severity == "error"]

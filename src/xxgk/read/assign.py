@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..report import keys as K
@@ -65,7 +65,9 @@ _T2_PATTERNS: dict[str, str] = {
 
 _NUMBERING = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八]\)|[一二三四五]、)")
 
-ROW_COUNT_FINDINGS = ("read.row_missing", "read.row_incomplete", "read.total_only")
+#: More numbers than this on one printed row is not a row with placeholders but a broken extraction
+#: (or hostile input): the row is refused instead of searched, which also bounds time and memory.
+MAX_ROW_VALUES = 40
 
 
 @dataclass
@@ -118,15 +120,20 @@ def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
 # --- Token stream → rows ------------------------------------------------------------------------
 
 
-def group_rows(tokens: Sequence[Token], specs: Sequence[RowSpec]) -> tuple[dict[int, list[Token]], list[Finding]]:
-    """Split the stream into value lists per row index (see module docstring)."""
+def group_rows(tokens: Iterable[Token], specs: Sequence[RowSpec]) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int]]:
+    """Split the stream into value lists per row index (see module docstring).
+
+    Also returns, per row, how many values were dropped past MAX_ROW_VALUES. Label text is kept
+    only up to a bound, so neither a row nor a label can grow with the input."""
     groups: dict[int, list[Token]] = {}
+    overflow: dict[int, int] = {}
     findings: list[Finding] = []
     current = -1
     text = ""
     for tok in tokens:
         if not tok.is_value:
-            text += tok.norm
+            if len(text) < 4096:
+                text += tok.norm
             continue
         if text:
             idx = _match_row(text, specs, current)
@@ -145,8 +152,12 @@ def group_rows(tokens: Sequence[Token], specs: Sequence[RowSpec]) -> tuple[dict[
                 current = idx
             text = ""
         if current >= 0:
-            groups.setdefault(current, []).append(tok)
-    return groups, findings
+            row = groups.setdefault(current, [])
+            if len(row) < MAX_ROW_VALUES:
+                row.append(tok)
+            else:
+                overflow[current] = overflow.get(current, 0) + 1
+    return groups, findings, overflow
 
 
 def _match_row(text: str, specs: Sequence[RowSpec], current: int) -> int | None:
@@ -209,7 +220,7 @@ class _Choice:
 
 
 def assign_rows(
-    tokens: Sequence[Token], specs: Sequence[RowSpec], *, table: str, sum_groups: Sequence[tuple[int, int]] = ()
+    tokens: Iterable[Token], specs: Sequence[RowSpec], *, table: str, sum_groups: Sequence[tuple[int, int]] = ()
 ) -> Assigned:
     """Assign tokens to the cells of `specs`.
 
@@ -217,7 +228,7 @@ def assign_rows(
     rows: [(0, 7)]), used to choose among windows when a row carries extra values.
     """
     out = Assigned()
-    groups, out.findings = group_rows(tokens, specs)
+    groups, out.findings, overflow = group_rows(tokens, specs)
     choices: list[_Choice] = []
     for i, spec in enumerate(specs):
         toks = groups.get(i, [])
@@ -225,7 +236,10 @@ def assign_rows(
         if toks:
             out.rows_found += 1
             out.last_row = i
-        if len(toks) == width:
+        if i in overflow:
+            out.cells.update(_empty(spec))
+            out.findings.append(_overflow(table, spec.label, list(spec.columns), len(toks) + overflow[i], width))
+        elif len(toks) == width:
             out.cells.update(_cells(spec, toks))
         elif not toks:
             out.cells.update(_empty(spec))
@@ -257,6 +271,17 @@ def assign_rows(
             out.findings.append(Finding("read.row_missing", "warning", list(s.columns), f"{table}未找到「{s.label}」行的数据"))
     _resolve(choices, out, table)
     return out
+
+
+def _overflow(table: str, label: str, cells: list[str], n: int, width: int) -> Finding:
+    return Finding(
+        "read.row_overflow",
+        "error",
+        cells,
+        f"{table}「{label}」行有 {n} 个数，远多于 {width} 列；提取结果异常，未采用",
+        expected=width,
+        actual=n,
+    )
 
 
 def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int, int]], out: Assigned) -> _Choice:
@@ -352,11 +377,23 @@ def _columns_hold(cells: dict[str, Cell], open_: list[_Choice], combo: tuple[lis
 # --- Table 四 -------------------------------------------------------------------------------------
 
 
-def assign_t4(tokens: Sequence[Token]) -> Assigned:
+def assign_t4(tokens: Iterable[Token]) -> Assigned:
     """Table 四 is one row of 15 values in fixed order; its header text is never used (domain.md §6.1)."""
     out = Assigned()
     keys = K.t4_keys()
-    vals = [t for t in tokens if t.is_value]
+    vals: list[Token] = []
+    dropped = 0
+    for t in tokens:
+        if t.is_value:
+            if len(vals) < MAX_ROW_VALUES:
+                vals.append(t)
+            else:
+                dropped += 1
+    if dropped:
+        out.rows_found = 1
+        out.cells.update({k: Cell.from_raw(k, "") for k in keys})
+        out.findings.append(_overflow("表四", "行政复议、行政诉讼", list(keys), len(vals) + dropped, 15))
+        return out
     if not vals:
         out.cells.update({k: Cell.from_raw(k, "") for k in keys})
         return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..errors import NotAReport, TruncatedInput
@@ -179,17 +179,27 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-def _tokens(lines: Iterable[Line]) -> list[Token]:
-    toks: list[Token] = []
+def _tokens(lines: Iterable[Line]) -> Iterator[Token]:
+    """A stream, not a list: assignment consumes it with bounded memory whatever the input."""
     for ln in lines:
-        toks.extend(_split_line(ln))
-    return toks
+        yield from _split_line(ln)
+
+
+#: A printed table has at most a few hundred lines, even one cell per line (表三: 25 rows × 8).
+MAX_TABLE_LINES = 4000
 
 
 @dataclass
 class _Region:
     intro: list[Line]
     table: list[Line]
+    #: Lines past MAX_TABLE_LINES, not read.
+    dropped: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.table) > MAX_TABLE_LINES:
+            self.dropped = len(self.table) - MAX_TABLE_LINES
+            del self.table[MAX_TABLE_LINES:]
 
 
 def _region(lines: Sequence[Line], start: int, end: int, table: str) -> _Region:
@@ -371,7 +381,17 @@ def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Find
     parts.append(assign.assign_rows(_tokens(t3.table) if t3 else [], assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)]))
     t4 = tables.get("t4")
     parts.append(assign.assign_t4(_tokens(t4.table) if t4 else []))
-    for p in parts:
+    for (name, label), p in zip((("t2", "表二"), ("t3", "表三"), ("t4", "表四")), parts):
+        region = tables.get(name)
+        if region is not None and region.dropped:
+            findings.append(
+                Finding(
+                    "read.table_overflow",
+                    "error",
+                    [],
+                    f"{label}区域超过 {MAX_TABLE_LINES} 行（多出 {region.dropped} 行未读）；不像一张年度报告表格，请检查文件",
+                )
+            )
         report.cells.update(p.cells)
         findings.extend(p.findings)
     # Keep the contract's printed order regardless of the order rows were found in.
