@@ -1,8 +1,8 @@
 """Readers: any supported input → `Report`.
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
-the reader for that kind. Only the text reader exists so far; PDF, DOCX and scans are recognised and
-refused with a one-line message.
+the reader for that kind, chosen by content, not by the file's name: plain text and HTML so far; PDF
+and scans are recognised and refused with a one-line message.
 """
 
 from __future__ import annotations
@@ -49,20 +49,31 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
     kind = sniff(data)
     if kind in _NOT_YET:
         raise InputError(f"{_NOT_YET[kind]} reader not available yet; provide the report as plain text")
+    report = _read(data, kind, name, max_bytes)
+    report.source = {
+        **report.source,
+        "name": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "layout": report.source.get("layout"),
+    }
+    return report
+
+
+def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
+    """The reader for what the content is, whatever the file is called."""
+    from .html import looks_like_html
+
+    if kind == "text" and looks_like_html(data):
+        from .html import parse_html
+
+        return parse_html(data, name=name)  # sets source kind "html" and encoding
     # Raises EmptyInput, BinaryInput (ZIP, executables, …) or EncodingError with the precise message.
     decoded = decode(data, name=name, max_bytes=max_bytes)
 
     from .text import parse_text
 
     report = parse_text(decoded.text, name=name)
-    report.source = {
-        **report.source,
-        "name": name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "kind": "text",
-        "layout": report.source.get("layout"),
-        "encoding": decoded.encoding,
-    }
+    report.source = {**report.source, "kind": "text", "encoding": decoded.encoding}
     return report
 
 

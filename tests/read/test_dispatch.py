@@ -1,0 +1,30 @@
+"""`xxgk.parse` picks the reader by content, not by the file's name."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import xxgk
+from tests.corpus.generate import random_report, render_text
+from tests.corpus.html import render_html
+
+
+def test_html_named_pdf_is_read_as_html(tmp_path: Path) -> None:
+    report = random_report(random.Random(8))
+    path = tmp_path / "report.pdf"
+    path.write_text(render_html(report, random.Random(8), style="official"), encoding="utf-8")
+    got = xxgk.parse(path)
+    assert got.source["kind"] == "html"
+    assert got.value("t3.results_total.total") == report.value("t3.results_total.total")
+    assert set(got.cells["t4.review.total"].where) == {"table", "row", "col"}
+
+
+def test_text_named_html_is_read_as_text(tmp_path: Path) -> None:
+    report = random_report(random.Random(9))
+    path = tmp_path / "report.html"
+    path.write_text(render_text(report, "tab002", random.Random(9)), encoding="utf-8")
+    got = xxgk.parse(path)
+    assert got.source["kind"] == "text"
+    assert got.value("t3.results_total.total") == report.value("t3.results_total.total")
+    assert set(got.cells["t4.review.total"].where) == {"line", "col"}
