@@ -28,3 +28,15 @@ def test_text_named_html_is_read_as_text(tmp_path: Path) -> None:
     assert got.source["kind"] == "text"
     assert got.value("t3.results_total.total") == report.value("t3.results_total.total")
     assert set(got.cells["t4.review.total"].where) == {"line", "col"}
+
+
+def test_docx_named_txt_is_read_as_word(tmp_path: Path) -> None:
+    from tests.corpus.docx import render_docx
+
+    report = random_report(random.Random(10))
+    path = tmp_path / "report.txt"
+    path.write_bytes(render_docx(report, random.Random(10), style="official"))
+    got = xxgk.parse(path)
+    assert (got.source["kind"], got.source["container"]) == ("docx", "docx")
+    assert got.value("t3.results_total.total") == report.value("t3.results_total.total")
+    assert set(got.cells["t3.granted.total"].where) == {"table", "row", "col"}

@@ -1,8 +1,9 @@
 """Readers: any supported input → `Report`.
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
-the reader for that kind, chosen by content, not by the file's name: plain text and HTML so far; PDF
-and scans are recognised and refused with a one-line message.
+the reader for that kind, chosen by content, not by the file's name: plain text, HTML and Word (.docx;
+.doc/.wps/.odt through LibreOffice) so far; PDF and scans are recognised and refused with a one-line
+message.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from ..errors import InputError
+from ..errors import InputError, InputTooLarge
 from ..report.model import Report
 from .source import MAX_TEXT_BYTES, decode, read_bytes, sniff
 
@@ -25,12 +26,15 @@ Stdin = Literal["-"]
 #: Readers not written yet, by sniffed kind: what to tell the user.
 _NOT_YET = {
     "pdf": "PDF",
-    "docx": "Word (.docx)",
     "png": "image (PNG)",
     "jpeg": "image (JPEG)",
     "tiff": "image (TIFF)",
     "gif": "image (GIF)",
 }
+
+
+#: Office documents carry images: read up to this much; their XML is bounded separately (docx.check_zip).
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 
 
 def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_BYTES) -> Report:
@@ -43,7 +47,7 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
         data = bytes(source)
         name = name or "<bytes>"
     else:
-        data = read_bytes(source, max_bytes=max_bytes)
+        data = read_bytes(source, max_bytes=max(max_bytes, MAX_DOCUMENT_BYTES))
         if name is None:
             name = "<stdin>" if os.fspath(source) == "-" else os.fspath(source)
     kind = sniff(data)
@@ -61,6 +65,19 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
 
 def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
     """The reader for what the content is, whatever the file is called."""
+    if kind in ("docx", "zip", "binary"):
+        from .docx import parse_docx, sniff_office
+
+        office = sniff_office(data)
+        if office is not None:  # .docx, or .doc/.wps/.odt converted by LibreOffice, or "encrypted"
+            report = parse_docx(data, name=name)
+            report.source = {**report.source, "kind": "docx", "container": office}
+            return report
+    if len(data) > max_bytes:
+        raise InputTooLarge(
+            f"input is {len(data) / 1048576:.1f} MiB, over the {max_bytes / 1048576:.0f} MiB limit for text and HTML; "
+            "a report is a few hundred KB: check that this is the right file"
+        )
     from .html import looks_like_html
 
     if kind == "text" and looks_like_html(data):

@@ -172,8 +172,6 @@ def decode(data: bytes, *, name: str, max_bytes: int = MAX_TEXT_BYTES) -> Decode
 def _not_text_message(kind: str, what: str) -> str:
     if kind == "pdf":
         return "PDF input is not supported yet by the text reader; copy its text into a .txt file"
-    if kind == "docx":
-        return "Word (.docx) input is not supported yet by the text reader; save it as plain text (.txt)"
     if kind in ("png", "jpeg", "tiff", "gif"):
         return f"{what} input is not supported yet (scans need OCR); provide the report as text"
     if kind == "zip":
