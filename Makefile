@@ -8,7 +8,7 @@ SEEDS  ?= ../shared/seeds
 PYTEST_ARGS ?= -n auto -q
 
 .DEFAULT_GOAL := install
-.PHONY: install test run bench clean
+.PHONY: install test run bench clean sysdeps
 
 install: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
 
 run: $(STAMP)
@@ -29,3 +29,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out
+
+# System packages for the PDF tests (headless Chromium prints the test PDFs, Noto CJK gives them
+# Chinese glyphs). Installed with apt-get only when missing (CI: a fresh machine, as root).
+sysdeps:
+	@if ! command -v chromium >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+		echo "installing chromium and fonts-noto-cjk"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi

@@ -101,7 +101,7 @@ def test_check_exits_2_on_unreadable_input_and_2_wins(bad_report: Path, seed: Pa
     result = run("check", bad_report, unreadable, seed, missing)
     assert result.exit_code == 2
     lines = assert_one_line_errors(result, 2)
-    assert lines[0].startswith(f"xxgk: {unreadable}: PDF reader not available yet")
+    assert lines[0].startswith(f"xxgk: {unreadable}: not a valid PDF")
     assert lines[1] == f"xxgk: {missing}: no such file"
     # The readable files were all checked, in order.
     assert result.stdout.index(str(bad_report)) < result.stdout.index(str(seed))

@@ -216,10 +216,10 @@ def test_a_directory_is_an_input_error(tmp_path: Path) -> None:
 # -- the dispatcher ----------------------------------------------------------------------------
 
 
-def test_parse_refuses_pdf_until_its_reader_exists(tmp_path: Path) -> None:
+def test_a_broken_pdf_is_one_clear_error(tmp_path: Path) -> None:
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
-    with pytest.raises(InputError, match="PDF reader not available yet"):
+    with pytest.raises(InputError, match="not a valid PDF"):
         parse(pdf)
 
 

@@ -1,9 +1,9 @@
 """Readers: any supported input → `Report`.
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
-the reader for that kind, chosen by content, not by the file's name: plain text, HTML and Word (.docx;
-.doc/.wps/.odt through LibreOffice) so far; PDF and scans are recognised and refused with a one-line
-message.
+the reader for that kind, chosen by content, not by the file's name: plain text, HTML, Word (.docx;
+.doc/.wps/.odt through LibreOffice) and born-digital PDF so far; scans are recognised and refused with
+a one-line message.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ Stdin = Literal["-"]
 
 #: Readers not written yet, by sniffed kind: what to tell the user.
 _NOT_YET = {
-    "pdf": "PDF",
     "png": "image (PNG)",
     "jpeg": "image (JPEG)",
     "tiff": "image (TIFF)",
@@ -65,6 +64,10 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
 
 def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
     """The reader for what the content is, whatever the file is called."""
+    if kind == "pdf":
+        from .pdf import parse_pdf
+
+        return parse_pdf(data, name=name)  # born-digital; a PDF without a text layer is refused
     if kind in ("docx", "zip", "binary"):
         from .docx import parse_docx, sniff_office
 
