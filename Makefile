@@ -15,7 +15,7 @@ install: $(STAMP)
 # Rebuilt only when missing or when pyproject.toml changed.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,ocr]'
 	touch $(STAMP)
 
 test: $(STAMP) sysdeps
@@ -24,8 +24,10 @@ test: $(STAMP) sysdeps
 run: $(STAMP)
 	$(BIN)/xxgk check $(SEEDS)
 
-bench: $(STAMP)
+bench: $(STAMP) sysdeps
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/bench_text.py --write bench/out/latest.md
+	$(BIN)/python bench/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out

@@ -40,3 +40,22 @@ def test_docx_named_txt_is_read_as_word(tmp_path: Path) -> None:
     assert (got.source["kind"], got.source["container"]) == ("docx", "docx")
     assert got.value("t3.results_total.total") == report.value("t3.results_total.total")
     assert set(got.cells["t3.granted.total"].where) == {"table", "row", "col"}
+
+
+def test_png_named_txt_is_read_by_ocr(tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("rapidocr_onnxruntime")
+    from tests.corpus.scan import render_scan
+
+    report = random_report(random.Random(12))
+    path = tmp_path / "report.txt"
+    path.write_bytes(render_scan(report, random.Random(12)))
+    got = xxgk.parse(path)
+    assert got.source["kind"] == "image"
+    # Exactness contract of the scan reader: every cell is right, or a finding names it.
+    named = {k for f in got.check() for k in f.cells}
+    wrong = [k for k in report.cells if got.value(k) != report.value(k) and k not in named]
+    assert wrong == []
+    read = [c for c in got.cells.values() if c.semantic != "empty"]
+    assert len(read) > 150 and all({"page", "bbox", "confidence"} <= set(c.where) for c in read)

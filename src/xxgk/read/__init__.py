@@ -2,8 +2,8 @@
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
 the reader for that kind, chosen by content, not by the file's name: plain text, HTML, Word (.docx;
-.doc/.wps/.odt through LibreOffice) and born-digital PDF so far; scans are recognised and refused with
-a one-line message.
+.doc/.wps/.odt through LibreOffice) born-digital PDF and scanned images (PNG/JPEG/TIFF, OCR) so far;
+scanned PDFs and GIF are recognised and refused with a one-line message.
 """
 
 from __future__ import annotations
@@ -25,9 +25,6 @@ Stdin = Literal["-"]
 
 #: Readers not written yet, by sniffed kind: what to tell the user.
 _NOT_YET = {
-    "png": "image (PNG)",
-    "jpeg": "image (JPEG)",
-    "tiff": "image (TIFF)",
     "gif": "image (GIF)",
 }
 
@@ -64,6 +61,10 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
 
 def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
     """The reader for what the content is, whatever the file is called."""
+    if kind in ("png", "jpeg", "tiff"):
+        from .ocr import parse_image
+
+        return parse_image(data, name=name)  # every uncertain reading carries a read.ocr_uncertain finding
     if kind == "pdf":
         from .pdf import parse_pdf
 
