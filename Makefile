@@ -32,10 +32,13 @@ bench: $(STAMP) sysdeps
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out
 
-# System packages for the PDF tests (headless Chromium prints the test PDFs, Noto CJK gives them
-# Chinese glyphs). Installed with apt-get only when missing (CI: a fresh machine, as root).
+# System packages for the tests: headless Chromium prints the test PDFs, Noto CJK gives them Chinese
+# glyphs, LibreOffice opens the written DOCX (and reads .doc/.wps/.odt), pdftoppm rasterises written
+# PDFs. Installed with apt-get only when missing (CI: a fresh machine, as root).
+SYSDEPS := chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui poppler-utils
 sysdeps:
-	@if ! command -v chromium >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
-		echo "installing chromium and fonts-noto-cjk"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+		|| ! command -v pdftoppm >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+		echo "installing $(SYSDEPS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSDEPS) >/dev/null; \
 	fi

@@ -89,7 +89,11 @@ def parse_blocks(blocks: Sequence[Block], *, name: str, kind: str) -> Report:
 
 
 def _locate(line_spans: list[_Span], col: int) -> dict[str, Any]:
+    """The source location of the span holding column `col`.
+
+    A column outside every span means layout() and the text reader disagree about the text: a bug,
+    so raise (the CLI reports an internal error) rather than point the cell at a neighbour."""
     for span in line_spans:
         if span.start <= col <= span.end:
             return span.where
-    return line_spans[-1].where if line_spans else {}
+    raise RuntimeError(f"internal: column {col} lies in no source span of its line")
