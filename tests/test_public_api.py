@@ -23,6 +23,7 @@ EXPECTED = [
     "XxgkError",
     "check",
     "parse",
+    "render",
 ]
 
 

@@ -4,6 +4,7 @@
     >>> report = xxgk.parse("report.txt")          # any supported input → Report
     >>> findings = report.check()                   # identities and warnings, never raises
     >>> report.to_json()                            # the xxgk/report@1 contract
+    >>> data = xxgk.render(report, "docx")          # the official layout, as bytes
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     return report.check(previous)
 
 
+def render(report: Report, to: str, *, allow_errors: bool = False, **options):  # type: ignore[no-untyped-def]
+    """The report written as `to` ('docx', 'html', 'pdf', 'xlsx', 'md') → bytes. See `xxgk.write.render`.
+
+    Raises ValidationFailed when a hard identity fails, unless `allow_errors` is true: a published
+    table that does not add up is worse than none."""
+    from .write import render as _render
+
+    return _render(report, to, allow_errors=allow_errors, **options)
+
+
 __all__ = [
     "SCHEMA",
     "BinaryInput",
@@ -52,4 +63,5 @@ __all__ = [
     "XxgkError",
     "check",
     "parse",
+    "render",
 ]

@@ -2,7 +2,7 @@
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
 the reader for that kind, chosen by content, not by the file's name: plain text, HTML, Word (.docx;
-.doc/.wps/.odt through LibreOffice) born-digital PDF and scanned images (PNG/JPEG/TIFF, OCR) so far;
+.doc/.wps/.odt through LibreOffice), Excel (.xlsx), born-digital PDF and scanned images (PNG/JPEG/TIFF, OCR) so far;
 scanned PDFs and GIF are recognised and refused with a one-line message.
 """
 
@@ -73,6 +73,10 @@ def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
         from .docx import parse_docx, sniff_office
 
         office = sniff_office(data)
+        if office == "xlsx":
+            from .xlsx import parse_xlsx
+
+            return parse_xlsx(data, name=name)
         if office is not None:  # .docx, or .doc/.wps/.odt converted by LibreOffice, or "encrypted"
             report = parse_docx(data, name=name)
             report.source = {**report.source, "kind": "docx", "container": office}

@@ -83,7 +83,7 @@ _WRAPPERS = frozenset({W_SDT, W_SDTCONTENT, W_CUSTOMXML, _W + "ins", _W + "moveT
 
 
 def sniff_office(data: bytes) -> str | None:
-    """'docx', 'doc' (any OLE container: .doc, .wps, encrypted Office files), 'odt' or None."""
+    """'docx', 'xlsx', 'doc' (any OLE container: .doc, .wps, encrypted Office files), 'odt' or None."""
     if data.startswith(_OLE_MAGIC):
         return "doc"
     if not data.startswith(b"PK"):
@@ -93,6 +93,8 @@ def sniff_office(data: bytes) -> str | None:
             names = set(z.namelist())
             if "word/document.xml" in names:
                 return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
             if "mimetype" in names:
                 info = z.getinfo("mimetype")
                 if info.file_size <= 256 and z.read(info).strip() == _ODT_MIME:
@@ -111,10 +113,10 @@ def _ole_is_word(data: bytes) -> bool:
     return "WordDocument".encode("utf-16-le") in data
 
 
-def check_zip(data: bytes) -> zipfile.ZipFile:
+def check_zip(data: bytes, *, main: str = "word/document.xml", label: str = "DOCX") -> zipfile.ZipFile:
     """Open `data` as a ZIP and refuse it from its central directory alone if it is a decompression bomb.
 
-    Raises InputError ("not a valid DOCX: …") when it is not a ZIP or has no word/document.xml, and
+    Raises InputError ("not a valid DOCX: …", or XLSX) when it is not a ZIP or has no main part, and
     InputTooLarge when it has too many entries, declares too much uncompressed data or the main part
     is compressed implausibly well.
     """
@@ -122,26 +124,26 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as e:
-        raise InputError(f"not a valid DOCX: not a readable ZIP archive ({_short(e)})") from None
+        raise InputError(f"not a valid {label}: not a readable ZIP archive ({_short(e)})") from None
     if len(infos) > MAX_ENTRIES:
-        raise InputTooLarge(f"DOCX refused: {len(infos)} ZIP entries, over the limit of {MAX_ENTRIES}")
+        raise InputTooLarge(f"{label} refused: {len(infos)} ZIP entries, over the limit of {MAX_ENTRIES}")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise InputTooLarge(
-            f"DOCX refused: it would unpack to {total / 1048576:.0f} MiB, over the {MAX_UNCOMPRESSED // 1048576} MiB limit "
+            f"{label} refused: it would unpack to {total / 1048576:.0f} MiB, over the {MAX_UNCOMPRESSED // 1048576} MiB limit "
             "(a decompression bomb or a document full of images)"
         )
     try:
-        main = z.getinfo("word/document.xml")
+        part = z.getinfo(main)
     except KeyError:
-        raise InputError("not a valid DOCX: no word/document.xml in the ZIP archive") from None
-    if main.file_size >= _RATIO_MIN_SIZE and main.file_size > MAX_RATIO * max(main.compress_size, 1):
+        raise InputError(f"not a valid {label}: no {main} in the ZIP archive") from None
+    if part.file_size >= _RATIO_MIN_SIZE and part.file_size > MAX_RATIO * max(part.compress_size, 1):
         raise InputTooLarge(
-            f"DOCX refused: word/document.xml declares {main.file_size / 1048576:.0f} MiB compressed to "
-            f"{main.compress_size / 1024:.0f} KiB (ratio over {MAX_RATIO}), a decompression bomb"
+            f"{label} refused: {main} declares {part.file_size / 1048576:.0f} MiB compressed to "
+            f"{part.compress_size / 1024:.0f} KiB (ratio over {MAX_RATIO}), a decompression bomb"
         )
     if any(i.flag_bits & 0x1 for i in infos):
-        raise InputError("not a valid DOCX: the ZIP archive is encrypted; remove the password in Word and save again")
+        raise InputError(f"not a valid {label}: the ZIP archive is encrypted; remove the password and save again")
     return z
 
 
