@@ -1,0 +1,116 @@
+"""XLSX: read(write(r)) == r, the official merges, numbers stored as numbers, hostile workbooks."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xxgk
+from tests.corpus.generate import random_report
+from tests.read.test_roundtrip import _diff
+from xxgk.read.xlsx import MAX_CELLS, parse_xlsx
+from xxgk.report.model import Cell
+from xxgk.write import grid as G
+from xxgk.write.xlsx import SHEET_TITLE, write
+
+
+@settings(max_examples=max(20, settings.default.max_examples // 5))
+@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["2021", "2021", "2019"]))
+def test_read_write_roundtrip(seed: int, fmt: str) -> None:
+    report = random_report(random.Random(seed), fmt=fmt)
+    got = parse_xlsx(write(report), name="x.xlsx")
+    assert _diff(report, got) == []
+    assert [f for f in got.check() if f.severity == "error"] == []
+
+
+def test_dispatched_by_content_with_sheet_and_address_provenance(tmp_path: Path) -> None:
+    report = random_report(random.Random(5))
+    path = tmp_path / "report.bin"  # the name says nothing
+    path.write_bytes(xxgk.render(report, "xlsx"))
+    got = xxgk.parse(path)
+    assert got.source["kind"] == "xlsx"
+    assert _diff(report, got) == []
+    ws = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
+    for key, cell in got.cells.items():
+        assert set(cell.where) == {"sheet", "cell"}, key
+        assert cell.where["sheet"] == SHEET_TITLE
+        # The address holds this very value (a number, or the text of a decimal/blank cell).
+        shown = ws[cell.where["cell"]].value
+        v = report.value(key)
+        assert shown == (float(v) if isinstance(v, str) else v) or (shown in (None, "/") and v is None), key
+
+
+def _table_top(ws: openpyxl.worksheet.worksheet.Worksheet, text: str) -> int:
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_official_merges_and_number_cells() -> None:
+    report = random_report(random.Random(11))
+    ws = openpyxl.load_workbook(io.BytesIO(write(report))).active
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    # 表三's identity note covers the 3 × 3 top-left corner.
+    top = _table_top(ws, G.IDENTITY_NOTE)
+    assert f"A{top}:C{top + 2}" in merged
+    # Every value cell of 表三 is a number (not text) equal to the report's value.
+    grid = G.t3_grid(report)
+    for key, gc in grid.value_cells().items():
+        v = ws.cell(row=top + gc.row, column=1 + gc.col).value
+        assert isinstance(v, int) and v == report.value(key), key
+
+
+def test_decimal_keeps_its_printed_places_and_na_reads_back_as_na() -> None:
+    report = random_report(random.Random(3))
+    report.cells["t2.admin_fees_wan_yuan"] = Cell.from_raw("t2.admin_fees_wan_yuan", "12.50")
+    report.cells["t2.licensing"] = Cell.from_raw("t2.licensing", "/")
+    assert report.value("t2.admin_fees_wan_yuan") == "12.50" and report.cells["t2.licensing"].semantic == "na"
+    data = write(report)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    fee = next(c for row in ws.iter_rows() for c in row if c.value == 12.5)
+    assert fee.number_format == "0.00"
+    got = parse_xlsx(data)
+    assert got.value("t2.admin_fees_wan_yuan") == "12.50"
+    assert got.cells["t2.licensing"].semantic == "na" and got.value("t2.licensing") is None
+
+
+def test_seeds_rewritten_read_back(seed_paths: list[Path]) -> None:
+    for path in seed_paths:
+        report = xxgk.parse(path)
+        got = parse_xlsx(write(report), name=path.name)
+        assert _diff(report, got) == [], path.name
+
+
+def test_hidden_sheets_are_not_read() -> None:
+    report = random_report(random.Random(8))
+    wb = openpyxl.load_workbook(io.BytesIO(write(report)))
+    stale = wb.copy_worksheet(wb.active)
+    stale.sheet_state = "hidden"
+    stale["A1"] = "旧稿"
+    out = io.BytesIO()
+    wb.save(out)
+    assert _diff(report, parse_xlsx(out.getvalue())) == []
+
+
+def test_a_sheet_spanning_too_many_cells_is_refused_in_one_line() -> None:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "某局2024年政府信息公开工作年度报告"
+    wb.active.cell(row=MAX_CELLS + 1, column=1, value=1)
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(xxgk.InputTooLarge, match="XLSX refused"):
+        parse_xlsx(out.getvalue())
+
+
+def test_not_a_workbook_is_named() -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("xl/workbook.xml", "<not-xml")
+    with pytest.raises(xxgk.InputError, match="not a valid XLSX"):
+        parse_xlsx(out.getvalue())
