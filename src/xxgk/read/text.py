@@ -207,10 +207,17 @@ def _region(lines: Sequence[Line], start: int, end: int, table: str) -> _Region:
     body = list(lines[start:end])
     pat = _TABLE_START[table]
     for i, ln in enumerate(body):
-        if (pat.search(ln.norm) and not ln.is_narrative) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
+        if (pat.search(ln.norm) and not ln.is_narrative and not _is_prose_fragment(ln)) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
             table_lines = [x for x in body[i:] if not x.is_narrative and not _is_running_header(x)]
             return _Region(body[:i], table_lines)
     return _Region(body, [])
+
+
+def _is_prose_fragment(line: Line) -> bool:
+    """A wrapped piece of an intro sentence ('因政府信息公开工作被申请行政复议、提起行政诉' before '讼情况如下：'
+    on the next line of a PDF): long, one cell, with the enumeration commas of prose. A header row
+    naming 行政复议 is short or split into cells."""
+    return len(line.norm) >= 16 and "\t" not in line.raw and "|" not in line.raw and ("、" in line.norm or "，" in line.norm)
 
 
 def _is_running_header(line: Line) -> bool:
@@ -276,7 +283,7 @@ def parse_text(text: str, *, name: str = "<text>") -> Report:
         report.sections[key] = _section_text(body)
 
     first_head = min(heads.values(), default=len(lines))
-    report.extra.update(_document_fields(lines[(title_at or -1) + 1 : first_head], all_norm))
+    report.extra.update(_document_fields(lines[(-1 if title_at is None else title_at) + 1 : first_head], all_norm))
     parts = _read_tables(report, tables, findings) if fmt in ("2019", "2021") else None
     report.findings = findings
 

@@ -172,6 +172,8 @@ class Grid:
 
     def cell_at(self, r: int, c: int) -> GridCell:
         """The cell covering grid position (r, c)."""
+        if not (0 <= r < self.n_rows and 0 <= c < self.n_cols):
+            raise IndexError(f"({r}, {c}) is outside the {self.n_rows}×{self.n_cols} grid")
         for cell, _ in self._segments[r]:
             if cell.col <= c < cell.col + cell.colspan:
                 return cell
