@@ -184,6 +184,64 @@ def _summary_line(counts: dict[str, int]) -> str:
     return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
 
 
+class _DebugImages:
+    """`parse --debug-image DIR`: keeps each input's bytes (stdin can be read only once) and draws
+    its pages after its output is written. A drawing failure is one stderr line for that input; the
+    parse output is never lost to it."""
+
+    def __init__(self, directory: str) -> None:
+        self.dir = Path(directory)
+        try:
+            if self.dir.exists() and not self.dir.is_dir():
+                raise NotADirectoryError(20, "not a directory")
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.dir, os.W_OK | os.X_OK):
+                raise PermissionError(13, "permission denied")
+        except OSError as e:
+            click.echo(f"xxgk: {directory}: cannot write debug images: {e.strerror or e}", err=True)
+            sys.exit(EXIT_UNREADABLE)
+        self.data = b""
+        self.stems: set[str] = set()
+
+    def parse(self, batch: Batch, item: Path | str) -> Report | None:
+        """`xxgk.parse` of the input, keeping its bytes for `draw`."""
+        from xxgk.read import MAX_DOCUMENT_BYTES
+        from xxgk.read.source import read_bytes
+
+        def run() -> Report:
+            self.data = read_bytes(item, max_bytes=MAX_DOCUMENT_BYTES)
+            return xxgk.parse(self.data, name=_label(item))
+
+        return batch.run(_label(item), run)
+
+    def draw(self, batch: Batch, item: Path | str, report: Report) -> None:
+        from xxgk.read.debug import draw
+
+        label = _label(item)
+        data, self.data = self.data, b""
+        try:
+            draw(report, data, self.dir, stem=self._stem(item))
+        except OSError as e:
+            batch.fail(label, f"debug image not written: {e.strerror or e}")
+        except Exception as e:
+            if os.environ.get("XXGK_DEBUG"):
+                raise
+            message = f"debug image not written: internal error: {type(e).__name__}: {_one_line(e)} (please report it)"
+            batch.fail(label, message, EXIT_INTERNAL)
+
+    def _stem(self, item: Path | str) -> str:
+        """The input's name without its extension; when that was already used in this run (report.pdf
+        and report.txt, a/report.pdf and b/report.pdf), its whole name, then the stem numbered."""
+        path = Path("stdin" if item == "-" else item)
+        candidates = [path.stem or "input", path.name]
+        stem = next((c for c in candidates if c not in self.stems), "")
+        n = 2
+        while not stem or stem in self.stems:
+            stem, n = f"{candidates[0]}-{n}", n + 1
+        self.stems.add(stem)
+        return stem
+
+
 # -- commands ------------------------------------------------------------------------------------
 
 
@@ -204,8 +262,14 @@ def main() -> None:
     "csv: one row per cell; table: tables 二/三/四 for reading.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of stdout.")
-def parse_cmd(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
+@click.option(
+    "--debug-image", "debug_dir", metavar="DIR",
+    help="Also draw each page with the box and key of every cell read (green read, grey blank, orange warning, "
+    "red error) into DIR/<input-stem>-p<N>.png; DIR is created if missing.",
+)
+def parse_cmd(inputs: tuple[str, ...], fmt: str, output: str | None, debug_dir: str | None) -> None:
     """Read reports and print them. DIR is read recursively; - is standard input."""
+    debug = _DebugImages(debug_dir) if debug_dir is not None else None
     items = _inputs(inputs)
     single = len(inputs) == 1 and len(items) == 1 and not Path(inputs[0]).is_dir()
     batch = Batch()
@@ -218,7 +282,10 @@ def parse_cmd(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
             if fmt == "json" and not single:
                 out.write("[")
             for item in _progress(items, "parsing"):
-                report = batch.run(_label(item), lambda item=item: xxgk.parse(item, name=_label(item)))
+                if debug is None:
+                    report = batch.run(_label(item), lambda item=item: xxgk.parse(item, name=_label(item)))
+                else:
+                    report = debug.parse(batch, item)
                 if report is None:
                     continue
                 if fmt in ("json", "jsonl"):
@@ -233,6 +300,8 @@ def parse_cmd(inputs: tuple[str, ...], fmt: str, output: str | None) -> None:
                 else:
                     _render_table(report, out)
                 written += 1
+                if debug is not None:
+                    debug.draw(batch, item, report)
             if fmt == "json" and not single:
                 out.write("\n]\n" if written else "]\n")
             if output and not written:
