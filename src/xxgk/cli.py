@@ -1,4 +1,4 @@
-"""The `xxgk` command: a thin face on `xxgk.parse` and `Report.check`.
+"""The `xxgk` command: a thin face on `xxgk.parse`, `Report.check` and `xxgk.render`.
 
 Exit codes: 0 all inputs read (and, for `check`, no error findings); 1 `check` found errors;
 2 an input could not be read or a usage error (2 wins over 1); 3 an internal error (a bug in xxgk).
@@ -23,6 +23,7 @@ import xxgk
 from xxgk.read import iter_inputs
 from xxgk.report import keys as K
 from xxgk.report.model import Finding, Report
+from xxgk.write import FORMATS as WRITE_FORMATS
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 CSV_HEADER = ("source", "key", "value", "raw", "semantic", "location")
@@ -360,3 +361,152 @@ def check_cmd(inputs: tuple[str, ...], previous: str | None, fmt: str) -> None:
         batch.exit_code = max(batch.exit_code, EXIT_ERRORS)
     sys.exit(batch.exit_code)
 
+
+
+# -- writing reports -----------------------------------------------------------------------------
+
+_TO = click.Choice(list(WRITE_FORMATS))
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    """Write `data` to `target` atomically (a temporary file beside it, then a rename)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise _CannotWrite(f"cannot write {target}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _targets(items: list[Path | str], to: str, output: str | None) -> list[Path | str] | str:
+    """Where each input's output goes ('-' for stdout), or a usage error message."""
+    if len(items) == 1 and not (output and Path(output).is_dir()):
+        item = items[0]
+        if output in (None, ""):
+            if item == "-":
+                return "reading stdin: give -o FILE (or -o - for stdout)"
+            return [Path(Path(item).stem + "." + to)]
+        return ["-" if output == "-" else Path(output)]
+    if not output or output == "-":
+        return "several inputs: give -o DIR, a directory for the outputs"
+    out_dir = Path(output)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"{output}: cannot create the output directory: {e.strerror or e}"
+    seen: dict[str, int] = {}
+    targets: list[Path | str] = []
+    for item in items:
+        stem = "stdin" if item == "-" else Path(item).stem
+        n = seen[stem] = seen.get(stem, 0) + 1
+        targets.append(out_dir / (f"{stem}.{to}" if n == 1 else f"{stem}-{n}.{to}"))
+    return targets
+
+
+def _write_reports(inputs: tuple[str, ...], to: str, output: str | None, allow_errors: bool, draft: bool,
+                   load: Callable[[Path | str, str], Report]) -> None:
+    """The body of `render` and `convert`: load each input, check it, write it in format `to`."""
+    batch = Batch()
+    items = _inputs(inputs)
+    targets = _targets(items, to, output)
+    if isinstance(targets, str):
+        raise click.UsageError(targets)
+    refused = False
+    for item, target in zip(_progress(items, "rendering"), targets):
+        label = _label(item)
+        if target != "-" and item != "-" and Path(target).resolve() == Path(item).resolve():
+            batch.fail(label, "refusing to overwrite the input with its own output; give -o")
+            continue
+
+        def run(item: Path | str = item, label: str = label, target: Path | str = target) -> bool:
+            report = load(item, label)
+            if draft:
+                from xxgk.report.narrative import draft_sections
+
+                report.sections.update(draft_sections(report, keep_existing=True))
+            errors = [f for f in report.check() if f.severity == "error"]
+            for f in errors:
+                click.echo(f"xxgk: {label}: {f.severity} {f.rule}: {f.message}", err=True)
+            if errors and not allow_errors:
+                click.echo(f"xxgk: {label}: not written: {len(errors)} error(s) in the report (--allow-errors writes it anyway)", err=True)
+                return False
+            data = xxgk.render(report, to, allow_errors=True)
+            if target == "-":
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                _write_bytes(Path(target), data)
+            return True
+
+        try:
+            written = batch.run(label, run)
+        except _CannotWrite as e:
+            batch.fail(label, str(e))
+            continue
+        if written is False:
+            refused = True
+    if refused:
+        batch.exit_code = max(batch.exit_code, EXIT_ERRORS)
+    sys.exit(batch.exit_code)
+
+
+def _load_json(item: Path | str, label: str) -> Report:
+    """A report in the xxgk/report@1 contract, from a file or stdin."""
+    try:
+        text = sys.stdin.read() if item == "-" else Path(item).read_text(encoding="utf-8")
+    except OSError as e:
+        raise xxgk.InputError(f"cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise xxgk.EncodingError(f"not UTF-8 JSON (byte {e.start}); `xxgk convert` reads any report") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise xxgk.InputError(f"not JSON ({e.msg} at line {e.lineno}); `xxgk convert` reads reports in any other form") from None
+    if not isinstance(data, dict):
+        raise xxgk.InputError("not a report object: expected the JSON of `xxgk parse` (one report, not an array)")
+    try:
+        return Report.from_dict(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise xxgk.InputError(f"not an xxgk/report@1 object: {_one_line(e)}") from None
+
+
+_WRITE_OPTIONS = [
+    click.option("-t", "--to", "to", type=_TO, required=True, help="Output format."),
+    click.option("-o", "--output", help="Output file ('-' for stdout); a directory for several inputs. Default: <input stem>.<format> here."),
+    click.option("--allow-errors", is_flag=True, help="Write even when an identity fails (the findings are printed)."),
+    click.option("--draft", is_flag=True, help="Draft the empty sections 一–六 from the numbers (xxgk.report.narrative)."),
+]
+
+
+def _write_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_WRITE_OPTIONS):
+        f = option(f)
+    return f
+
+
+@main.command("render")
+@click.argument("inputs", nargs=-1, required=True, metavar="REPORT.json… | -")
+@_write_options
+def render_cmd(inputs: tuple[str, ...], to: str, output: str | None, allow_errors: bool, draft: bool) -> None:
+    """Write reports given as JSON (the output of `xxgk parse`) in the official layout.
+
+    A report whose identities fail is not written (exit 1) unless --allow-errors is given.
+    """
+    _write_reports(inputs, to, output, allow_errors, draft, _load_json)
+
+
+@main.command("convert")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE… | DIR | -")
+@_write_options
+def convert_cmd(inputs: tuple[str, ...], to: str, output: str | None, allow_errors: bool, draft: bool) -> None:
+    """Read reports in any form (text, HTML, Word, Excel, PDF, scans) and write them in the official layout."""
+    _write_reports(inputs, to, output, allow_errors, draft, lambda item, label: xxgk.parse(item, name=label))
