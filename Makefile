@@ -28,6 +28,7 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/bench_text.py --write bench/out/latest.md
 	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_write.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out

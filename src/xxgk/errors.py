@@ -8,7 +8,10 @@
     │   ├── EncodingError
     │   ├── NotAReport        readable text, but no annual report in it
     │   └── TruncatedInput    the text stops inside a table
-    └── ValidationFailed      raised only by Report.raise_for_errors()
+    ├── ValidationFailed      raised by Report.raise_for_errors() and xxgk.render
+    └── RenderError           a report cannot be written in the asked format
+        ├── MissingGlyphs     no installed font can print some characters (PDF)
+        └── PdfUnavailable    WeasyPrint or its Pango library is missing
 
 Readers raise InputError subclasses with a one-line message that says what was wrong and, where
 there is one, what to do about it; the CLI prints that line and nothing else.
@@ -60,3 +63,24 @@ class ValidationFailed(XxgkError):
 
 class TruncatedInput(InputError):
     """The text stops inside a table: a cut download or extraction, not blank cells."""
+
+
+class RenderError(XxgkError):
+    """A report cannot be written in the asked format (the report itself may be fine)."""
+
+
+class PdfUnavailable(RenderError):
+    """WeasyPrint (or the Pango library it needs) is not installed."""
+
+
+class MissingGlyphs(RenderError):
+    """Characters of the report that no installed font can print (they would be empty boxes)."""
+
+    def __init__(self, chars: list[str]) -> None:
+        self.chars = chars
+        shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:10])
+        more = f" and {len(chars) - 10} more" if len(chars) > 10 else ""
+        super().__init__(
+            f"no installed font has a glyph for {shown}{more}: install a CJK font (Debian: fonts-noto-cjk), "
+            "or pass missing_glyphs='allow' to print empty boxes"
+        )

@@ -397,9 +397,8 @@ class _Builder:
             if ev == "start":
                 if tag == "table" and el not in self.nested:
                     self.flush()
-                    for cap in el.iterchildren("caption"):
-                        self.text(_cell_text(cap), "caption")
-                        self.flush()
+                    # A <caption> names the table ("收到和处理政府信息公开申请情况"); it is neither a row
+                    # nor part of the section's text, so it is not read.
                     self.blocks.append(_table(el, self.table_index[el], self.budget))
                     walker.skip_subtree()
                     blocks_stack.append(tag)  # its end event still comes: flush, pop, tail
