@@ -2,17 +2,40 @@
 
     from tests.corpus.pdf import render_pdf, chromium, STYLES
     data = render_pdf(report, rng, style="official")
+    data = render_pdf(report, rng, style="flat", borders=False, running=True)
 
 A born-digital PDF with a real text layer, table rules drawn by the browser, CJK from the system's
-Noto CJK fonts. Styles are the HTML styles (`tests.corpus.html.STYLES`); on top of the page, print CSS
-chosen by `rng`: A4, font size 9–11pt, borders on every cell, and for some documents a forced page
-break before a random row of Table 三 (`page-break-before: always`) with the table header repeated on
-the new page (`thead { display: table-header-group }`). Chromium takes ~1 s per document; nothing is
-cached.
+Noto CJK fonts (Chromium writes them as Type 3 fonts: every glyph a small drawing, which is what makes
+PDFium's page loading the dominant cost of reading these files). Styles are the HTML styles
+(`tests.corpus.html.STYLES`); on top of the page, print CSS chosen by `rng`: A4, font size 9–11pt,
+borders on every cell. Options, each one a layout of real reports (issue 4):
+
+- ``page_break``: a forced page break before a random data row of Table 三
+  (`page-break-before: always`); with ``repeat_header`` the three header rows of Table 三 are a
+  `<thead>`, which Chromium prints again at the top of the continuation page. With style ``split`` the
+  break goes before the second part (the second table, or what stands between the parts).
+- ``borders=False``: no ruling lines at all (every border off, cell padding widened so that columns
+  stay apart): the reader must find the columns from the text alone.
+- ``running=True``: a running title (the report's title, or the agency) at the top of every page, with
+  a rule under it, and a page number at the bottom ("- N -", "第 N 页 共 M 页" or "N / M"), printed in
+  the page margins by CSS `@page` margin boxes.
+- ``vertical=True``: the tall header cells of ``official`` tables (rowspan, at most 12 characters:
+  三、本年度办理结果, 自然人, 总计, the （三）–（六） groups, 行政复议) printed vertically: by `writing-mode: vertical-rl` or as one
+  character per line (`<br>` between characters), chosen per document.
+- ``flipbook=True``: two logical pages side by side on one landscape sheet (A3 landscape, two CSS
+  columns with a wide gutter, each column an A4-wide page); text and tables flow from the left column
+  into the right one.
+
+Chromium takes ~1 s per document; nothing is cached.
+
+Scans: `images_to_pdf(pngs)` wraps page images (e.g. `tests.corpus.scan.render_scan_pages`) into an
+image-only PDF, one page per image at 200 dpi; `scan_pages_of(pdf, [n])` replaces pages of a
+born-digital PDF by 200-dpi renderings of themselves (grey, a little noise): a mixed PDF.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import re
@@ -24,8 +47,7 @@ from xxgk.report import Report
 
 from .html import STYLES, render_html
 
-__all__ = ["STYLES", "chromium", "render_pdf", "html_to_pdf"]
-
+__all__ = ["STYLES", "chromium", "render_pdf", "html_to_pdf", "images_to_pdf", "scan_pages_of"]
 
 def chromium() -> str | None:
     """The headless browser's path, or None when it is not installed."""
@@ -57,17 +79,50 @@ def html_to_pdf(page: str, *, timeout: float = 60) -> bytes:
             return f.read()
 
 
-def _print_css(rng: random.Random) -> str:
-    size = rng.choice((9, 10, 10.5, 11))
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _running_css(report: Report, rng: random.Random) -> str:
+    """@page margin boxes: a running title with a rule under it, and a page number."""
+    title = rng.choice((f"{report.agency}{report.year}年政府信息公开工作年度报告", f"{report.agency}", f"{report.year}年政府信息公开工作年度报告"))
+    number = rng.choice(('"- " counter(page) " -"', '"第 " counter(page) " 页 共 " counter(pages) " 页"', 'counter(page) " / " counter(pages)', "counter(page)"))
+    where = rng.choice(("top-center", "top-right", "top-left"))
+    foot = rng.choice(("bottom-center", "bottom-right"))
     return (
-        "<style>@page { size: A4; margin: 2cm 1.8cm; }\n"
+        f"@{where} {{ content: {_css_string(title)}; font-size: 8pt; border-bottom: 0.5pt solid #000; vertical-align: bottom; }}\n"
+        f"@{foot} {{ content: {number}; font-size: 9pt; }}\n"
+    )
+
+
+def _print_css(report: Report, rng: random.Random, *, borders: bool, running: bool, flipbook: bool) -> str:
+    size = rng.choice((9, 10, 10.5, 11))
+    page = "size: A3 landscape; margin: 2cm 2cm;" if flipbook else "size: A4; margin: 2cm 1.8cm;"
+    margin_boxes = _running_css(report, rng) if running else ""
+    cell = "border: 0.75pt solid #000; padding: 2pt 3pt;" if borders else "border: none !important; padding: 2pt 7pt;"
+    columns = "body { column-count: 2; column-gap: 4cm; column-fill: auto; }\n" if flipbook else ""
+    return (
+        f"<style>@page {{ {page}\n{margin_boxes}}}\n"
         f"body {{ font-family: 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif; font-size: {size}pt; }}\n"
         "table { border-collapse: collapse; width: 100%; }\n"
-        "td, th { border: 0.75pt solid #000; padding: 2pt 3pt; }\n"
+        + ("" if borders else "table { border: none !important; }\n")
+        + f"td, th {{ {cell} }}\n"
         "thead { display: table-header-group; }\n"
-        "tr { page-break-inside: avoid; }\n"
+        "tr { page-break-inside: avoid; break-inside: avoid; }\n"
+        ".v { writing-mode: vertical-rl; }\n"
+        f"{columns}"
         "</style>\n"
     )
+
+
+def _t3_span(page: str) -> tuple[int, int, int]:
+    """(start of Table 三's <table>, its first data row (本年新收), its </table>) in `page`."""
+    data = page.find("本年新收")
+    if data < 0:
+        return -1, -1, -1
+    start = page.rfind("<table", 0, data)
+    row = page.rfind("<tr>", 0, data)
+    return start, row, page.find("</table>", data)
 
 
 def _break_in_t3(page: str, rng: random.Random) -> str:
@@ -83,12 +138,98 @@ def _break_in_t3(page: str, rng: random.Random) -> str:
     return page[:at] + '<tr style="page-break-before: always; break-before: page">' + page[at + 4 :]
 
 
-def render_pdf(report: Report, rng: random.Random, *, style: str, variants: bool = True, page_break: bool | None = None) -> bytes:
+def _break_before_second_part(page: str) -> str:
+    """Style ``split``: the page breaks before the second part of Table 三 (a `<p>` between or the table)."""
+    _, _, end = _t3_span(page)
+    if end < 0:
+        return page
+    at = end + len("</table>")
+    return page[:at] + '\n<div style="page-break-before: always; break-before: page"></div>' + page[at:]
+
+
+def _thead(page: str) -> str:
+    """Table 三's header rows (everything before the 本年新收 row) as a <thead>, repeated by Chromium."""
+    start, row, _ = _t3_span(page)
+    if start < 0:
+        return page
+    open_end = page.find(">", start) + 1
+    head = page[open_end:row]
+    tbody = "<tbody>" if "<tbody>" in head else ""
+    return page[:open_end] + "<thead>" + head.replace("<tbody>", "") + "</thead>" + tbody + page[row:]
+
+
+def _vertical(page: str, rng: random.Random) -> str:
+    """The tall header cells (rowspan, short text) printed vertically; see the module docstring."""
+    mode = rng.choice(("css", "br"))
+
+    def sub(m: re.Match[str]) -> str:
+        text = m.group(2)
+        body = f'<span class="v">{text}</span>' if mode == "css" else "<br>".join(text)
+        return f"{m.group(1)}{body}</td>"
+
+    return re.sub(r'(<td rowspan="\d+"(?: colspan="\d+")?>)([^<&]{2,12})</td>', sub, page)
+
+
+def render_pdf(
+    report: Report,
+    rng: random.Random,
+    *,
+    style: str,
+    variants: bool = True,
+    page_break: bool | None = None,
+    repeat_header: bool = False,
+    borders: bool = True,
+    running: bool = False,
+    vertical: bool = False,
+    flipbook: bool = False,
+) -> bytes:
     """`report` printed to PDF from its `style` HTML page; see the module docstring."""
     page = render_html(report, rng, style=style, variants=variants)
     if page_break is None:
         page_break = rng.random() < 0.5
+    if vertical:
+        page = _vertical(page, rng)
+    if repeat_header:
+        page = _thead(page)
     if page_break:
-        page = _break_in_t3(page, rng)
-    page = page.replace("</head>", _print_css(rng) + "</head>", 1)
+        page = _break_before_second_part(page) if style == "split" else _break_in_t3(page, rng)
+    css = _print_css(report, rng, borders=borders, running=running, flipbook=flipbook)
+    page = page.replace("</head>", css + "</head>", 1)
     return html_to_pdf(page)
+
+
+def images_to_pdf(images: list[bytes], *, dpi: float = 200.0) -> bytes:
+    """Page images (PNG/JPEG bytes) as an image-only PDF: no text layer, one page per image."""
+    from PIL import Image
+
+    pages = [Image.open(io.BytesIO(b)).convert("L") for b in images]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return buf.getvalue()
+
+
+def scan_pages_of(pdf: bytes, pages: list[int], *, dpi: float = 200.0, seed: int = 0) -> bytes:
+    """`pdf` with the 1-based `pages` replaced by grey 200-dpi renderings of themselves (Gaussian noise
+    σ 6): pages without a text layer inside a born-digital PDF."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    src = pdfium.PdfDocument(pdf)
+    out = pdfium.PdfDocument.new()
+    try:
+        for n in range(1, len(src) + 1):
+            if n not in pages:
+                out.import_pages(src, [n - 1])
+                continue
+            image = src[n - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            noisy = np.asarray(image, dtype=np.float32) + np.random.default_rng(seed + n).normal(0.0, 6.0, (image.height, image.width))
+            png = io.BytesIO()
+            Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "L").save(png, "PNG")
+            out.import_pages(pdfium.PdfDocument(images_to_pdf([png.getvalue()], dpi=dpi)))
+        buf = io.BytesIO()
+        out.save(buf)
+        return buf.getvalue()
+    finally:
+        out.close()
+        src.close()

@@ -1,22 +1,27 @@
 """The PDF reader: parse_pdf(render_pdf(r)) == r for born-digital PDFs printed by headless Chromium,
-provenance (page + bbox) of every cell, a page break inside Table 三, and one-line errors on broken,
-encrypted-looking and text-less PDFs."""
+provenance (page + bbox) of every cell, the layouts of issue 4 (tables without rules, tables continued
+over pages with and without repeated headers, running titles and page numbers, vertical header text,
+flip-book sheets), scanned and mixed PDFs read by OCR, the fast paths' equivalence with brute force,
+and one-line errors on broken, encrypted-looking and unreadable PDFs."""
 
 from __future__ import annotations
 
+import io
 import random
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from tests.corpus.generate import random_report
-from tests.corpus.pdf import chromium, html_to_pdf, render_pdf
+from tests.corpus.pdf import chromium, html_to_pdf, images_to_pdf, render_pdf, scan_pages_of
 from tests.read.test_roundtrip import _diff
 from xxgk.errors import InputError, InputTooLarge
 from xxgk.read import pdf as P
 from xxgk.read.pdf import parse_pdf
+from xxgk.report import Report
 from xxgk.report import keys as K
 
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium not installed (run `make sysdeps` as root)")
@@ -38,9 +43,9 @@ def _page_sizes(data: bytes) -> list[tuple[float, float]]:
         doc.close()
 
 
-def _roundtrip(seed: int, style: str, fmt: str, variants: bool, page_break: bool | None = None) -> None:
+def _roundtrip(seed: int, style: str, fmt: str, variants: bool, page_break: bool | None = None, **layout: bool) -> Report:
     report = random_report(random.Random(seed), fmt=fmt)
-    data = render_pdf(report, random.Random(seed ^ 0x504446), style=style, variants=variants, page_break=page_break)
+    data = render_pdf(report, random.Random(seed ^ 0x504446), style=style, variants=variants, page_break=page_break, **layout)
     got = parse_pdf(data, name=f"{style}-{seed}.pdf")
     assert _diff(report, got) == [], f"{style} seed={seed} fmt={fmt} variants={variants}"
     errors = [f for f in got.check() if f.severity == "error"]
@@ -54,6 +59,7 @@ def _roundtrip(seed: int, style: str, fmt: str, variants: bool, page_break: bool
         width, height = sizes[w["page"] - 1]
         x0, top, x1, bottom = w["bbox"]
         assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height, (key, w)
+    return got
 
 
 @needs_chromium
@@ -79,6 +85,256 @@ def test_page_break_inside_table_three(seed: int) -> None:
     assert _diff(report, got) == []
     pages = {got.cells[k].where["page"] for k in K.t3_keys(report.table_format)}
     assert len(pages) >= 2, "Table 三 should span two pages"
+
+
+# --- layouts of issue 4 -------------------------------------------------------------------------
+
+
+@needs_chromium
+@pytest.mark.parametrize(
+    "seed,style,fmt,page_break",
+    [(11, "flat", "2021", False), (12, "official", "2021", True), (13, "flat", "2019", True), (14, "official", "2019", False)],
+)
+def test_tables_without_rules(seed: int, style: str, fmt: str, page_break: bool) -> None:
+    # Every border off: columns from the values' alignment, wrapped labels and stacked headers by gaps.
+    got = _roundtrip(seed, style, fmt, True, page_break, borders=False)
+    t3 = [got.cells[k].where for k in K.t3_keys(got.table_format)]
+    assert all(w["bbox"][2] - w["bbox"][0] < 60 for w in t3), "a value cell's box is its printed number"
+
+
+@needs_chromium
+@pytest.mark.parametrize("seed,borders", [(21, True), (22, True), (23, False)])
+def test_table_continued_with_repeated_header(seed: int, borders: bool) -> None:
+    # <thead>: Chromium prints Table 三's three header rows again on every continuation page.
+    report = random_report(random.Random(seed))
+    data = render_pdf(report, random.Random(seed), style="official", page_break=True, repeat_header=True, borders=borders)
+    got = parse_pdf(data)
+    assert _diff(report, got) == []
+    pages = {got.cells[k].where["page"] for k in K.t3_keys(report.table_format)}
+    assert len(pages) >= 2
+    if borders:
+        texts = [c.text for b in P.pdf_blocks(data) if isinstance(b, P.B.Table) for row in b.rows for c in row]
+        assert sum(t == "申请人情况" for t in texts) >= len(pages), "the header is printed on each page"
+
+
+@needs_chromium
+@pytest.mark.parametrize("seed", [31, 32])
+def test_split_table_parts_on_two_pages(seed: int) -> None:
+    # Style split: Table 三 as two tables, the second on the next page, its header repeated or not.
+    got = _roundtrip(seed, "split", "2021", True, True)
+    assert len({got.cells[k].where["page"] for k in K.t3_keys(got.table_format)}) >= 2
+
+
+@needs_chromium
+@pytest.mark.parametrize("seed,borders", [(41, True), (42, True), (43, False)])
+def test_running_titles_and_page_numbers_removed(seed: int, borders: bool) -> None:
+    report = random_report(random.Random(seed))
+    data = render_pdf(report, random.Random(seed ^ 0x504446), style="official", running=True, borders=borders)
+    got = parse_pdf(data)
+    assert _diff(report, got) == []
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        heights = [doc[i].get_size()[1] for i in range(len(doc))]
+        assert len(heights) >= 2
+    finally:
+        doc.close()
+    for block in P.pdf_blocks(data):
+        wheres = [block.where] if isinstance(block, P.B.Para) else [c.where for row in block.rows for c in row]
+        for w in wheres:
+            top, bottom = w["bbox"][1], w["bbox"][3]
+            # Chromium prints the margin boxes inside the 2 cm page margins: nothing of them is left.
+            assert 56 <= top and bottom <= heights[w["page"] - 1] - 56, (w, block)
+
+
+@needs_chromium
+@pytest.mark.parametrize("seed", [51, 52, 53])
+def test_vertical_header_text(seed: int) -> None:
+    # Tall header cells printed one character per line (<br>) or with writing-mode: vertical-rl.
+    report = random_report(random.Random(seed))
+    rng = random.Random(seed)
+    data = render_pdf(report, rng, style="official", vertical=True, page_break=False)
+    texts = [c.text for b in P.pdf_blocks(data) if isinstance(b, P.B.Table) for row in b.rows for c in row]
+    assert "三、本年度办理结果" in texts and "自然人" in texts
+    assert _diff(report, parse_pdf(data)) == []
+
+
+@needs_chromium
+@pytest.mark.parametrize("seed,style", [(61, "official"), (62, "flat"), (63, "split")])
+def test_flipbook_sheets(seed: int, style: str) -> None:
+    # Two logical pages side by side on A3 landscape sheets: each half is read on its own, left first.
+    got = _roundtrip(seed, style, "2021", True, False, flipbook=True)
+    pages = {w["page"] for w in (c.where for c in got.cells.values())}
+    assert len(pages) <= 2
+    xs = [c.where["bbox"][0] for c in got.cells.values()]
+    assert min(xs) < 595 < max(xs), "cells on both halves of a sheet"
+
+
+# --- scans -----------------------------------------------------------------------------------------
+
+
+def _right_or_flagged(report: Report, got: Report) -> None:
+    named = {k for f in list(got.findings) + list(got.check()) for k in f.cells}
+    wrong = [k for k in K.cell_keys(report.table_format) if got.value(k) != report.value(k)]
+    assert [k for k in wrong if k not in named] == [], "a wrong cell without a finding"
+    assert len(wrong) <= 2, wrong
+
+
+def test_scanned_pdf_is_read_by_ocr() -> None:
+    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra not installed")
+    from tests.corpus.scan import render_scan_pages
+
+    report = random_report(random.Random(3))
+    data = images_to_pdf(render_scan_pages(report, random.Random(3)))
+    got = parse_pdf(data, name="scan.pdf")
+    assert (got.format, got.agency, got.year) == (report.format, report.agency, report.year)
+    _right_or_flagged(report, got)
+    sizes = _page_sizes(data)
+    pages = [f for f in got.findings if f.rule == "read.page_ocr"]
+    assert [f.actual for f in pages] == list(range(1, len(sizes) + 1))
+    assert sum(len(f.cells) for f in pages) == len(got.cells)
+    for cell in got.cells.values():
+        w = cell.where
+        assert "confidence" in w
+        x0, top, x1, bottom = w["bbox"]
+        width, height = sizes[w["page"] - 1]
+        assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height, w  # points, not pixels
+
+
+@needs_chromium
+def test_mixed_pdf_with_a_scanned_page() -> None:
+    # A born-digital PDF whose page holding Table 四 was replaced by a scan of itself.
+    pytest.importorskip("rapidocr_onnxruntime", reason="OCR extra not installed")
+    report = random_report(random.Random(8))
+    data = render_pdf(report, random.Random(8), style="official", page_break=False)
+    page = parse_pdf(data).cells[K.t4_keys()[0]].where["page"]
+    got = parse_pdf(scan_pages_of(data, [page]))
+    _right_or_flagged(report, got)
+    assert (got.agency, got.year) == (report.agency, report.year)
+    ocr = [f for f in got.findings if f.rule == "read.page_ocr"]
+    assert len(ocr) == 1 and ocr[0].actual == page and f"第 {page} 页" in ocr[0].message
+    for key, cell in got.cells.items():
+        assert ("confidence" in cell.where) == (cell.where["page"] == page), key
+
+
+# --- fast paths = brute force ----------------------------------------------------------------------
+
+
+def _brute_groups(rules: list[P._Rule]) -> list[set[int]]:
+    """The connected groups of touching rules, comparing every pair (the reader's old O(n²) loop)."""
+    tol = P._TOL
+
+    def touch(r: P._Rule, s: P._Rule) -> bool:
+        if r.horizontal == s.horizontal:
+            return abs(r.at - s.at) <= tol and r.a0 <= s.a1 + tol and s.a0 <= r.a1 + tol
+        h, v = (r, s) if r.horizontal else (s, r)
+        return h.a0 - tol <= v.at <= h.a1 + tol and v.a0 - tol <= h.at <= v.a1 + tol
+
+    uf = P._UF(len(rules))
+    for a in range(len(rules)):
+        for b in range(a + 1, len(rules)):
+            if touch(rules[a], rules[b]):
+                uf.union(a, b)
+    groups: dict[int, set[int]] = {}
+    for k in range(len(rules)):
+        groups.setdefault(uf.find(k), set()).add(k)
+    return sorted(groups.values(), key=min)
+
+
+_coord = st.sampled_from([0.0, 1.0, 1.5, 2.0, 3.0, 10.0, 10.5, 11.0, 20.0, 21.4, 30.0])
+
+
+@given(st.lists(st.tuples(st.booleans(), _coord, _coord, _coord), max_size=40))
+def test_rule_groups_equal_brute_force(raw: list[tuple[bool, float, float, float]]) -> None:
+    rules = [P._Rule(h, min(a, b), max(a, b), at) for h, a, b, at in raw]
+    ident = {id(r): k for k, r in enumerate(rules)}
+    fast = sorted(({ident[id(r)] for r in g} for g in P._rule_groups(rules)), key=min)
+    assert fast == _brute_groups(rules)
+
+
+def test_rule_grouping_is_not_quadratic() -> None:
+    # 200 rows × 40 columns of separately drawn cell borders (16,000 rules): the old pairwise loop
+    # made 128 million comparisons; the sweep takes well under a second.
+    rules = [P._Rule(True, 10.0 * j, 10.0 * (j + 1), 5.0 * i) for i in range(201) for j in range(40)]
+    rules += [P._Rule(False, 5.0 * i, 5.0 * (i + 1), 10.0 * j) for i in range(200) for j in range(41)]
+    t = time.process_time()
+    grids = P._grids(rules)
+    assert time.process_time() - t < 3.0
+    assert len(grids) == 1 and len(grids[0].xs) == 41 and len(grids[0].ys) == 201
+
+
+@needs_chromium
+def test_no_pypdfium2_object_wrappers(sample_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Speed: page objects and characters are read through the raw API, one ctypes call each,
+    # not through pypdfium2's per-object Python helpers.
+    import pypdfium2 as pdfium
+
+    def refuse(*a: object, **k: object) -> None:
+        raise AssertionError("per-object helper used")
+
+    monkeypatch.setattr(pdfium.PdfPage, "get_objects", refuse)
+    monkeypatch.setattr(pdfium.PdfTextPage, "get_charbox", refuse)
+    monkeypatch.setattr(pdfium.PdfPage, "get_textpage", refuse)
+    assert parse_pdf(sample_pdf).cells
+
+
+# --- geometry without Chromium ------------------------------------------------------------------------
+
+
+def _chars(text: str, x: float, top: float, size: float = 10.0) -> list[P._Ch]:
+    return [P._Ch(c, x + k * size, top, x + (k + 1) * size, top + size, size) for k, c in enumerate(text)]
+
+
+def _page(lines: list[list[P._Ch]], width: float, height: float, number: int = 1) -> P._Page:
+    page = P._Page(number, [c for line in lines for c in line], [], width, height)
+    page.lines = P._lines(page.chars)
+    return page
+
+
+def test_flipbook_gutter_needs_a_landscape_sheet_and_an_empty_middle() -> None:
+    left = [_chars("左页正文内容" * 8, 60, 100 + 20 * i) for i in range(10)]  # x 60–540
+    right = [_chars("右页正文内容" * 8, 650, 100 + 20 * i) for i in range(10)]  # x 650–1130
+    sheet = _page(left + right, 1191, 842)
+    assert P._gutter(sheet) is not None
+    halves = P._halves(sheet)
+    assert [len(h.chars) for h in halves] == [480, 480] and all(c.c in "左页正文内容" for c in halves[0].chars)
+    assert P._gutter(_page(left + right, 842, 1191)) is None  # portrait: never split
+    across = [_chars("横跨两页的一行文字" * 12, 60, 400)]
+    assert P._gutter(_page(left + right + across, 1191, 842)) is None  # a line crosses the middle
+
+
+def test_running_titles_dropped_only_where_they_repeat() -> None:
+    pages = [
+        _page([_chars("某某局年度报告", 200, 20), _chars("正文第一页", 60, 100), _chars(f"第 {n} 页", 260, 810)], 595, 842, n)
+        for n in (1, 2, 3)
+    ]
+    pages.append(_page([_chars("某某局年度报告", 200, 300), _chars("单独标题", 200, 30)], 595, 842, 4))
+    P._drop_margins(pages)
+    kept = ["".join(c.c for c in line) for page in pages for line in page.lines]
+    assert kept == ["正文第一页"] * 3 + ["单独标题", "某某局年度报告"]
+
+
+def test_borderless_wrapped_labels_follow_the_widest_gap() -> None:
+    # A label centred on its row over three lines, the next one top-aligned over two.
+    lines = [
+        _chars("第一行标签", 50, 100),
+        _chars("续写", 50, 112) + _chars("12", 300, 112) + _chars("34", 360, 112),
+        _chars("结尾", 50, 124),
+        _chars("第二行", 50, 142) + _chars("5", 300, 142) + _chars("6", 360, 142),
+        _chars("接着", 50, 154),
+    ]
+    page = _page(lines, 595, 842)
+    (_, table), = P._page_blocks(page)
+    rows = [[c.text for c in row] for row in table.rows]
+    assert rows == [["第一行标签续写结尾", "12", "34"], ["第二行接着", "5", "6"]]
+
+
+def test_borderless_blank_value_between_values_is_kept_as_a_blank_cell() -> None:
+    lines = [_chars("甲", 50, 100) + _chars("1", 300, 100) + _chars("2", 360, 100) + _chars("3", 420, 100)]
+    lines.append(_chars("乙", 50, 120) + _chars("4", 300, 120) + _chars("6", 420, 120))
+    (_, table), = P._page_blocks(_page(lines, 595, 842))
+    assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2", "3"], ["乙", "4", "", "6"]]
 
 
 # --- broken input ---------------------------------------------------------------------------------
@@ -142,7 +398,8 @@ def _blank_pdf(pages: int = 1) -> bytes:
     return buf.getvalue()
 
 
-def test_pdf_without_text_layer() -> None:
+def test_blank_pdf_is_refused() -> None:
+    # Blank pages: no characters and nothing drawn, so nothing to OCR either.
     with pytest.raises(InputError) as e:
         parse_pdf(_blank_pdf(2))
     assert "no text layer" in _one_line(e.value)
@@ -170,13 +427,33 @@ def test_encrypted_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "encrypted PDF" in _one_line(e.value)
 
 
+_PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+
 @needs_chromium
-def test_image_only_page_has_no_text_layer() -> None:
-    # A 1×1 PNG stretched over the page: an image, no characters.
-    png = (
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-    )
-    data = html_to_pdf(f'<html><body style="margin:0"><img src="data:image/png;base64,{png}" style="width:100%;height:900px"></body></html>')
+def test_image_only_page_without_text_is_refused_after_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 1×1 PNG stretched over the page: an image, no characters, so the page goes to OCR, which
+    # finds nothing (the OCR itself is stubbed: this is about the reader's decision and message).
+    monkeypatch.setattr(P, "_ocr_available", lambda: True)
+    calls: list[int] = []
+
+    def no_text(page: object, number: int) -> list[object]:
+        calls.append(number)
+        return []
+
+    monkeypatch.setattr(P, "_ocr_page", no_text)
+    data = html_to_pdf(f'<html><body style="margin:0"><img src="data:image/png;base64,{_PNG_1PX}" style="width:100%;height:900px"></body></html>')
     with pytest.raises(InputError) as e:
         parse_pdf(data)
-    assert "no text layer" in _one_line(e.value)
+    assert calls == [1]
+    assert "no text layer" in _one_line(e.value) and "OCR found no text" in str(e.value)
+
+
+def test_scanned_pdf_without_the_ocr_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(P, "_ocr_available", lambda: False)
+    png = io.BytesIO()
+    Image.new("L", (400, 300), 255).save(png, "PNG")
+    with pytest.raises(InputError) as e:
+        parse_pdf(images_to_pdf([png.getvalue()]))
+    msg = _one_line(e.value)
+    assert "page 1 has no text layer" in msg and "pip install 'xxgk[ocr]'" in msg
