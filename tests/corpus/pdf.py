@@ -28,6 +28,13 @@ borders on every cell. Options, each one a layout of real reports (issue 4):
 
 Chromium takes ~1 s per document; nothing is cached.
 
+Office PDFs: `office_pdfs([docx, …])` converts Word files (e.g. `tests.corpus.docx.render_docx`) with
+headless LibreOffice in one run, as an agency's "save as PDF" would: embedded CID fonts instead of
+Chromium's Type 3 fonts, table rows allowed to break across pages.
+
+`two_up(pdf)` imposes a PDF two pages to a landscape sheet (PDFium's N-up: each page becomes a form
+XObject placed by a matrix), the other way flip-book PDFs are made.
+
 Scans: `images_to_pdf(pngs)` wraps page images (e.g. `tests.corpus.scan.render_scan_pages`) into an
 image-only PDF, one page per image at 200 dpi; `scan_pages_of(pdf, [n])` replaces pages of a
 born-digital PDF by 200-dpi renderings of themselves (grey, a little noise): a mixed PDF.
@@ -47,7 +54,7 @@ from xxgk.report import Report
 
 from .html import STYLES, render_html
 
-__all__ = ["STYLES", "chromium", "render_pdf", "html_to_pdf", "images_to_pdf", "scan_pages_of"]
+__all__ = ["STYLES", "chromium", "render_pdf", "html_to_pdf", "images_to_pdf", "scan_pages_of", "soffice", "office_pdfs", "two_up"]
 
 def chromium() -> str | None:
     """The headless browser's path, or None when it is not installed."""
@@ -232,4 +239,55 @@ def scan_pages_of(pdf: bytes, pages: list[int], *, dpi: float = 200.0, seed: int
         return buf.getvalue()
     finally:
         out.close()
+        src.close()
+
+
+def soffice() -> str | None:
+    """LibreOffice's path, or None when it is not installed."""
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def office_pdfs(docs: list[bytes], *, timeout: float = 600) -> list[bytes]:
+    """Word documents converted to PDF by headless LibreOffice (one process for all of them)."""
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("LibreOffice is not installed")
+    with tempfile.TemporaryDirectory(prefix="xxgk-office-") as tmp:
+        names = []
+        for i, data in enumerate(docs):
+            names.append(os.path.join(tmp, f"r{i:04d}.docx"))
+            with open(names[-1], "wb") as f:
+                f.write(data)
+        cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf", "--outdir", tmp, *names]
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        out = []
+        for name in names:
+            pdf = name[:-5] + ".pdf"
+            if not os.path.exists(pdf):
+                raise RuntimeError(f"LibreOffice produced no PDF for {os.path.basename(name)} (exit {proc.returncode}): {proc.stderr[-300:]!r}")
+            with open(pdf, "rb") as f:
+                out.append(f.read())
+        return out
+
+
+def two_up(pdf: bytes) -> bytes:
+    """`pdf` imposed two pages side by side on landscape sheets of twice the page width."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    src = pdfium.PdfDocument(pdf)
+    try:
+        width, height = src[0].get_size()
+        out = pdfium.PdfDocument(c.FPDF_ImportNPagesToOne(src.raw, 2 * width, height, 2, 1))
+        try:
+            buf = io.BytesIO()
+            out.save(buf)
+            return buf.getvalue()
+        finally:
+            out.close()
+    finally:
         src.close()

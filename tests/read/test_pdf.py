@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from tests.corpus.generate import random_report
-from tests.corpus.pdf import chromium, html_to_pdf, images_to_pdf, render_pdf, scan_pages_of
+from tests.corpus.pdf import chromium, html_to_pdf, images_to_pdf, office_pdfs, render_pdf, scan_pages_of, soffice, two_up
 from tests.read.test_roundtrip import _diff
 from xxgk.errors import InputError, InputTooLarge
 from xxgk.read import pdf as P
@@ -93,7 +93,7 @@ def test_page_break_inside_table_three(seed: int) -> None:
 @needs_chromium
 @pytest.mark.parametrize(
     "seed,style,fmt,page_break",
-    [(11, "flat", "2021", False), (12, "official", "2021", True), (13, "flat", "2019", True), (14, "official", "2019", False)],
+    [(11, "flat", "2021", False), (12, "official", "2021", True), (13, "flat", "2019", True)],
 )
 def test_tables_without_rules(seed: int, style: str, fmt: str, page_break: bool) -> None:
     # Every border off: columns from the values' alignment, wrapped labels and stacked headers by gaps.
@@ -103,7 +103,7 @@ def test_tables_without_rules(seed: int, style: str, fmt: str, page_break: bool)
 
 
 @needs_chromium
-@pytest.mark.parametrize("seed,borders", [(21, True), (22, True), (23, False)])
+@pytest.mark.parametrize("seed,borders", [(21, True), (23, False)])
 def test_table_continued_with_repeated_header(seed: int, borders: bool) -> None:
     # <thead>: Chromium prints Table 三's three header rows again on every continuation page.
     report = random_report(random.Random(seed))
@@ -118,7 +118,7 @@ def test_table_continued_with_repeated_header(seed: int, borders: bool) -> None:
 
 
 @needs_chromium
-@pytest.mark.parametrize("seed", [31, 32])
+@pytest.mark.parametrize("seed", [31])
 def test_split_table_parts_on_two_pages(seed: int) -> None:
     # Style split: Table 三 as two tables, the second on the next page, its header repeated or not.
     got = _roundtrip(seed, "split", "2021", True, True)
@@ -126,20 +126,14 @@ def test_split_table_parts_on_two_pages(seed: int) -> None:
 
 
 @needs_chromium
-@pytest.mark.parametrize("seed,borders", [(41, True), (42, True), (43, False)])
+@pytest.mark.parametrize("seed,borders", [(41, True), (43, False)])
 def test_running_titles_and_page_numbers_removed(seed: int, borders: bool) -> None:
     report = random_report(random.Random(seed))
     data = render_pdf(report, random.Random(seed ^ 0x504446), style="official", running=True, borders=borders)
     got = parse_pdf(data)
     assert _diff(report, got) == []
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    try:
-        heights = [doc[i].get_size()[1] for i in range(len(doc))]
-        assert len(heights) >= 2
-    finally:
-        doc.close()
+    heights = [h for _, h in _page_sizes(data)]
+    assert len(heights) >= 2
     for block in P.pdf_blocks(data):
         wheres = [block.where] if isinstance(block, P.B.Para) else [c.where for row in block.rows for c in row]
         for w in wheres:
@@ -149,9 +143,10 @@ def test_running_titles_and_page_numbers_removed(seed: int, borders: bool) -> No
 
 
 @needs_chromium
-@pytest.mark.parametrize("seed", [51, 52, 53])
+@pytest.mark.parametrize("seed", [51, 52])
 def test_vertical_header_text(seed: int) -> None:
-    # Tall header cells printed one character per line (<br>) or with writing-mode: vertical-rl.
+    # Tall header cells printed one character per line (<br>, seed 51) or with writing-mode:
+    # vertical-rl (seed 52).
     report = random_report(random.Random(seed))
     rng = random.Random(seed)
     data = render_pdf(report, rng, style="official", vertical=True, page_break=False)
@@ -161,14 +156,37 @@ def test_vertical_header_text(seed: int) -> None:
 
 
 @needs_chromium
-@pytest.mark.parametrize("seed,style", [(61, "official"), (62, "flat"), (63, "split")])
-def test_flipbook_sheets(seed: int, style: str) -> None:
+@pytest.mark.parametrize("seed,style,borders", [(61, "official", True), (62, "flat", False)])
+def test_flipbook_sheets(seed: int, style: str, borders: bool) -> None:
     # Two logical pages side by side on A3 landscape sheets: each half is read on its own, left first.
-    got = _roundtrip(seed, style, "2021", True, False, flipbook=True)
+    got = _roundtrip(seed, style, "2021", True, False, flipbook=True, borders=borders)
     pages = {w["page"] for w in (c.where for c in got.cells.values())}
     assert len(pages) <= 2
     xs = [c.where["bbox"][0] for c in got.cells.values()]
     assert min(xs) < 595 < max(xs), "cells on both halves of a sheet"
+
+
+@pytest.fixture(scope="module")
+def office_docs() -> list[tuple[Report, bytes]]:
+    """Word files saved as PDF by LibreOffice (seeds 1 and 8 break a Table 三 row across a page)."""
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    from tests.corpus.docx import render_docx
+
+    reports = [random_report(random.Random(s)) for s in (1, 8)]
+    docs = [render_docx(r, random.Random(s), style=style, variants=True) for r, s, style in zip(reports, (1, 8), ("flat", "official"))]
+    return list(zip(reports, office_pdfs(docs)))
+
+
+@pytest.mark.parametrize("imposed", [False, True])
+def test_office_pdfs_with_rows_broken_across_pages(office_docs: list[tuple[Report, bytes]], imposed: bool) -> None:
+    # Embedded fonts, and table rows that break across pages (a label's end at the top of the next
+    # page, its values on the first): joined back into one row. Imposed two-up, the pages are form
+    # XObjects on flip-book sheets and a row may break from a sheet's left half to its right half.
+    for report, data in office_docs:
+        got = parse_pdf(two_up(data) if imposed else data)
+        assert _diff(report, got) == []
+        assert got.check() == []
 
 
 # --- scans -----------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 `parse` is the one entry point: it reads the bytes (bounded), sniffs what they are and hands them to
 the reader for that kind, chosen by content, not by the file's name: plain text, HTML, Word (.docx;
-.doc/.wps/.odt through LibreOffice), Excel (.xlsx), born-digital PDF and scanned images (PNG/JPEG/TIFF, OCR) so far;
-scanned PDFs and GIF are recognised and refused with a one-line message.
+.doc/.wps/.odt through LibreOffice), Excel (.xlsx), PDF (born-digital; pages without a text layer
+through OCR) and scanned images (PNG/JPEG/TIFF, OCR); GIF is recognised and refused in one line.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _read(data: bytes, kind: str, name: str, max_bytes: int) -> Report:
     if kind == "pdf":
         from .pdf import parse_pdf
 
-        return parse_pdf(data, name=name)  # born-digital; a PDF without a text layer is refused
+        return parse_pdf(data, name=name)  # pages without a text layer go to OCR (read.page_ocr)
     if kind in ("docx", "zip", "binary"):
         from .docx import parse_docx, sniff_office
 

@@ -11,18 +11,26 @@ line (so vertical text, one character per line or `writing-mode: vertical-rl`, r
 
 Everything outside ruled tables is text: characters are grouped into lines (vertical overlap), lines
 into pieces (split where the gap exceeds 0.8× the character height). A run of lines with two or more
-pieces (plus the short lines wrapped between them) is a table without rules; its rows are anchored on
-the lines that end in values (numbers, `/`, `-`): the pieces after the label are the value columns, a
-wrapped label line between two anchors belongs to the row on its side of the widest vertical gap
-(labels centred on their row or top-aligned both read right), and a row's label pieces that overlap
-horizontally are one cell, read top to bottom. Lines without values (headers, captions) stay rows of
-their own. Any other line is a paragraph (wrapped lines joined).
+pieces (with the short lines wrapped between them, and a stacked header's short lines above) is a
+table without rules. Its values are the pieces that end a line and read as values (numbers, `/`, `-`;
+a value wrapped under itself, '2' over '件', is joined; a value that an overflowing label ran into is
+cut off where a value column starts); values that overlap vertically are one row, and the fullest
+rows give the columns (a blank between two values stays a blank cell). A label piece goes to the row
+it overlaps or, between two rows, to the side of the widest vertical gap in its column (labels centred
+on their row and top-aligned ones both read right); a row's label pieces that overlap horizontally are
+one cell, read top to bottom. Other pieces over the value columns (headers, captions) are header rows,
+the lines of a stacked cell (one character per line) joined. Any other line is a paragraph (wrapped
+lines joined).
+
+A ruled table row broken across a page break (its label continued at the top of the next page, its
+values on one side only) is joined back into one row.
 
 Removed before that: page numbers ("- 3 -", "第3页", "第 3 页 共 9 页", "3/12") in the top or bottom
-6% of a page, and running titles: a line in the top or bottom 10% whose text (digits aside) recurs at
-the same height on another page. A landscape page with an empty vertical gutter near its middle (no
-character, no rule; at least 6% of the width) is a flip-book sheet: two logical pages side by side,
-read left half then right half.
+6% of a page, and running titles: a line in the top or bottom 10%, set apart from the body (a line's
+height or more away, or a header's or footer's rule between), whose text (digits aside) recurs at the
+same height on another page; never a line with a value in it (a table row). A landscape page with an
+empty vertical gutter near its middle (no character, no rule; at least 6% of the width) is a
+flip-book sheet: two logical pages side by side, read left half then right half.
 
 Pages without a text layer (no characters, or fewer than 30 over a page-sized image) are rendered at
 200 dpi and read by OCR (`xxgk.read.ocr.ocr_blocks`, needs the `ocr` extra); each such page gets a
@@ -43,6 +51,7 @@ import bisect
 import ctypes
 import importlib.util
 import math
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,7 +79,7 @@ _RULE = 2.0  # a path object at most this thick (pt) is a rule
 _TOL = 1.5  # rule positions closer than this are one
 _PIECE_GAP = 0.8  # × character height: a gap this wide separates two pieces of a line
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})$")
-_SKIP = frozenset({0xFFFE, 0xFFFF, 0x200B, 0xFEFF})
+_SKIP = frozenset({0xFFFE, 0xFFFF, 0x200B, 0xFEFF, 0x3000})  # 0x3000: the one space at or above 0x2E80
 _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_*
 
 
@@ -116,30 +125,24 @@ def _lines(chars: list[_Ch]) -> list[list[_Ch]]:
     reading order."""
     out: list[list[_Ch]] = []
     top = bottom = 0.0
-    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+    for ch in sorted(chars, key=_BY_CY_X0):
         if out:
-            h = min(bottom - top, ch.bottom - ch.top)
-            overlap = min(bottom, ch.bottom) - max(top, ch.top)
+            ct, cb = ch.top, ch.bottom
+            h = bottom - top if bottom - top < cb - ct else cb - ct
+            overlap = (bottom if bottom < cb else cb) - (top if top > ct else ct)
             if overlap > 0.5 * h:
                 out[-1].append(ch)  # the band stays the first character's: no drift down the page
                 continue
         out.append([ch])
         top, bottom = ch.top, ch.bottom
     for line in out:
-        line.sort(key=lambda c: c.x0)
+        if len(line) > 1:
+            line.sort(key=_BY_X0)
     return out
 
 
-def _clusters(line: list[_Ch], factor: float) -> list[list[_Ch]]:
-    """Split a line where the gap between characters is over `factor` × the font size."""
-    out: list[list[_Ch]] = [[line[0]]]
-    for prev, ch in zip(line, line[1:]):
-        size = max(prev.size, ch.size, 1.0)
-        if ch.x0 - prev.x1 > factor * size:
-            out.append([ch])
-        else:
-            out[-1].append(ch)
-    return out
+_BY_CY_X0 = operator.attrgetter("cy", "x0")
+_BY_X0 = operator.attrgetter("x0")
 
 
 def _pieces(line: list[_Ch]) -> list[list[_Ch]]:
@@ -157,16 +160,31 @@ def _pieces(line: list[_Ch]) -> list[list[_Ch]]:
 
 def _text(line: list[_Ch]) -> str:
     """A line's text: a space where the gap is a word space (over 0.25× the font size)."""
+    if len(line) == 1:
+        return line[0].c
     parts = [line[0].c]
-    for prev, ch in zip(line, line[1:]):
-        if ch.x0 - prev.x1 > 0.25 * max(prev.size, ch.size, 1.0):
+    prev = line[0]
+    for ch in line[1:]:
+        size = prev.size if prev.size > ch.size else ch.size
+        if ch.x0 - prev.x1 > 0.25 * (size if size > 1.0 else 1.0):
             parts.append(" ")
         parts.append(ch.c)
+        prev = ch
     return "".join(parts)
 
 
 def _bbox(chars: list[_Ch]) -> list[float]:
-    return [round(min(c.x0 for c in chars), 2), round(min(c.top for c in chars), 2), round(max(c.x1 for c in chars), 2), round(max(c.bottom for c in chars), 2)]
+    x0, top, x1, bottom = chars[0].x0, chars[0].top, chars[0].x1, chars[0].bottom
+    for c in chars:
+        if c.x0 < x0:
+            x0 = c.x0
+        if c.top < top:
+            top = c.top
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.bottom > bottom:
+            bottom = c.bottom
+    return [round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)]
 
 
 # -- tables from rules -----------------------------------------------------------------------------
@@ -282,19 +300,30 @@ def _collinear(rules: list[_Rule], order: list[int], uf: _UF) -> list[tuple[floa
     return out
 
 
-def _coverage(rules: list[_Rule], positions: list[float]) -> list[list[tuple[float, float]]]:
-    """For each grid position, the spans of the rules drawn at it."""
-    out: list[list[tuple[float, float]]] = [[] for _ in positions]
+def _coverage(rules: list[_Rule], positions: list[float]) -> list[list[float]]:
+    """For each grid position, where the rules drawn at it reach: disjoint closed spans (widened by
+    `_TOL`), flattened to [lo, hi, lo, hi, …] for bisection."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in positions]
     for r in rules:
         j = bisect.bisect_left(positions, r.at - _TOL)
         while j < len(positions) and positions[j] <= r.at + _TOL:
-            out[j].append((r.a0 - _TOL, r.a1 + _TOL))
+            spans[j].append((r.a0 - _TOL, r.a1 + _TOL))
             j += 1
+    out: list[list[float]] = []
+    for at in spans:
+        flat: list[float] = []
+        for lo, hi in sorted(at):
+            if flat and lo <= flat[-1]:
+                flat[-1] = max(flat[-1], hi)
+            else:
+                flat += [lo, hi]
+        out.append(flat)
     return out
 
 
-def _covered(spans: list[tuple[float, float]], mid: float) -> bool:
-    return any(a0 <= mid <= a1 for a0, a1 in spans)
+def _covered(flat: list[float], mid: float) -> bool:
+    j = bisect.bisect_right(flat, mid) - 1
+    return j >= 0 and (j % 2 == 0 or flat[j] == mid)
 
 
 def _grid(group: list[_Rule]) -> _Grid | None:
@@ -481,17 +510,7 @@ def _value_cells(values: list[_Piece], centres: list[float], page: int, band: tu
 
 def _label_cells(pieces: list[_Piece], page: int) -> list[B.GridCell]:
     """A row's label pieces: those overlapping horizontally are one cell, read top to bottom."""
-    groups: list[list[_Piece]] = []
-    for p in sorted(pieces, key=lambda p: p.x0):
-        if groups and p.x0 < max(q.x1 for q in groups[-1]) - 0.5:
-            groups[-1].append(p)
-        else:
-            groups.append([p])
-    out = []
-    for g in groups:
-        g.sort(key=lambda p: (p.top, p.x0))
-        out.append(B.GridCell("".join(p.text for p in g), {"page": page, "bbox": _bbox([c for p in g for c in p.chars])}))
-    return out
+    return [_joined(sorted(g, key=lambda p: (p.top, p.x0)), page) for g in _stacks(pieces)]
 
 
 def _split_at_widest_gap(items: list[_Piece], upper: tuple[float, float], lower: tuple[float, float]) -> int:
@@ -522,6 +541,46 @@ def _merge_wrapped_values(pieces: list[list[_Piece]]) -> None:
         pieces[i] = keep
 
 
+def _split_glued_values(pieces: list[list[_Piece]]) -> None:
+    """A label that overflows its column runs into the value beside it ('…一稳定” 5', 2 pt apart):
+    the value is cut off when it starts, centres or ends where the values of a column do."""
+    values = [p for ps in pieces for p in ps if p.value]
+    if not values:
+        return
+    edges = (sorted(p.x0 for p in values), sorted((p.x0 + p.x1) / 2 for p in values), sorted(p.x1 for p in values))
+    for ps in pieces:
+        k = _value_run(ps)
+        if k == 0:
+            continue
+        cut = _glued_value(ps[k - 1], edges)
+        if cut is not None:
+            ps[k - 1 : k] = cut
+
+
+def _glued_value(piece: _Piece, edges: tuple[list[float], list[float], list[float]]) -> list[_Piece] | None:
+    """The piece cut before its trailing value: after its last gap, when what follows is a value that
+    lines up with a value column, or stands a word space (a quarter line) away from CJK text."""
+    chars = piece.chars
+    for j in range(len(chars) - 1, 0, -1):
+        gap = chars[j].x0 - chars[j - 1].x1
+        h = chars[j].bottom - chars[j].top
+        if gap < 0.1 * h:
+            continue  # no gap at all: inside a word
+        tail = _Piece(chars[j:])
+        if not tail.value:
+            return None
+        aligned = any(_near(sorted_edges, x) for sorted_edges, x in zip(edges, (tail.x0, (tail.x0 + tail.x1) / 2, tail.x1)))
+        if aligned or (gap >= 0.25 * h and _cjk(chars[j - 1].c)):
+            return [_Piece(chars[:j]), tail]
+        return None
+    return None
+
+
+def _near(sorted_values: list[float], x: float, tol: float = 1.5) -> bool:
+    j = bisect.bisect_left(sorted_values, x - tol)
+    return j < len(sorted_values) and sorted_values[j] <= x + tol
+
+
 def _value_rows(values: list[_Piece]) -> list[list[_Piece]]:
     """Value pieces grouped into table rows: pieces that overlap vertically are one row."""
     rows: list[list[_Piece]] = []
@@ -545,6 +604,7 @@ def _overlaps(p: _Piece, band: tuple[float, float]) -> bool:
 def _borderless(lines: list[list[_Ch]], pieces: list[list[_Piece]], page: int) -> list[tuple[float, B.Block]]:
     """One table without rules (see the module docstring) as a (top, Table) block."""
     _merge_wrapped_values(pieces)
+    _split_glued_values(pieces)
     runs = [_value_run(ps) for ps in pieces]
     values = [p for ps, k in zip(pieces, runs) for p in ps[k:]]
     if not values:
@@ -740,37 +800,62 @@ def _continues(prev: list[_Ch], line: list[_Ch], right: float) -> bool:
 # -- margins: page numbers and running titles ------------------------------------------------------------
 
 
-def _margin_key(line: list[_Ch], height: float) -> tuple[str, int] | None:
-    """(text with digits as '#', height bucket) for a line in the top or bottom 10% of its page."""
-    top, bottom = min(c.top for c in line), max(c.bottom for c in line)
-    if bottom > 0.10 * height and top < 0.90 * height:
+def _in_margin(line: list[_Ch], height: float, share: float) -> bool:
+    """The line lies in the top or bottom `share` of the page."""
+    return max(c.bottom for c in line) <= share * height or min(c.top for c in line) >= (1 - share) * height
+
+
+def _margin_key(line: list[_Ch]) -> tuple[str, int] | None:
+    """(text with digits as '#', height bucket) of a margin line that could be a running title: not a
+    table row (no piece of it is a value)."""
+    pieces = _pieces(line)
+    if len(pieces) > 1 and any(is_value_token(_text(p)) for p in pieces):
         return None
     text = re.sub(r"\d+", "#", normalize("".join(c.c for c in line)))
-    return text, round(top / 4)
+    return text, round(min(c.top for c in line) / 4)
 
 
 def _drop_margins(pages: list[_Page]) -> None:
     """Remove page numbers and running titles from every page's lines (see the module docstring)."""
+    keys: list[dict[int, tuple[str, int] | None]] = []
     seen: dict[tuple[str, int], set[int]] = {}
-    for k, page in enumerate(pages):
-        for line in page.lines:
-            key = _margin_key(line, page.height)
+    for p, page in enumerate(pages):
+        margin = {k: None for k, line in enumerate(page.lines) if _in_margin(line, page.height, 0.10)}
+        for k in margin:
+            key = _margin_key(page.lines[k]) if _set_apart(page, k) else None
+            margin[k] = key
             if key is not None:
-                seen.setdefault(key, set()).add(k)
-    for page in pages:
-        keep = []
-        for line in page.lines:
-            key = _margin_key(line, page.height)
-            if key is not None and (len(seen[key]) >= 2 and re.search(r"[^#\W]", key[0]) or _is_page_number(line, page.height)):
-                continue
-            keep.append(line)
-        page.lines = keep
+                seen.setdefault(key, set()).add(p)
+        keys.append(margin)
+    for page, margin in zip(pages, keys):
+        drop = {k for k, key in margin.items() if _running(key, seen) or _is_page_number(page.lines[k], page.height)}
+        if drop:
+            page.lines = [line for k, line in enumerate(page.lines) if k not in drop]
+
+
+def _running(key: tuple[str, int] | None, seen: dict[tuple[str, int], set[int]]) -> bool:
+    """Recurring at the same height on two pages or more, with a letter in it (not only numbers)."""
+    return key is not None and len(seen[key]) >= 2 and re.search(r"[^#\W]", key[0]) is not None
+
+
+def _set_apart(page: _Page, k: int) -> bool:
+    """A margin line stands apart from the body: a line's height or more from its neighbours, or a
+    horizontal rule (a header's or footer's border, ≥ 30% of the page wide) between it and them. A
+    table's header repeated at the top of each page does neither."""
+    lines = page.lines
+    line = lines[k]
+    h = _height(line)
+    top, bottom = min(c.top for c in line), max(c.bottom for c in line)
+    above = max(c.bottom for c in lines[k - 1]) if k > 0 else -math.inf
+    below = min(c.top for c in lines[k + 1]) if k + 1 < len(lines) else math.inf
+    if min(top - above, below - bottom) >= h:
+        return True
+    lo, hi = (bottom, below) if top < page.height / 2 else (above, top)
+    return any(r.horizontal and r.a1 - r.a0 >= 0.3 * page.width and lo - 1 <= r.at <= hi + 1 for r in page.rules)
 
 
 def _is_page_number(line: list[_Ch], height: float) -> bool:
-    margin = 0.06 * height
-    top, bottom = min(c.top for c in line), max(c.bottom for c in line)
-    return (bottom < margin or top > height - margin) and bool(_PAGE_NO.match(_text(line).strip()))
+    return _in_margin(line, height, 0.06) and bool(_PAGE_NO.match(_text(line).strip()))
 
 
 # -- flip-book sheets ----------------------------------------------------------------------------------
@@ -817,25 +902,67 @@ def _halves(page: _Page) -> list[_Page]:
 # -- reading a page with PDFium ---------------------------------------------------------------------------
 
 
+class _Api:
+    """The few PDFium functions called once per character or page object, re-declared on plain
+    integer handles: pypdfium2's declarations wrap every handle in a ctypes pointer object, which
+    costs more than the call itself. Same functions, same calling convention (the library's own
+    function-pointer class)."""
+
+    def __init__(self, c: Any):
+        V, I = ctypes.c_void_p, ctypes.c_int
+        self.unicode = self._fn(c.FPDFText_GetUnicode, ctypes.c_uint, V, I)
+        self.loose_box = self._fn(c.FPDFText_GetLooseCharBox, I, V, I, V)
+        self.font_size = self._fn(c.FPDFText_GetFontSize, ctypes.c_double, V, I)
+        self.count_objects = self._fn(c.FPDFPage_CountObjects, I, V)
+        self.get_object = self._fn(c.FPDFPage_GetObject, V, V, I)
+        self.form_count = self._fn(c.FPDFFormObj_CountObjects, I, V)
+        self.form_object = self._fn(c.FPDFFormObj_GetObject, V, V, ctypes.c_ulong)
+        self.type = self._fn(c.FPDFPageObj_GetType, I, V)
+        self.bounds = self._fn(c.FPDFPageObj_GetBounds, I, V, V, V, V, V)
+        self.matrix = self._fn(c.FPDFPageObj_GetMatrix, I, V, V)
+
+    @staticmethod
+    def _fn(original: Any, restype: Any, *argtypes: Any) -> Any:
+        f = type(original)(ctypes.cast(original, ctypes.c_void_p).value)
+        f.restype, f.argtypes = restype, argtypes
+        return f
+
+
+_api: _Api | None = None
+
+
+def _fast(c: Any) -> _Api:
+    global _api
+    if _api is None:
+        _api = _Api(c)
+    return _api
+
+
+def _handle(ptr: Any) -> int:
+    return ctypes.cast(ptr, ctypes.c_void_p).value or 0
+
+
 def _read_chars(c: Any, textpage: Any, height: float) -> list[_Ch]:
-    """The page's visible characters, one raw PDFium call each for code, loose box and font size."""
+    """The page's visible characters, one PDFium call each for code, loose box and font size."""
+    api = _fast(c)
     n = min(c.FPDFText_CountChars(textpage), MAX_CHARS_PER_PAGE)
-    get_unicode, get_box, get_size = c.FPDFText_GetUnicode, c.FPDFText_GetLooseCharBox, c.FPDFText_GetFontSize
+    get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
+    tp = _handle(textpage)
     rect = c.FS_RECTF()
-    ref = ctypes.byref(rect)
+    ref = ctypes.addressof(rect)
     chars: list[_Ch] = []
+    append, skip, new = chars.append, _SKIP, _Ch
     for k in range(n):
-        code = get_unicode(textpage, k)
-        if code <= 0x20 or code in _SKIP:
+        code = get_unicode(tp, k)
+        if code <= 0x20 or code in skip:
             continue
         ch = chr(code)
-        if ch.isspace() or not get_box(textpage, k, ref):
+        if (code < 0x2E80 and ch.isspace()) or not get_box(tp, k, ref):
             continue
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right <= left and top <= bottom:
             continue
-        size = get_size(textpage, k) or (top - bottom)
-        chars.append(_Ch(ch, left, height - top, right, height - bottom, float(size)))
+        append(new(ch, left, height - top, right, height - bottom, get_size(tp, k) or (top - bottom)))
     return chars
 
 
@@ -856,41 +983,42 @@ def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
 def _read_objects(c: Any, page_raw: Any, page: _Page) -> None:
     """The page's rules (thin path objects), largest image and object count, descending into form
     XObjects (their objects' bounds are in the form's space: mapped through the form's matrix)."""
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    api = _fast(c)
+    box = (ctypes.c_float * 4)()
+    refs = [ctypes.addressof(box) + 4 * k for k in range(4)]  # left, bottom, right, top
     fm = c.FS_MATRIX()
     height = page.height
     identity: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    stack: list[tuple[Any, bool, _Matrix, int]] = [(page_raw, False, identity, 0)]
+    stack: list[tuple[int, bool, _Matrix, int]] = [(_handle(page_raw), False, identity, 0)]
+    get_type, get_bounds, rules = api.type, api.bounds, page.rules
     while stack:
         parent, is_form, matrix, depth = stack.pop()
-        count = (c.FPDFFormObj_CountObjects if is_form else c.FPDFPage_CountObjects)(parent)
-        get = c.FPDFFormObj_GetObject if is_form else c.FPDFPage_GetObject
-        for i in range(max(count, 0)):
-            page.objects += 1
-            if page.objects > MAX_OBJECTS_PER_PAGE or len(page.rules) >= 50_000:
-                return
+        count = (api.form_count if is_form else api.count_objects)(parent)
+        get = api.form_object if is_form else api.get_object
+        for i in range(min(max(count, 0), MAX_OBJECTS_PER_PAGE - page.objects)):
             obj = get(parent, i)
-            kind = c.FPDFPageObj_GetType(obj)
+            kind = get_type(obj)
             if kind == _FORM and depth < 3:
-                c.FPDFPageObj_GetMatrix(obj, ctypes.byref(fm))
-                inner = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
-                stack.append((obj, True, _compose(inner, matrix), depth + 1))
-                continue
-            if kind not in (_PATH, _IMAGE) or not c.FPDFPageObj_GetBounds(obj, *refs):
-                continue
-            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
-            if is_form:
-                x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
-            if kind == _IMAGE:
-                page.image_area = max(page.image_area, (x1 - x0) * (y1 - y0))
-                continue
-            w, h = x1 - x0, y1 - y0
-            if h <= _RULE and w > _RULE:
-                page.rules.append(_Rule(True, x0, x1, height - (y1 + y0) / 2))
-            elif w <= _RULE and h > _RULE:
-                page.rules.append(_Rule(False, height - y1, height - y0, (x0 + x1) / 2))
-            # Anything larger is a filled box or a drawing, not a rule.
+                api.matrix(obj, ctypes.addressof(fm))
+                stack.append((obj, True, _compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), matrix), depth + 1))
+            elif (kind == _PATH or kind == _IMAGE) and get_bounds(obj, *refs):
+                x0, y0, x1, y1 = box
+                if is_form:
+                    x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
+                if kind == _IMAGE:
+                    page.image_area = max(page.image_area, (x1 - x0) * (y1 - y0))
+                    continue
+                w, h = x1 - x0, y1 - y0
+                if h <= _RULE and w > _RULE:
+                    rules.append(_Rule(True, x0, x1, height - (y1 + y0) / 2))
+                elif w <= _RULE and h > _RULE:
+                    rules.append(_Rule(False, height - y1, height - y0, (x0 + x1) / 2))
+                # Anything larger is a filled box or a drawing, not a rule.
+                if len(rules) >= 50_000:
+                    return
+        page.objects += max(count, 0)
+        if page.objects >= MAX_OBJECTS_PER_PAGE:
+            return
 
 
 def _map_box(m: _Matrix, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
@@ -983,6 +1111,7 @@ class _Read:
 
 
 def _read(data: bytes) -> _Read:
+    """Blocks of every page in order: text pages laid out, scanned pages read by OCR."""
     import pypdfium2.raw as c
 
     doc = _open(bytes(data))
@@ -994,34 +1123,105 @@ def _read(data: bytes) -> _Read:
             raise InputError("not a valid PDF: no pages")
         pages: list[_Page] = []
         scanned: dict[int, list[B.Block]] = {}
-        for p in range(n):
-            page = doc[p]
-            try:
-                content = _read_page(c, page, p + 1)
-                if _is_scan(content):
-                    scanned[p + 1] = _scan(page, p + 1)
-                    continue
-            except InputError:
-                raise
-            except Exception as e:  # a broken page object: pdfium's own errors
-                raise InputError(f"not a valid PDF: page {p + 1} cannot be read ({type(e).__name__})") from None
-            finally:
-                page.close()
-            pages.extend(_halves(content))
+        for p in range(1, n + 1):
+            content = _load(c, doc, p, scanned)
+            if content is not None:
+                pages.extend(_halves(content))
     finally:
         doc.close()
-    for page in pages:
-        page.lines = _lines(_ruled(page))
-    _drop_margins(pages)
-    by_page: dict[int, list[B.Block]] = dict(scanned)
-    for page in pages:
-        by_page.setdefault(page.number, []).extend(b for _, b in _page_blocks(page))
-    blocks = [b for p in sorted(by_page) for b in by_page[p]]
+    blocks = _assemble(pages, scanned)
     if not blocks:
         if scanned:
             raise InputError(f"PDF has no text layer and OCR found no text on its {n} page(s)")
         raise InputError("PDF has no text layer and nothing on its pages to read (blank pages)")
     return _Read(blocks, sorted(scanned), n)
+
+
+def _load(c: Any, doc: Any, number: int, scanned: dict[int, list[B.Block]]) -> _Page | None:
+    """Page `number`'s content, or None when it is a scan (then read by OCR into `scanned`)."""
+    page = doc[number - 1]
+    try:
+        try:
+            content = _read_page(c, page, number)
+        except InputError:
+            raise
+        except Exception as e:  # a broken page object: pdfium's own errors
+            raise InputError(f"not a valid PDF: page {number} cannot be read ({type(e).__name__})") from None
+        if not _is_scan(content):
+            return content
+        scanned[number] = _scan(page, number)
+        return None
+    finally:
+        page.close()
+
+
+def _assemble(pages: list[_Page], scanned: dict[int, list[B.Block]]) -> list[B.Block]:
+    """Ruled tables, margins dropped, text blocks per logical page (a flip-book sheet's halves are
+    two); then rows broken across pages joined."""
+    for page in pages:
+        page.lines = _lines(_ruled(page))
+    _drop_margins(pages)
+    ruled = {id(t) for page in pages for _, t in page.tables}
+    logical = [(page.number, [b for _, b in _page_blocks(page)]) for page in pages]
+    logical += list(scanned.items())
+    logical.sort(key=lambda nb: nb[0])  # stable: a sheet's left half stays before its right half
+    _join_split_rows([blocks for _, blocks in logical], ruled)
+    return [b for _, blocks in logical for b in blocks]
+
+
+def _join_split_rows(pages: list[list[B.Block]], ruled: set[int]) -> None:
+    """A table row broken by a page break (Word's "allow row to break across pages"): the first row of
+    a ruled table opening a page continues the last row of the ruled table closing the page before
+    when its cells line up with that row's (or are empty: the continuation of a cell merged down from
+    an earlier row) and no column has a value in both parts. The parts are joined cell by cell (the
+    cell keeps its first part's location) and the continuation row is removed."""
+    for before, after in zip(pages, pages[1:]):
+        if not before or not after:
+            continue
+        t1, t2 = before[-1], after[0]
+        if not (isinstance(t1, B.Table) and isinstance(t2, B.Table) and id(t1) in ruled and id(t2) in ruled and t1.rows and t2.rows):
+            continue
+        r1, r2 = t1.rows[-1], t2.rows[0]
+        pairs = _row_continuation(r1, r2, _right(r1) - _right(r2))
+        if pairs is None:
+            continue
+        for c1, c2 in pairs:
+            c1.text = c1.text.strip() + c2.text.strip()
+        del t2.rows[0]
+        if not t2.rows:
+            del after[0]
+
+
+def _right(row: list[B.GridCell]) -> float:
+    """A ruled row's right edge: the table's (cells merged down from above sit on the left), which
+    its parts on two pages, or on two halves of a sheet, share up to a shift."""
+    return max(c.where["bbox"][2] for c in row)
+
+
+def _row_continuation(r1: list[B.GridCell], r2: list[B.GridCell], shift: float) -> list[tuple[B.GridCell, B.GridCell]] | None:
+    """The (first part, continuation) cell pairs when `r2` (moved right by `shift`) continues `r1`."""
+    pairs: list[tuple[B.GridCell, B.GridCell]] = []
+    values = [0, 0]
+    for c2 in r2:
+        b0, _, b1, _ = c2.where["bbox"]
+        b0, b1 = b0 + shift, b1 + shift
+        c1 = next((c for c in r1 if abs(c.where["bbox"][0] - b0) <= 2 and abs(c.where["bbox"][2] - b1) <= 2), None)
+        t2 = c2.text.strip()
+        if c1 is None:
+            if t2:
+                return None
+            continue
+        t1 = c1.text.strip()
+        v1, v2 = bool(t1) and is_value_token(t1), bool(t2) and is_value_token(t2)
+        if t1 and t2 and (v1 or v2):
+            return None
+        values[0] += v1
+        values[1] += v2
+        if t2:
+            pairs.append((c1, c2))
+    if not pairs or (values[0] > 0) == (values[1] > 0):
+        return None
+    return pairs
 
 
 def _scan(page: Any, number: int) -> list[B.Block]:
