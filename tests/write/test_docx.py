@@ -132,8 +132,6 @@ def test_na_cells_print_as_slash_and_blank_cells_as_empty() -> None:
     assert got.cells["t2.admin_fees_wan_yuan"].raw == "316441.20"
 
 
-@pytest.mark.xfail(strict=False, reason="reader limitation: a blank value cell of a DOCX table row is dropped by the "
-                   "text layout, the row has too few numbers and is not read (read.row_incomplete)")
 def test_blank_cells_roundtrip() -> None:
     report = random_report(random.Random(5))
     for key in ("t2.regulations.issued", "t3.granted.research_institution", "t4.review.pending"):

@@ -95,8 +95,6 @@ def test_caption_is_not_section_text() -> None:
     assert _diff(report, parse_html(write(report))) == []
 
 
-@pytest.mark.xfail(strict=True, reason="reader limitation (as for DOCX): a blank value cell of a table row is dropped by "
-                   "the text layout, the row has too few numbers and is not read (read.row_incomplete)")
 def test_blank_cells_roundtrip() -> None:
     report = random_report(random.Random(5))
     for key in ("t2.regulations.issued", "t3.granted.research_institution", "t4.review.pending"):

@@ -114,3 +114,10 @@ def test_not_a_workbook_is_named() -> None:
         z.writestr("xl/workbook.xml", "<not-xml")
     with pytest.raises(xxgk.InputError, match="not a valid XLSX"):
         parse_xlsx(out.getvalue())
+
+
+def test_whole_decimal_keeps_its_places() -> None:
+    # openpyxl loads 613791.0 back as the int 613791; the number format must still print "613791.00".
+    report = random_report(random.Random(9), fmt="2019")
+    report.cells["t2_2019.procurement.amount"] = Cell.from_raw("t2_2019.procurement.amount", "613791.00")
+    assert parse_xlsx(write(report)).value("t2_2019.procurement.amount") == "613791.00"

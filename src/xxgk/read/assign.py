@@ -230,10 +230,12 @@ def assign_rows(
     out = Assigned()
     groups, out.findings, overflow = group_rows(tokens, specs)
     choices: list[_Choice] = []
+    read: set[int] = set()
     for i, spec in enumerate(specs):
-        toks = groups.get(i, [])
         width = len(spec.columns)
+        toks = _settle(groups.get(i, []), width)
         if toks:
+            read.add(i)
             out.rows_found += 1
             out.last_row = i
         if i in overflow:
@@ -265,12 +267,37 @@ def assign_rows(
                     actual=len(toks),
                 )
             )
-    missing = [s for i, s in enumerate(specs) if i not in groups]
+    missing = [s for i, s in enumerate(specs) if i not in read and i not in overflow]
     if missing and out.rows_found:
         for s in missing:
             out.findings.append(Finding("read.row_missing", "warning", list(s.columns), f"{table}未找到「{s.label}」行的数据"))
     _resolve(choices, out, table)
     return out
+
+
+def _settle(toks: list[Token], width: int) -> list[Token]:
+    """The tokens of a row that holds optional blanks (`Token.optional`: empty grid cells at the edge
+    of the row's values, which may be blank data cells or mere layout).
+
+    Exactly `width` tokens: the optional blanks are blank data cells. More: they are dropped from the
+    edges of the row if exactly one window of `width` tokens is left that way (a real value is never
+    dropped, nor moved to another column by a blank). Otherwise, or with fewer tokens, every optional
+    blank is dropped and the row is read as it would be without them (a finding where it does not
+    fit), never by a guess."""
+    if not toks or not any(t.optional for t in toks):
+        return toks
+    n = len(toks)
+    if n == width:
+        return toks
+    if n > width:
+        fits: dict[tuple[str, ...], list[Token]] = {}
+        for s in range(n - width + 1):
+            if all(t.optional for t in toks[:s]) and all(t.optional for t in toks[s + width :]):
+                win = toks[s : s + width]
+                fits.setdefault(tuple("" if t.blank else t.raw for t in win), win)
+        if len(fits) == 1:
+            return next(iter(fits.values()))
+    return [t for t in toks if not t.optional]
 
 
 def _overflow(table: str, label: str, cells: list[str], n: int, width: int) -> Finding:
@@ -394,6 +421,7 @@ def assign_t4(tokens: Iterable[Token]) -> Assigned:
         out.cells.update({k: Cell.from_raw(k, "") for k in keys})
         out.findings.append(_overflow("表四", "行政复议、行政诉讼", list(keys), len(vals) + dropped, 15))
         return out
+    vals = _settle(vals, 15)
     if not vals:
         out.cells.update({k: Cell.from_raw(k, "") for k in keys})
         return out

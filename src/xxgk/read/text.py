@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import NotAReport, TruncatedInput
@@ -98,14 +98,24 @@ def _has_values(line: Line) -> bool:
     return any(is_value_token(t) for t in re.split(r"[\t|]|\s+", line.raw) if t.strip())
 
 
-def _split_line(line: Line) -> list[Token]:
+def _split_line(line: Line, optional: Sequence[int] = ()) -> list[Token]:
     """One line → tokens, whatever the layout (tabs, markdown pipes, spaces); each token keeps its
-    line and character column so a person (or a test) can find exactly what was read."""
+    line and character column so a person (or a test) can find exactly what was read.
+
+    `optional`: columns of the line's empty grid cells that may be blank data cells (given by
+    `blocks.layout` for a grid row; plain text has none), each an optional blank token unless the
+    line's own reading already made it a blank data cell."""
     no = line.no
-    return [
+    toks = [
         Token(text, {"line": no, "col": col}, blank, norm=norm, is_value=is_value)
         for col, text, blank, norm, is_value in _line_cells(line.raw)
     ]
+    if optional:
+        have = {t.where["col"] for t in toks}
+        extra = [Token.optional_blank({"line": no, "col": c}) for c in optional if c not in have]
+        if extra:
+            toks = sorted(toks + extra, key=lambda t: t.where["col"])
+    return toks
 
 
 @functools.lru_cache(maxsize=4096)
@@ -179,10 +189,14 @@ def _pieces(raw: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-def _tokens(lines: Iterable[Line]) -> Iterator[Token]:
+def _tokens(lines: Iterable[Line], optional: Mapping[int, Sequence[int]] | None = None) -> Iterator[Token]:
     """A stream, not a list: assignment consumes it with bounded memory whatever the input."""
+    if not optional:
+        for ln in lines:
+            yield from _split_line(ln)
+        return
     for ln in lines:
-        yield from _split_line(ln)
+        yield from _split_line(ln, optional.get(ln.no, ()))
 
 
 #: A printed table has at most a few hundred lines, even one cell per line (表三: 25 rows × 8).
@@ -251,8 +265,11 @@ def _title(lines: Sequence[Line]) -> tuple[str | None, int | None, int | None]:
 # --- the reader -------------------------------------------------------------------------------------
 
 
-def parse_text(text: str, *, name: str = "<text>") -> Report:
-    """Parse the text of an annual report. Raises NotAReport when no report is recognisable."""
+def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int, Sequence[int]] | None = None) -> Report:
+    """Parse the text of an annual report. Raises NotAReport when no report is recognisable.
+
+    `optional_blanks` (from `blocks.parse_blocks`, never for plain text): line number → columns of
+    empty grid cells that may be blank data cells (`_split_line`)."""
     lines = _lines(text)
     heads = _find_headings(lines)
     agency, year, title_at = _title(lines)
@@ -284,7 +301,7 @@ def parse_text(text: str, *, name: str = "<text>") -> Report:
 
     first_head = min(heads.values(), default=len(lines))
     report.extra.update(_document_fields(lines[(-1 if title_at is None else title_at) + 1 : first_head], all_norm))
-    parts = _read_tables(report, tables, findings) if fmt in ("2019", "2021") else None
+    parts = _read_tables(report, tables, findings, optional_blanks) if fmt in ("2019", "2021") else None
     report.findings = findings
 
     t3_rows = sum(1 for k in report.cells if k.startswith("t3.") and k.endswith(".total") and report.cells[k].semantic != "empty")
@@ -378,16 +395,18 @@ def _is_heading_like(text: str) -> bool:
     return len(text) <= 25 and bool(_PARA_START.match(text))
 
 
-def _read_tables(report: Report, tables: dict[str, _Region], findings: list[Finding]) -> list[assign.Assigned]:
+def _read_tables(
+    report: Report, tables: dict[str, _Region], findings: list[Finding], optional: Mapping[int, Sequence[int]] | None = None
+) -> list[assign.Assigned]:
     """Fill report.cells from the three table regions; returns what each assignment found."""
     fmt = report.table_format
     parts = []
     t2 = tables.get("t2")
-    parts.append(assign.assign_rows(_tokens(t2.table) if t2 else [], assign.t2_specs(fmt), table="表二"))
+    parts.append(assign.assign_rows(_tokens(t2.table, optional) if t2 else [], assign.t2_specs(fmt), table="表二"))
     t3 = tables.get("t3")
-    parts.append(assign.assign_rows(_tokens(t3.table) if t3 else [], assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)]))
+    parts.append(assign.assign_rows(_tokens(t3.table, optional) if t3 else [], assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)]))
     t4 = tables.get("t4")
-    parts.append(assign.assign_t4(_tokens(t4.table) if t4 else []))
+    parts.append(assign.assign_t4(_tokens(t4.table, optional) if t4 else []))
     for (name, label), p in zip((("t2", "表二"), ("t3", "表三"), ("t4", "表四")), parts):
         region = tables.get(name)
         if region is not None and region.dropped:

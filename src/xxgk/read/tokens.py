@@ -18,15 +18,33 @@ class Token:
 
     __slots__ = ("raw", "where", "blank", "norm", "is_value")
 
+    #: A grid cell that may be a blank data cell or mere layout (`blocks`: an empty cell at a value
+    #: column, at the edge of a row's values); assignment decides (`assign._settle`). Only the
+    #: `optional_blank` tokens have it: a class attribute, so ordinary tokens pay nothing for it.
+    optional = False
+
     def __init__(
         self, raw: str, where: dict[str, Any] | None = None, blank: bool = False, *, norm: str | None = None, is_value: bool | None = None
     ) -> None:
         self.raw = raw
         self.where = where if where is not None else {}
-        #: An interior blank cell in a grid (between two values on one row): a blank *data* cell.
+        #: An interior blank cell in a grid (between two values on one row): a blank *data* cell; or
+        #: an optional blank (`optional`), which may be one.
         self.blank = blank
         self.norm = normalize(raw) if norm is None else norm
         self.is_value = (blank or is_value_token(raw)) if is_value is None else is_value
 
+    @staticmethod
+    def optional_blank(where: dict[str, Any]) -> Token:
+        return _OptionalBlank("", where, True, norm="", is_value=True)
+
     def __repr__(self) -> str:
-        return f"Token({self.raw!r}, {self.where!r}{', blank=True' if self.blank else ''})"
+        flags = ", blank=True" if self.blank else ""
+        if self.optional:
+            flags += ", optional=True"
+        return f"Token({self.raw!r}, {self.where!r}{flags})"
+
+
+class _OptionalBlank(Token):
+    __slots__ = ()
+    optional = True

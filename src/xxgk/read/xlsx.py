@@ -8,8 +8,8 @@ the same flattened table whatever the container. Every cell keeps its sheet and 
 
 Numbers are printed as Excel shows them: the cell's number format decides the decimals, so a fee of
 "1.50" 万元 stored as 1.5 with format `0.00` reads back as "1.50", never as a float's repr. A formula
-without a cached result (a workbook written by a program and never opened in Excel) reads as blank;
-the text reader then reports the row as incomplete rather than inventing a value.
+without a cached result (a workbook written by a program and never opened in Excel) reads as blank:
+never as an invented value; the checks then report its identities as unverifiable.
 """
 
 from __future__ import annotations
@@ -112,12 +112,13 @@ def _text(cell: Any) -> str:
         return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
+    if isinstance(v, (int, float)):
+        # openpyxl loads 613791.0 as the int 613791: the number format, not the type, says "613791.00".
         m = _DECIMALS.search(cell.number_format or "")
         if m:
             return f"{v:.{len(m.group(1))}f}"
+        if isinstance(v, int):
+            return str(v)
         if v.is_integer():
             return str(int(v))
         return format(v, ".15g")
