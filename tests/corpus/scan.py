@@ -1,17 +1,22 @@
-"""Scanned-page renderer of generated reports: the report as PNG images a scanner would produce.
+"""Scanned-page renderer of generated reports: the report as the JPEG images a scanner would produce.
 
     from tests.corpus.scan import render_scan, render_scan_pages
-    pages = render_scan_pages(report, rng)   # list of PNG bytes, one per page (usually 2)
-    png = render_scan(report, rng)           # the whole report on one tall page
+    pages = render_scan_pages(report, rng)             # list of JPEG bytes, one per page (usually 2)
+    pages = render_scan_pages(report, rng, dpi=300, angle=-3.0)
+    jpg = render_scan(report, rng)                     # the whole report on one tall page
+    jpg = render_rows([["合计", "0", "1", "10"]], rng) # bare table rows
+    report, pages, meta = scan_case(seed)              # one case of the OCR test corpus
 
 Content is the ``tab000`` text layout in its canonical form (``variants=False``): the title line
 "{agency}{year}年政府信息公开工作年度报告", the preface, the six section headings with (only) the first
 paragraph of each section cut to two printed lines (OCR costs per text line), and the three tables.
 Table rows are drawn as ruled rows: one box per non-empty cell, label cells left-aligned, number
-cells centred in fixed-width columns. Body text at ~29 px (10.5 pt at 200 dpi), table text at 26 px,
-Noto Sans CJK. Each page is then rotated by a uniform angle in ±3°, given Gaussian noise
-(σ 4–10 grey levels), re-encoded as JPEG at quality 60–85, and returned as PNG bytes of the
-degraded image.
+cells centred in columns of fixed width (wider when the number needs it, so that no digit overlaps a
+rule). At 200 dpi body text is ~29 px (10.5 pt) and table text 26 px, in Noto Sans CJK or
+(`font="serif"`) the 宋体-like Noto Serif CJK; every size, margin and rule scales with `dpi` (150–300 dpi
+are the usual scanner settings), so a 300 dpi page is drawn at 300 dpi, not enlarged. Each page is then rotated by `angle` (default: uniform in ±3°), given
+Gaussian noise (σ 4–10 grey levels) and encoded as JPEG at quality 60–85: those bytes are returned,
+as a scanner saves them.
 """
 
 from __future__ import annotations
@@ -27,18 +32,43 @@ from xxgk.report import Report
 
 from .layouts import render_text
 
-__all__ = ["render_scan", "render_scan_pages", "FONT_PATH"]
+__all__ = ["render_scan", "render_scan_pages", "render_rows", "scan_case", "FONT_PATH", "FONTS"]
 
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+#: Typefaces by name: a 黑体-like sans and a 宋体-like serif, the two faces of printed government reports.
+FONTS = {"sans": FONT_PATH, "serif": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"}
 _NUM = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 
+# Sizes in pixels at 200 dpi; `_Geometry` scales them.
 _BODY_PX = 29
 _TABLE_PX = 26
 _MARGIN = 110
 _PAGE_H = 2339  # A4 at 200 dpi
 _MIN_W = 1654
 _NUM_COL = 110
+_ROW_H = 46
+_PARA_H = 44
 _PARA_CHARS = 46  # characters per printed paragraph line (at _BODY_PX on a ~1654 px page)
+
+
+class _Geometry:
+    """Every size of the page at `dpi`, from the 200 dpi design above."""
+
+    def __init__(self, dpi: int, font: str = "sans") -> None:
+        if not 72 <= dpi <= 600:
+            raise ValueError(f"dpi {dpi} outside 72–600")
+        f = dpi / 200
+        self.body = ImageFont.truetype(FONTS[font], round(_BODY_PX * f))
+        self.tab = ImageFont.truetype(FONTS[font], round(_TABLE_PX * f))
+        self.margin, self.page_h, self.min_w = round(_MARGIN * f), round(_PAGE_H * f), round(_MIN_W * f)
+        self.num_col, self.row_h, self.para_h = round(_NUM_COL * f), round(_ROW_H * f), round(_PARA_H * f)
+        self.pad, self.text_dy, self.para_dy = round(20 * f), round(8 * f), round(6 * f)
+        self.rule = max(1, round(2 * f))
+
+    def cell_w(self, c: str) -> int:
+        """Width of the box drawn around cell text `c`."""
+        w = _text_w(self.tab, c) + 2 * self.pad
+        return max(self.num_col, w) if _NUM.match(c) else w
 
 
 def _lines(report: Report, rng: random.Random) -> list[tuple[str, list[str]]]:
@@ -79,75 +109,105 @@ def _text_w(font: ImageFont.FreeTypeFont, s: str) -> int:
     return int(font.getlength(s))
 
 
-def _draw_pages(lines: list[tuple[str, list[str]]], rng: random.Random, max_pages: int) -> list[Image.Image]:
-    body = ImageFont.truetype(FONT_PATH, _BODY_PX)
-    tab = ImageFont.truetype(FONT_PATH, _TABLE_PX)
+def _draw_pages(lines: list[tuple[str, list[str]]], g: _Geometry, max_pages: int) -> list[Image.Image]:
     # Page width: the widest table row.
-    width = _MIN_W
+    width = g.min_w
     for kind, cells in lines:
         if kind == "row":
-            labels = [c for c in cells if not _NUM.match(c)]
-            w = sum(_text_w(tab, c) + 40 for c in labels) + _NUM_COL * (len(cells) - len(labels))
-            width = max(width, w + 2 * _MARGIN)
-    row_h, para_h = 46, 44
-    total = sum(row_h if k == "row" else para_h for k, _ in lines)
-    per_page = max(_PAGE_H - 2 * _MARGIN, total // max_pages + row_h * 2)
-    page_h = max(_PAGE_H, per_page + 2 * _MARGIN)
+            width = max(width, sum(g.cell_w(c) for c in cells) + 2 * g.margin)
+    total = sum(g.row_h if k == "row" else g.para_h for k, _ in lines)
+    per_page = max(g.page_h - 2 * g.margin, total // max_pages + g.row_h * 2)
+    page_h = max(g.page_h, per_page + 2 * g.margin)
     pages: list[Image.Image] = []
     img = draw = None
     y = 0
     for kind, cells in lines:
-        h = row_h if kind == "row" else para_h
-        if img is None or y + h > _MARGIN + per_page:
+        h = g.row_h if kind == "row" else g.para_h
+        if img is None or y + h > g.margin + per_page:
             img = Image.new("L", (width, page_h), 255)
             draw = ImageDraw.Draw(img)
             pages.append(img)
-            y = _MARGIN
+            y = g.margin
         assert draw is not None
         if kind == "para":
-            draw.text((_MARGIN, y + 6), cells[0], font=body, fill=0)
+            draw.text((g.margin, y + g.para_dy), cells[0], font=g.body, fill=0)
         else:
-            x = _MARGIN
-            draw.line([(x, y), (width - _MARGIN, y)], fill=0, width=2)
-            draw.line([(x, y + h), (width - _MARGIN, y + h)], fill=0, width=2)
-            draw.line([(x, y), (x, y + h)], fill=0, width=2)
-            for c in cells:
-                if _NUM.match(c):
-                    w = _NUM_COL
-                    tx = x + (w - _text_w(tab, c)) // 2
-                else:
-                    w = _text_w(tab, c) + 40
-                    tx = x + 20
-                draw.text((tx, y + 8), c, font=tab, fill=0)
-                x += w
-                draw.line([(x, y), (x, y + h)], fill=0, width=2)
+            _draw_row(draw, cells, g, y, width)
         y += h
     return pages
 
 
-def _degrade(img: Image.Image, rng: random.Random) -> bytes:
-    angle = rng.uniform(-3.0, 3.0)
-    img = img.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
+def _draw_row(draw: ImageDraw.ImageDraw, cells: list[str], g: _Geometry, y: int, width: int) -> None:
+    """One ruled table row at height `y`: numbers centred in their boxes, labels left-aligned."""
+    x, h, r = g.margin, g.row_h, g.rule
+    draw.line([(x, y), (width - g.margin, y)], fill=0, width=r)
+    draw.line([(x, y + h), (width - g.margin, y + h)], fill=0, width=r)
+    draw.line([(x, y), (x, y + h)], fill=0, width=r)
+    for c in cells:
+        w = g.cell_w(c)
+        tx = x + (w - _text_w(g.tab, c)) // 2 if _NUM.match(c) else x + g.pad
+        draw.text((tx, y + g.text_dy), c, font=g.tab, fill=0)
+        x += w
+        draw.line([(x, y), (x, y + h)], fill=0, width=r)
+
+
+def _degrade(img: Image.Image, rng: random.Random, angle: float | None) -> bytes:
+    """The page as a scanner saves it: skewed, noisy, JPEG."""
+    drawn = rng.uniform(-3.0, 3.0)  # drawn even when `angle` is given, so the noise stays the same
+    img = img.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
     arr = np.asarray(img, dtype=np.float32)
     nrng = np.random.default_rng(rng.getrandbits(32))
-    arr = arr + nrng.normal(0.0, rng.uniform(4.0, 10.0), arr.shape)
+    arr = arr + nrng.normal(0.0, rng.uniform(4.0, 10.0), arr.shape).astype(np.float32)
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=rng.randint(60, 85))
-    img = Image.open(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
+    return buf.getvalue()
 
 
-def render_scan_pages(report: Report, rng: random.Random, *, dpi: int = 200, max_pages: int = 3) -> list[bytes]:
-    """The report as 2–3 scanned pages (PNG bytes each). Only dpi=200 is drawn to scale."""
+def render_scan_pages(
+    report: Report,
+    rng: random.Random,
+    *,
+    dpi: int = 200,
+    max_pages: int = 3,
+    angle: float | None = None,
+    font: str = "sans",
+) -> list[bytes]:
+    """The report as 2–3 scanned pages (JPEG bytes each) at `dpi`, each rotated by `angle` degrees
+    (counter-clockwise; None: uniform in ±3°), in typeface `font` (a key of FONTS)."""
     lines = _lines(report, rng)
-    return [_degrade(p, rng) for p in _draw_pages(lines, rng, max_pages)]
+    return [_degrade(p, rng, angle) for p in _draw_pages(lines, _Geometry(dpi, font), max_pages)]
 
 
-def render_scan(report: Report, rng: random.Random, *, dpi: int = 200) -> bytes:
-    """The whole report on one tall scanned page (PNG bytes)."""
+def render_scan(
+    report: Report, rng: random.Random, *, dpi: int = 200, angle: float | None = None, font: str = "sans"
+) -> bytes:
+    """The whole report on one tall scanned page (JPEG bytes)."""
     lines = _lines(report, rng)
-    pages = _draw_pages(lines, rng, 1)
-    return _degrade(pages[0], rng)
+    pages = _draw_pages(lines, _Geometry(dpi, font), 1)
+    return _degrade(pages[0], rng, angle)
+
+
+def render_rows(
+    rows: list[list[str]], rng: random.Random, *, dpi: int = 200, angle: float | None = None, font: str = "sans"
+) -> bytes:
+    """Table rows alone (one ruled row per list of cell texts) on one scanned page (JPEG bytes)."""
+    return _degrade(_draw_pages([("row", r) for r in rows], _Geometry(dpi, font), 1)[0], rng, angle)
+
+
+def scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
+    """Generated report `seed` (2019 format every 5th) as the scan corpus of the tests draws it:
+    (report, JPEG pages, {"dpi", "font", "angle"}).
+
+    By seed: dpi 200, 150, 200, 300 in turn; every other report in the serif face; every third
+    report skewed by exactly +3° or −3° (the others uniformly in ±3°)."""
+    from .generate import random_report
+
+    report = random_report(random.Random(seed), fmt="2019" if seed % 5 == 4 else "2021")
+    meta: dict[str, object] = {
+        "dpi": (200, 150, 200, 300)[seed % 4],
+        "font": ("sans", "serif")[seed % 2],
+        "angle": (3.0, None, None, -3.0, None, None)[seed % 6],
+    }
+    pages = render_scan_pages(report, random.Random(seed ^ 0x5CA9), **meta)  # type: ignore[arg-type]
+    return report, pages, meta
