@@ -29,6 +29,7 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python bench/bench_text.py --write bench/out/latest.md
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_write.py
+	$(BIN)/python bench/bench_ocr.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out

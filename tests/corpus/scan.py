@@ -14,9 +14,9 @@ Table rows are drawn as ruled rows: one box per non-empty cell, label cells left
 cells centred in columns of fixed width (wider when the number needs it, so that no digit overlaps a
 rule). At 200 dpi body text is ~29 px (10.5 pt) and table text 26 px, in Noto Sans CJK or
 (`font="serif"`) the 宋体-like Noto Serif CJK; every size, margin and rule scales with `dpi` (150–300 dpi
-are the usual scanner settings), so a 300 dpi page is drawn at 300 dpi, not enlarged. Each page is then rotated by `angle` (default: uniform in ±3°), given
-Gaussian noise (σ 4–10 grey levels) and encoded as JPEG at quality 60–85: those bytes are returned,
-as a scanner saves them.
+are the usual scanner settings), so a 300 dpi page is drawn at 300 dpi, not enlarged. Each page is then
+rotated by `angle` (default: uniform in ±3°), given Gaussian noise (σ 4–10 grey levels) and encoded as
+JPEG at quality 60–85: those bytes are returned, as a scanner saves them.
 """
 
 from __future__ import annotations

@@ -7,45 +7,49 @@
 Loading: the image's header is read first and anything over `MAX_SIDE` px a side or `MAX_PIXELS` pixels is
 refused (`InputTooLarge`) before a pixel is decoded; undecodable data is an `InputError`.
 
-One page, on one core (the models run single-threaded, `THREADS`): RapidOCR's own pipeline spends ~20 s on
-a 200 dpi A4 page, most of it recognising each of ~150 text boxes at ≥ 320 px wide; this one does the same
-page in ~2.5 s by detecting once at low resolution and recognising every box once, side by side.
+Why not RapidOCR's own pipeline: with its defaults it spends ~8.5 s on a 200 dpi A4 page on one core
+(bench/bench_ocr.py), most of it recognising each of ~150 boxes padded to ≥ 320 px; read alone, a "0"
+often comes out as "o" or "。", with a score its default `text_score` drops. This reader uses the same
+two models, single-threaded (`THREADS`), and reads the page in ~2.5 s:
 
-1. Detection: the text detector (DB) runs once, on the page scaled so that its short side is
-   `DET_SHORT_SIDE` px (~0.4× at 200 dpi), and only on the part of the page that has ink. Its boxes only
-   say which ink belongs to which text line; their outlines are too coarse at that scale to crop from.
-2. Skew: the angle (±`MAX_SKEW`°) that makes the horizontal ink profile sharpest, then the full-resolution
-   page is rotated upright, so that rows and ruled lines are axis-aligned.
-3. Rules: table lines (ink runs longer than a character, horizontally or vertically) are found by
-   morphological opening and erased, so that no rule reaches a crop as a "1" or "|".
-4. Text boxes from ink: connected components of the remaining ink go to the detector box on their line;
-   components no box covers (a lone thin "1" the detector missed at low resolution) are kept too. Each
-   line is cut where the horizontal gap exceeds `SPLIT_GAP` × the text height or a rule was erased, so
-   one table cell is one box whatever the detector merged or split. Dots and stroke fragments join the
-   line they sit on.
-5. Recognition: each box is cropped from the full-resolution upright page at one common scale (height
-   from the page's text height, not the box's own, so "0" and "一" are not blown up), resized to the
-   recogniser's 48 px and laid side by side, in reading order, into strips of ~`STRIP_WIDTH` px separated by
-   white gaps. The recogniser reads each strip once; every character is given to the box under the time
-   step where it peaks. A lone "0" read among its neighbours is read as a digit (alone, the model often
-   says "o" or "。"), and one recogniser call per strip instead of per box is where most time goes.
-6. Confidence of a box: the least certain character, where a character's certainty is the probability of
-   what it was read as — a full-width digit counts as the same digit; in a box of digits, every round glyph
-   (0 ０ 〇 O o, and ○ 。 when the ink is digit-sized) counts as 0 — among the non-blank outcomes at its
-   peak. Lowered to the probability of an extra character wherever one nearly appears between
-   characters; to 0.5 when a box of digits has a different number of ink components than digits (a digit
-   lost or invented); to 0 when a character straddles two boxes.
+1. Detection, once: the text detector (DB) runs on the page scaled to a short side of `DET_SHORT_SIDE`
+   px (~0.4× at 200 dpi), cropped to the ink. Its boxes only say which ink belongs to which text line;
+   at that scale their outlines are too coarse to cut from, and a thin lone "1" may have none.
+2. Skew: the angle (within ±`MAX_SKEW`°) that makes the horizontal ink profile sharpest. The page is
+   turned upright at full resolution (text taller than `TEXT_PX`, from scans over ~250 dpi, is scaled
+   down to it on the way), so that rows and rules are axis-aligned.
+3. Rules: ink runs longer than any stroke of a character, horizontal or vertical, are found by
+   morphological opening and erased, so that no table line reaches a crop as a "1" or "|".
+4. Boxes from ink: each connected component of the remaining ink goes to the detector box on its
+   line; components no box covers are kept too, grouped by proximity (that lone "1"; the strokes of a
+   三 the detector left out). A detector box more than 1.7 text heights tall holds two rows and is cut
+   between them. Pieces of one line the detector split are joined, and a line is cut into boxes where
+   a rule was erased or the gap between inks exceeds `SPLIT_GAP` text heights, so one table cell is
+   one box. Dots and stroke fragments join the box they touch, or go.
+5. Recognition: every box is cut from the clean upright page at one scale for the whole page (height
+   from the page's text height, not the box's, so a "0" or a "一" is not blown up), resized to the
+   recogniser's 48 px, and laid side by side in reading order into strips of about `STRIP_WIDTH` px with
+   `STRIP_GAP` px of white between boxes. One recogniser call per strip, instead of one per box, is
+   most of the saving; and a "0" read among its neighbours is read as a digit. Each character goes
+   to the box under the time step where its probability peaks.
+6. Confidence of a box: its least certain character, a character's certainty being the probability
+   of what it was read as among the non-blank outcomes at its peak. A full-width digit counts as the
+   same digit; in a box of digits every round glyph (0 ０ 〇 O o, and ○ 。 when the ink is digit-sized)
+   counts as 0. The confidence is lowered to one minus the probability of an extra character wherever
+   one nearly appears between characters; to 0.5 when a box of digits has ink no character was read
+   from (a digit lost: pieces of one broken glyph count as one), when a digit is held over 3+ time
+   steps (two equal digits run together), or when a character straddles two boxes.
 
-Blocks: boxes are grouped into visual rows by their upright y-centre (tolerance half the text height);
-within a row they are sorted by x. A row of one box is a `Para`; a row of two or more is a table row,
-each box one `GridCell` (consecutive such rows form one `Table`). Empty cells leave no box, which is the
-text reader's convention for flattened tables.
+Blocks: boxes are grouped into visual rows by their upright y-centre (within half the text height of
+the row's mean), each row sorted by x. A row of one box is a `Para`; a row of two or more is a table
+row, each box one `GridCell` (consecutive such rows form one `Table`). Empty cells leave no box, which
+is the text reader's convention for flattened tables.
 
 `where` of every block / cell: `{"page": p, "bbox": [x0, top, x1, bottom], "confidence": c}` in the
-original image's pixels (axis-aligned box around the crop, rotated back), plus `"corrected_from": raw`
-when the numeric post-correction changed the text. That correction applies only to a box that is
-almost a number: one stray symbol (¥ ' " ‘ ’ “ ” . , : ; | `) stripped at either end, and O/o→0,
-l/I/|→1, kept only when the result is a number.
+original image's pixels (the box's crop turned back onto the page, axis-aligned), plus
+`"corrected_from": raw` when the numeric post-correction changed the text. That correction applies
+only to a box that is almost a number: one stray symbol (¥ ' " ‘ ’ “ ” . , : ; | `) stripped at either
+end, and O/o→0, l/I/|→1, kept only when the result is a number.
 
 Every cell read with confidence below `CONFIDENCE_WARN` or corrected gets a `read.ocr_uncertain`
 warning naming it, so no doubtful digit passes silently.
@@ -83,20 +87,22 @@ MAX_IMAGE_BYTES = 200 * 1024 * 1024
 THREADS = 1
 #: The detector sees the page scaled to this short side (A4 at 200 dpi: 1,654 px → 0.48×).
 DET_SHORT_SIDE = 800
+#: Text taller than this (px; ~26 at 200 dpi for 10.5 pt) is read from the page scaled down to it.
+TEXT_PX = 32
 #: Skew searched, degrees either way.
 MAX_SKEW = 5.0
-#: A text line is cut into boxes at horizontal gaps wider than this × the text height.
-SPLIT_GAP = 1.0
+#: A text line is cut into boxes at horizontal gaps wider than this × the text height (or at a rule).
+#: Full-width punctuation leaves gaps of up to ~1.3× between inks (》（); table columns leave more.
+SPLIT_GAP = 1.8
 #: Target width (px at the recogniser's 48 px height) of one strip of boxes read in one call.
 STRIP_WIDTH = 800
 #: White gap between two boxes in a strip, px at 48 px height.
-STRIP_GAP = 8
+STRIP_GAP = 4
 
 _REC_H = 48
 _PAD_Y = 0.30  # crop margin above and below the ink, × text height
-_PAD_X = 0.15  # crop margin left and right of the ink, × text height
+_PAD_X = 0.08  # crop margin left and right of the ink, × text height
 _MIN_H = 0.85  # a crop is at least this × text height tall before its margins (digits, "一")
-_SQUEEZE = 1.0
 _ZEROS = "0０〇OoＯｏ"
 _ROUND = "○。"  # round glyphs counted as 0 only when the ink is digit-sized
 
@@ -140,6 +146,11 @@ class _Engine:
         for i, j in self.fold.items():
             members.setdefault(j, [j]).append(i)
         self.members = {j: np.array(m) for j, m in members.items()}
+        self.fold_arr = np.arange(len(self.chars))
+        self.twin = np.full(len(self.chars), -1)  # class → its full-width twin, or -1
+        for i, j in self.fold.items():
+            self.fold_arr[i] = j
+            self.twin[j] = i
         self.zeros = np.array([pos[c] for c in _ZEROS if c in pos])
         self.round_zeros = np.array([pos[c] for c in _ZEROS + _ROUND if c in pos])
         self.spaces = np.array([i for i, c in enumerate(self.chars) if i and c.isspace()])
@@ -222,7 +233,7 @@ class _Box:
         return (self.y0 + self.y1) / 2
 
 
-def _ink_window(gray: Any, short: int) -> tuple[Any, float]:
+def _scaled(gray: Any, short: int) -> tuple[Any, float]:
     """The page scaled to `short` px on its short side (never enlarged), and that scale."""
     import cv2
 
@@ -249,12 +260,12 @@ def _detect(small: Any, scale: float) -> list[Any]:
     x1, y1 = min(small.shape[1], int(xs.max()) + pad + 1), min(small.shape[0], int(ys.max()) + pad + 1)
     win = small[y0:y1, x0:x1]
     h, w = win.shape
-    th, tw = max(32, math.ceil(h / 32) * 32), max(32, math.ceil(w / 32) * 32)
-    canvas = np.full((th, tw), 255, np.uint8)
+    ch, cw = max(32, math.ceil(h / 32) * 32), max(32, math.ceil(w / 32) * 32)
+    canvas = np.full((ch, cw), 255, np.uint8)
     canvas[:h, :w] = win
     x = canvas.astype(np.float32) * (2 / 255.0) - 1.0
-    pred = eng.det.infer(np.ascontiguousarray(np.broadcast_to(x, (1, 3, th, tw))))[0]
-    boxes, _ = eng.det.postprocess_op(pred, (th, tw))
+    pred = eng.det.infer(np.ascontiguousarray(np.broadcast_to(x, (1, 3, ch, cw))))[0]
+    boxes, _ = eng.det.postprocess_op(pred, (ch, cw))
     out = []
     for b in boxes:
         q = np.asarray(b, dtype=np.float32)
@@ -291,11 +302,11 @@ def _skew(small: Any) -> float:
     return math.radians(float(best))
 
 
-def _rotation(w: int, h: int, angle: float) -> Any:
-    """Affine matrix that turns the page upright (rotates by −angle about its centre)."""
+def _rotation(w: int, h: int, angle: float, zoom: float) -> Any:
+    """Affine matrix that turns the page upright (rotates by −angle about its centre) and scales it."""
     import cv2
 
-    return cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
+    return cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), zoom)
 
 
 def _apply(m: Any, pts: Any) -> Any:
@@ -344,22 +355,60 @@ def _owners(rects: Any, st: Any, cen: Any, ids: list[int], th: float) -> tuple[d
     m = 0.25 * th
     owned: dict[int, list[int]] = {}
     orphans: list[int] = []
-    for i in ids:
-        cx, cy = cen[i]
-        near = np.nonzero((rects[:, 0] - m <= cx) & (cx <= rects[:, 2] + m) & (rects[:, 1] - m <= cy) & (cy <= rects[:, 3] + m))[0]
-        if not len(near):
+    if not ids:
+        return owned, orphans
+    cx, cy = cen[ids, 0:1], cen[ids, 1:2]  # (n, 1) against rects (r,)
+    x0, y0, x1, y1 = rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3]
+    near = (x0 - m <= cx) & (cx <= x1 + m) & (y0 - m <= cy) & (cy <= y1 + m)
+    inside = (x0 <= cx) & (cx <= x1) & (y0 <= cy) & (cy <= y1)
+    cand = np.where(inside.any(1, keepdims=True), inside, near)
+    dist = np.where(cand, np.abs((y0 + y1) / 2 - cy), np.inf)  # the box whose line centre is nearest
+    best = dist.argmin(1)
+    for i, j, ok in zip(ids, best.tolist(), cand.any(1).tolist()):
+        if ok:
+            owned.setdefault(j, []).append(i)
+        else:
             orphans.append(i)
+    return owned, orphans
+
+
+def _cluster(ids: list[int], st: Any, th: float) -> list[list[int]]:
+    """Components no detector box covers, grouped by proximity: those within 0.4 × the text height of
+    each other, both ways, are one group (the three strokes of 三 and the 、 after it; not two rows)."""
+    import numpy as np
+
+    if len(ids) > 3000:  # the detector saw next to nothing: fall back to rows alone
+        return _split_lines(ids, st, th)
+    b = st[ids, :4].astype(np.float64)
+    x0, y0, x1, y1 = b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    gx = np.maximum(x0[:, None], x0[None, :]) - np.minimum(x1[:, None], x1[None, :])
+    gy = np.maximum(y0[:, None], y0[None, :]) - np.minimum(y1[:, None], y1[None, :])
+    near = (gx <= 0.4 * th) & (gy <= 0.4 * th)
+    group = [-1] * len(ids)
+    out: list[list[int]] = []
+    for start in range(len(ids)):
+        if group[start] >= 0:
             continue
-        inside = near[(rects[near, 0] <= cx) & (cx <= rects[near, 2]) & (rects[near, 1] <= cy) & (cy <= rects[near, 3])]
-        cand = inside if len(inside) else near
-        j = int(cand[np.argmin(np.abs((rects[cand, 1] + rects[cand, 3]) / 2 - cy))])
-        owned.setdefault(j, []).append(i)
-    return owned, [i for i in orphans if st[i, 3] >= 0.3 * th]
+        group[start], todo, members = len(out), [start], []
+        while todo:
+            k = todo.pop()
+            members.append(ids[k])
+            for j in np.nonzero(near[k])[0].tolist():
+                if group[j] < 0:
+                    group[j] = group[start]
+                    todo.append(j)
+        out.append(members)
+    return [ln for g in out for ln in _split_lines(g, st, th)]
 
 
 def _split_lines(ids: list[int], st: Any, th: float) -> list[list[int]]:
-    """Components → text lines, cut where their vertical extents leave a gap (a detector box can hold
-    two rows at low resolution). A gap inside one character (the dot of 言) is smaller than 0.3 × th."""
+    """Components of one detector box → text lines. A box at most 1.7 × the text height tall is one
+    line (三 and 言 have gaps between their strokes); a taller one, which holds two rows the detector
+    merged at low resolution, is cut where the vertical extents of its components leave a gap."""
+    if not ids:
+        return []
+    if max(st[i, 1] + st[i, 3] for i in ids) - min(st[i, 1] for i in ids) <= 1.7 * th:
+        return [list(ids)]
     out: list[list[int]] = []
     bottom = 0
     for i in sorted(ids, key=lambda i: st[i, 1]):
@@ -458,7 +507,7 @@ def _text_boxes(rects: Any, text_ink: Any, ver: Any, th: float) -> list[_Box]:
     st, cen, ids = _components(text_ink, th)
     owned, orphans = _owners(rects, st, cen, ids, th)
     lines = [ln for comps in owned.values() for ln in _split_lines(comps, st, th)]
-    lines += _split_lines(orphans, st, th)
+    lines += _cluster(orphans, st, th)
     lines = _merge_line_pieces(lines, st, ver, th)
     cells = [c for ln in lines for c in _split_cells(ln, st, ver, th)]
     return [
@@ -491,7 +540,7 @@ def _to_rec_height(crop: Any) -> Any:
     import cv2
 
     h, w = crop.shape
-    nw = max(8, math.ceil(_SQUEEZE * _REC_H * w / max(1, h)))
+    nw = max(8, math.ceil(_REC_H * w / max(1, h)))
     return cv2.resize(crop, (nw, _REC_H), interpolation=cv2.INTER_AREA if h > _REC_H else cv2.INTER_LINEAR)
 
 
@@ -512,26 +561,38 @@ def _read_strip(parts: list[Any], boxes: list[_Box], href: float) -> None:
     """Recognise one strip and give each box its text and score (step 6)."""
     import numpy as np
 
+    canvas, spans = _lay_out(parts)
+    x_in = canvas.astype(np.float32) * (2 / 255.0) - 1.0
+    width = canvas.shape[1]
+    probs = _get_engine().rec(np.ascontiguousarray(np.broadcast_to(x_in, (1, 3, _REC_H, width))))[0][0]
+    step = width / probs.shape[0]  # strip px per time step
+    starts = np.array([a - STRIP_GAP / 2 for a, _ in spans])
+    owner = np.clip(np.searchsorted(starts, (np.arange(probs.shape[0]) + 0.5) * step, side="right") - 1, 0, len(spans) - 1)
+    inks = [_strip_ink(box, span, href) for box, span in zip(boxes, spans)]
+    for box, (text, score) in zip(boxes, _decode(probs, owner, boxes, href, inks, step)):
+        box.text, box.score = text, score
+
+
+def _lay_out(parts: list[Any]) -> tuple[Any, list[tuple[int, int]]]:
+    """The strip image (white, width a multiple of the recogniser's 8 px step) and each part's x-span."""
+    import numpy as np
+
     spans, x = [], STRIP_GAP
     for p in parts:
         spans.append((x, x + p.shape[1]))
         x += p.shape[1] + STRIP_GAP
-    width = math.ceil(x / 8) * 8
-    canvas = np.full((_REC_H, width), 255, np.uint8)
+    canvas = np.full((_REC_H, math.ceil(x / 8) * 8), 255, np.uint8)
     for p, (a, b) in zip(parts, spans):
         canvas[:, a:b] = p
-    x_in = canvas.astype(np.float32) * (2 / 255.0) - 1.0
-    probs = _get_engine().rec(np.ascontiguousarray(np.broadcast_to(x_in, (1, 3, _REC_H, width))))[0][0]
-    starts = np.array([a - STRIP_GAP / 2 for a, _ in spans])
-    t_mid = (np.arange(probs.shape[0]) + 0.5) * width / probs.shape[0]
-    owner = np.clip(np.searchsorted(starts, t_mid, side="right") - 1, 0, len(spans) - 1)
-    step = width / probs.shape[0]
-    inks = []  # each box's digit-sized ink components, x-range in strip coordinates
-    for (a, b), box in zip(spans, boxes):
-        f = (b - a) / max(1, box.crop[2] - box.crop[0])
-        inks.append([(a + (x0 - box.crop[0]) * f, a + (x1 - box.crop[0]) * f) for x0, x1, h in box.ink if h >= 0.4 * href])
-    for k, (text, score) in enumerate(_decode(probs, owner, boxes, href, inks, step)):
-        boxes[k].text, boxes[k].score = text, score
+    return canvas, spans
+
+
+def _strip_ink(box: _Box, span: tuple[int, int], href: float) -> list[tuple[float, float]]:
+    """The box's digit-sized ink components as glyph x-ranges in strip coordinates."""
+    a, b = span
+    f = (b - a) / max(1, box.crop[2] - box.crop[0])
+    ink = [(a + (x0 - box.crop[0]) * f, a + (x1 - box.crop[0]) * f) for x0, x1, h in box.ink if h >= 0.4 * href]
+    return _glyphs(ink, href * f)
 
 
 def _decode(
@@ -541,41 +602,49 @@ def _decode(
     import numpy as np
 
     eng = _get_engine()
-    cls = np.array([eng.fold.get(int(i), int(i)) for i in probs.argmax(1)])
-    runs: list[tuple[int, list[int]]] = []  # (class, time steps) of each character
-    for t, c in enumerate(cls):
+    cls = eng.fold_arr[probs.argmax(1)]
+    risk = _insertion_risk(probs, cls, owner, len(boxes))
+    per_box, doubtful = _characters(probs, cls, owner, len(boxes))
+    out = []
+    for k, chars in enumerate(per_box):
+        if not chars:
+            out.append(_unread(probs, np.nonzero(owner == k)[0]))
+            continue
+        text, score = _score_chars(probs, chars, boxes[k], href)
+        score = min(score, 1.0 - float(risk[k]))
+        if doubtful[k] or (_is_number(text) and not _ink_covered(inks[k], [(t + 0.5) * step for _, t in chars], step)):
+            score = min(score, 0.5)
+        out.append((text, score))
+    return out
+
+
+def _characters(probs: Any, cls: Any, owner: Any, n: int) -> tuple[list[list[tuple[int, int]]], list[bool]]:
+    """(per box, its characters as (class, peak time step)); per box, whether one is doubtful.
+
+    A character is a run of time steps with the same (folded) class; it belongs to the box under its
+    peak. A character straddling two boxes, or a digit held over 3+ steps (a glyph takes 1–2: two equal
+    digits run together collapse into one), makes its boxes doubtful."""
+    import numpy as np
+
+    eng = _get_engine()
+    runs: list[tuple[int, list[int]]] = []
+    for t, c in enumerate(cls.tolist()):
         if c == 0:
             continue
         if runs and runs[-1][0] == c and runs[-1][1][-1] == t - 1:
             runs[-1][1].append(t)
         else:
-            runs.append((int(c), [t]))
-    per_box: list[list[tuple[int, int]]] = [[] for _ in boxes]
-    doubtful = [False] * len(boxes)
+            runs.append((c, [t]))
+    per_box: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    doubtful = [False] * n
     for c, ts in runs:
-        mass = [float(probs[t, eng.classes(c)].sum()) for t in ts]
-        peak = ts[int(np.argmax(mass))]
+        peak = ts[int(np.argmax([float(probs[t, eng.classes(c)].sum()) for t in ts]))]
         held = {int(owner[t]) for t in ts}
-        # A character straddling two boxes, or a digit held over 3+ steps (a glyph takes 1–2: two
-        # equal digits run together collapse into one), is not read with certainty.
         if len(held) > 1 or (len(ts) >= 3 and eng.chars[c].isdigit()):
             for k in held:
                 doubtful[k] = True
         per_box[int(owner[peak])].append((c, peak))
-    out = []
-    for k, chars in enumerate(per_box):
-        steps = np.nonzero(owner == k)[0]
-        if not chars:
-            out.append(_unread(probs, steps))
-            continue
-        text, score = _score_chars(probs, chars, boxes[k], href)
-        if _is_number(text) and not _ink_covered(inks[k], [(t + 0.5) * step for _, t in chars], step):
-            score = min(score, 0.5)  # ink that no character was read from: a digit may be lost
-        score = min(score, 1.0 - _insertion_risk(probs, cls, steps))
-        if doubtful[k]:
-            score = min(score, 0.5)
-        out.append((text, score))
-    return out
+    return per_box, doubtful
 
 
 def _unread(probs: Any, steps: Any) -> tuple[str, float]:
@@ -589,15 +658,16 @@ def _unread(probs: Any, steps: Any) -> tuple[str, float]:
 
 
 def _score_chars(probs: Any, chars: list[tuple[int, int]], box: _Box, href: float) -> tuple[str, float]:
-    """Text of one box and its least certain character's probability among non-blank outcomes."""
+    """Text of one box and its least certain character's probability among non-blank outcomes; in a
+    box of digits, round glyphs are read as 0."""
     eng = _get_engine()
     text = "".join(eng.chars[c] for c, _ in chars)
-    digits = all(ch.isdigit() or ch in _ZEROS or ch in ".," for ch in text) and any(ch.isdigit() or ch in _ZEROS for ch in text)
+    numeric = all(ch.isdigit() or ch in _ZEROS or ch in ".," for ch in text) and any(ch.isdigit() or ch in _ZEROS for ch in text)
     zeros = eng.round_zeros if box.h >= 0.55 * href else eng.zeros
     out, worst = [], 1.0
     for c, t in chars:
         ch = eng.chars[c]
-        if digits and ch in _ZEROS:
+        if numeric and ch in _ZEROS:
             p, ch = float(probs[t, zeros].sum()), "0"
         else:
             p = float(probs[t, eng.classes(c)].sum())
@@ -610,31 +680,44 @@ def _is_number(text: str) -> bool:
     return bool(text) and all(ch.isdigit() or ch in ".," for ch in text)
 
 
+def _glyphs(ink: list[tuple[float, float]], em: float) -> list[tuple[float, float]]:
+    """Ink x-ranges joined into glyphs: pieces less than 0.2 em apart that together stay narrower than
+    0.75 em are one glyph broken in two (the hairlines of a serif 0). `em` ≈ the text height."""
+    out: list[tuple[float, float]] = []
+    for x0, x1 in sorted(ink):
+        if out and x0 - out[-1][1] < 0.2 * em and max(x1, out[-1][1]) - out[-1][0] < 0.75 * em:
+            out[-1] = (out[-1][0], max(x1, out[-1][1]))
+        else:
+            out.append((x0, x1))
+    return out
+
+
 def _ink_covered(ink: list[tuple[float, float]], peaks: list[float], step: float) -> bool:
-    """Whether every digit-sized ink component (x-range in strip coordinates) has a character peak over
-    it or within half a time step of it (peaks fall inside their glyph). A glyph broken in two or two touching glyphs still pass; ink the
-    recogniser read nothing from does not."""
+    """Whether every glyph of digit-sized ink (x-range in strip coordinates) has a character peak over
+    it or within half a time step of it: peaks fall inside their glyph. Two touching glyphs pass (a
+    lost digit among them goes unseen here); ink the recogniser read nothing from does not."""
     return all(any(x0 - step / 2 <= p <= x1 + step / 2 for p in peaks) for x0, x1 in ink)
 
 
-def _insertion_risk(probs: Any, cls: Any, steps: Any) -> float:
-    """Largest probability of a character at a blank step of the box that would add one to the text
-    (spaces and the neighbours' own character do not)."""
+def _insertion_risk(probs: Any, cls: Any, owner: Any, n: int) -> Any:
+    """Per box: the largest probability of a character at one of its blank steps that would add one to
+    the text (spaces, and the character of a neighbouring step, which would only lengthen it, do not)."""
+    import numpy as np
+
     eng = _get_engine()
-    risk = 0.0
-    last = len(cls) - 1
-    for t in steps:
-        if cls[t] != 0:
-            continue
-        row = probs[t].copy()
-        row[0] = 0.0
-        if len(eng.spaces):
-            row[eng.spaces] = 0.0
-        c = int(row.argmax())
-        c = eng.fold.get(c, c)
-        if (t > 0 and cls[t - 1] == c) or (t < last and cls[t + 1] == c):
-            continue
-        risk = max(risk, float(probs[t, eng.classes(c)].sum()))
+    masked = probs.copy()
+    masked[:, 0] = 0.0
+    if len(eng.spaces):
+        masked[:, eng.spaces] = 0.0
+    steps = np.arange(len(cls))
+    c = eng.fold_arr[masked.argmax(1)]
+    twin = eng.twin[c]
+    p = probs[steps, c] + np.where(twin >= 0, probs[steps, np.maximum(twin, 0)], 0.0)
+    prev = np.concatenate([[-1], cls[:-1]])
+    nxt = np.concatenate([cls[1:], [-1]])
+    counts = (cls == 0) & (prev != c) & (nxt != c)
+    risk = np.zeros(n)
+    np.maximum.at(risk, owner[counts], p[counts])
     return risk
 
 
@@ -643,18 +726,15 @@ def _insertion_risk(probs: Any, cls: Any, steps: Any) -> float:
 
 def _read_page(gray: Any) -> list[list[_Box]]:
     """Rows of read text boxes of one grayscale page (numpy array), each with its `where` bbox in the
-    page's own pixels."""
+    page's own pixels: steps 1–6 of the module docstring."""
     import cv2
     import numpy as np
 
-    h, w = gray.shape
-    small, scale = _ink_window(gray, DET_SHORT_SIDE)
+    small, scale = _scaled(gray, DET_SHORT_SIDE)
     quads = _detect(small, scale)
     if not quads:
         return []
-    angle = _skew(small)
-    m = _rotation(w, h, angle)
-    upright = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    upright, m = _upright(gray, quads, _skew(small))
     corners = _apply(m, np.concatenate(quads)).reshape(-1, 4, 2)
     rects = np.stack([corners[:, :, 0].min(1), corners[:, :, 1].min(1), corners[:, :, 0].max(1), corners[:, :, 1].max(1)], 1)
     th = float(np.median(rects[:, 3] - rects[:, 1])) / 1.5  # detector boxes are ~1.5× the text height
@@ -663,21 +743,50 @@ def _read_page(gray: Any) -> list[list[_Box]]:
     boxes = _text_boxes(rects, ink & (1 - rules), ver, th)
     if not boxes:
         return []
+    upright[rules > 0] = 255
     href = float(np.percentile([b.h for b in boxes], 80))
-    clean = upright.copy()
-    clean[rules > 0] = 255
     rows = _rows(boxes, href)
-    boxes = [b for row in rows for b in row]  # reading order: strips read like text lines
-    parts = [_to_rec_height(_crop(clean, b, href)) for b in boxes]
+    _recognise([b for row in rows for b in row], upright, href)  # in reading order: strips read like text
+    _place(boxes, cv2.invertAffineTransform(m), gray.shape)
+    return rows
+
+
+def _upright(gray: Any, quads: list[Any], angle: float) -> tuple[Any, Any]:
+    """(the page turned upright, the affine map from the page's pixels to it).
+
+    Text taller than `TEXT_PX` (scans over ~250 dpi) is scaled down to it on the way: that costs less
+    and reads as well (a 300 dpi page gave half the uncertain cells of the same page unscaled)."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    zoom = min(1.0, TEXT_PX * 1.5 / float(np.median([np.linalg.norm(q[0] - q[3]) for q in quads])))
+    size = (max(1, round(w * zoom)), max(1, round(h * zoom)))
+    # warpAffine only interpolates: a large reduction is done by area averaging first.
+    work = gray if zoom >= 0.75 else cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    m = _rotation(work.shape[1], work.shape[0], angle, zoom if work is gray else 1.0)
+    m[:, 2] += ((size[0] - work.shape[1]) / 2, (size[1] - work.shape[0]) / 2)  # keep the page centred
+    upright = cv2.warpAffine(work, m, size, flags=cv2.INTER_LINEAR, borderValue=255)
+    if work is not gray:
+        m = m @ np.array([[zoom, 0.0, 0.0], [0.0, zoom, 0.0], [0.0, 0.0, 1.0]])
+    return upright, m
+
+
+def _recognise(boxes: list[_Box], page: Any, href: float) -> None:
+    """Steps 5–6: crop every box from the clean upright page, read them strip by strip."""
+    parts = [_to_rec_height(_crop(page, b, href)) for b in boxes]
     for strip in _strips([p.shape[1] for p in parts]):
-        _read_strip([parts[k] for k in strip], [boxes[k] for k in strip], href)
-    back = cv2.invertAffineTransform(m)
+        _read_strip([parts[i] for i in strip], [boxes[i] for i in strip], href)
+
+
+def _place(boxes: list[_Box], back: Any, shape: tuple[int, int]) -> None:
+    """`where` bbox of each box: its crop rotated back onto the original page, clipped to it."""
+    h, w = shape
     for b in boxes:
         x0, y0, x1, y1 = b.crop
         q = _apply(back, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
         b.where = {"bbox": [max(0, round(float(q[:, 0].min()))), max(0, round(float(q[:, 1].min()))),
                             min(w, round(float(q[:, 0].max()))), min(h, round(float(q[:, 1].max())))]}
-    return rows
 
 
 def _rows(boxes: list[_Box], href: float) -> list[list[_Box]]:
