@@ -28,11 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "src"), str(REPO)]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import xxgk  # noqa: E402
-from bench.bench_text import machine, pin_to_one_core  # noqa: E402
+from bench.common import REPO, emit, generated_reports, machine, pin_to_one_core  # noqa: E402
 from xxgk.read import blocks as B  # noqa: E402
 from xxgk.read import ocr  # noqa: E402
 from xxgk.report import keys as K  # noqa: E402
@@ -42,12 +41,10 @@ DEFAULT_OUT = REPO / "bench" / "out" / "ocr.md"
 
 def corpus(n: int) -> list[tuple[Any, list[Any]]]:
     """(report, decoded page images) for generated reports 0..n-1 at 200 dpi."""
-    from tests.corpus.generate import random_report
     from tests.corpus.scan import render_scan_pages
 
     out = []
-    for seed in range(n):
-        report = random_report(random.Random(seed), fmt="2019" if seed % 5 == 4 else "2021")
+    for seed, report in enumerate(generated_reports(n)):
         pages = render_scan_pages(report, random.Random(seed ^ 0x5CA9), dpi=200)
         out.append((report, [ocr._open_image(p, f"bench-{seed}") for p in pages]))
     return out
@@ -173,11 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if peer is not None:
         lines.append(row("RapidOCR 1.4.4, default settings (same row/cell grouping)", *peer))
         lines += ["", f"xxgk is {peer[0] / ours:.1f}× faster than RapidOCR's defaults on the same pages (issue 4: ≤ 3 s a page)."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(text, encoding="utf-8")
+    emit("\n".join(lines) + "\n", args.write)
     return 0
 
 

@@ -12,6 +12,10 @@ there, before the reader sees a character.
 
 `--producer office` builds the corpus the way most published reports are made instead: Word files
 (tests/corpus/docx.py) saved as PDF by headless LibreOffice, with embedded CID fonts.
+
+`--producer weasyprint` uses the PDFs an agency using xxgk publishes: the same reports rendered by
+xxgk's own writer, `xxgk.render(r, "pdf")` (WeasyPrint laying out the HTML writer's page, CID-keyed
+subset fonts with ToUnicode maps). `--producer all` runs the three, one section each.
 """
 
 from __future__ import annotations
@@ -27,31 +31,31 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import xxgk  # noqa: E402
-from bench.bench_text import machine, pin_to_one_core  # noqa: E402
+from bench.common import best_of, generated_reports, machine, pin_to_one_core  # noqa: E402
+
+PRODUCERS = ("chromium", "office", "weasyprint")
+DESCRIPTIONS = {
+    "chromium": "printed by headless Chromium",
+    "office": "Word files saved as PDF by LibreOffice",
+    "weasyprint": "rendered by xxgk.render(r, 'pdf') (WeasyPrint)",
+}
 
 
 def corpus(n: int, producer: str = "chromium") -> list[bytes]:
-    """n generated reports as PDF: printed by Chromium from HTML, or saved by LibreOffice from Word."""
-    from tests.corpus.generate import random_report
+    """n generated reports as PDF: printed by Chromium from HTML, saved by LibreOffice from Word, or
+    written by xxgk itself."""
+    reports = generated_reports(n)
+    if producer == "weasyprint":
+        # render refuses a report whose identities fail: that would be a generator bug, so let it raise
+        return [xxgk.render(r, "pdf") for r in reports]
     from tests.corpus.pdf import office_pdfs, render_pdf
 
-    reports = [random_report(random.Random(i), fmt="2019" if i % 5 == 4 else "2021") for i in range(n)]
     styles = [("official", "flat")[i % 2] for i in range(n)]
     if producer == "office":
         from tests.corpus.docx import render_docx
 
         return office_pdfs([render_docx(r, random.Random(i), style=s, variants=True) for i, (r, s) in enumerate(zip(reports, styles))])
     return [render_pdf(r, random.Random(i), style=s) for i, (r, s) in enumerate(zip(reports, styles))]
-
-
-def best_of(fn, docs: list[bytes], repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for d in docs:
-            fn(d)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def xxgk_read(data: bytes) -> int:
@@ -84,17 +88,9 @@ def pdfplumber_tables(data: bytes) -> int:
         return sum(len(page.extract_tables()) for page in pdf.pages)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=20, help="generated PDFs (default 20)")
-    ap.add_argument(
-        "--producer", choices=("chromium", "office"), default="chromium",
-        help="chromium: HTML printed by headless Chromium (Type 3 fonts; the default); office: Word files saved as PDF by LibreOffice",
-    )
-    args = ap.parse_args(argv)
-    pinned = pin_to_one_core()
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # pdfminer warns once per Type 3 glyph
-    docs = corpus(args.n, args.producer)
+def section(n: int, producer: str, pinned: str) -> str:
+    """The Markdown section for one producer: corpus made, then xxgk, PDFium and pdfplumber timed."""
+    docs = corpus(n, producer)
     pages = 0
     import pypdfium2
 
@@ -109,10 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         theirs = None
     lines = [
-        f"## {time.strftime('%Y-%m-%d')} — born-digital PDF ({args.producer})",
+        f"## {time.strftime('%Y-%m-%d')} — born-digital PDF ({producer})",
         "",
-        f"- machine: {machine()}; one core ({pinned}); command: `python bench/bench_pdf.py --n {args.n} --producer {args.producer}`",
-        f"- corpus: {len(docs)} generated reports, {'printed by headless Chromium' if args.producer == 'chromium' else 'Word files saved as PDF by LibreOffice'}, {pages} pages; fastest of 3 passes",
+        f"- machine: {machine()}; one core ({pinned}); command: `python bench/bench_pdf.py --n {n} --producer {producer}`",
+        f"- corpus: {len(docs)} generated reports, {DESCRIPTIONS[producer]}, {pages} pages; fastest of 3 passes",
         "",
         "| reader | seconds | reports/s | pages/s | reports with errors |",
         "|---|---:|---:|---:|---:|",
@@ -124,7 +120,25 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", f"xxgk is {theirs / ours:.1f}× faster than pdfplumber's extract_tables on the same pages."]
     else:
         lines += ["", "pdfplumber not installed: run `pip install -e '.[bench]'`."]
-    print("\n".join(lines))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20, help="generated PDFs (default 20)")
+    ap.add_argument(
+        "--producer", choices=(*PRODUCERS, "all"), default="chromium",
+        help="chromium: HTML printed by headless Chromium (Type 3 fonts; the default); office: Word files saved as PDF by LibreOffice; "
+        "weasyprint: xxgk.render(r, 'pdf') (WeasyPrint); all: the three, one section each",
+    )
+    args = ap.parse_args(argv)
+    pinned = pin_to_one_core()
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # pdfminer warns once per Type 3 glyph
+    producers = PRODUCERS if args.producer == "all" else (args.producer,)
+    for k, producer in enumerate(producers):
+        if k:
+            print()
+        print(section(args.n, producer, pinned), flush=True)
     return 0
 
 

@@ -13,42 +13,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "src"), str(REPO)]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import xxgk  # noqa: E402
+from bench.common import REPO, best_of, emit, generated_reports, machine, pin_to_one_core  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "seeds"
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                model = line.split(":", 1)[1].strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return f"{model}, {os.cpu_count()} cores"
-
-
-def pin_to_one_core() -> str:
-    try:
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"pinned to CPU {cpu}"
-    except (AttributeError, OSError):
-        return "not pinned"
 
 
 def parse_and_check(data: bytes, name: str) -> int:
@@ -60,32 +36,28 @@ def parse_and_check(data: bytes, name: str) -> int:
 def time_corpus(docs: list[tuple[str, bytes]], *, repeats: int = 5) -> tuple[float, int, int, int]:
     """(seconds, reports, unreadable, reports with errors) of the fastest of `repeats` passes.
 
-    The minimum, as timeit reports it: on a shared virtual machine the slower passes measure the
-    neighbours, not the code. Every pass is checked, so the counts are those of one pass.
+    Every pass is checked and every outcome recorded; the counts are those of the last pass.
     """
-    best = float("inf")
-    failures = with_errors = 0
-    for _ in range(repeats):
-        failures = with_errors = 0
-        start = time.perf_counter()
-        for name, data in docs:
-            try:
-                with_errors += parse_and_check(data, name) > 0
-            except xxgk.InputError:
-                failures += 1
-        best = min(best, time.perf_counter() - start)
-    return best, len(docs), failures, with_errors
+    outcomes: list[int] = []  # per document: -1 unreadable, else its number of error findings
+
+    def one(doc: tuple[str, bytes]) -> None:
+        try:
+            outcomes.append(parse_and_check(doc[1], doc[0]))
+        except xxgk.InputError:
+            outcomes.append(-1)
+
+    best = best_of(one, docs, repeats)
+    last = outcomes[-len(docs):] if docs else []
+    return best, len(docs), sum(o < 0 for o in last), sum(o > 0 for o in last)
 
 
 def generated_corpus(n: int) -> dict[str, list[tuple[str, bytes]]]:
-    from tests.corpus.generate import LAYOUTS, random_report, render_text
+    from tests.corpus.generate import LAYOUTS, render_text
 
     corpus: dict[str, list[tuple[str, bytes]]] = {}
     for layout in LAYOUTS:
         docs = []
-        for i in range(n):
-            fmt = "2019" if i % 5 == 4 else "2021"
-            report = random_report(random.Random(i), fmt=fmt)
+        for i, report in enumerate(generated_reports(n)):  # afresh per layout: a renderer may touch it
             text = render_text(report, layout, random.Random(f"{i}:{layout}"))
             docs.append((f"{i:03d}_{layout}.txt", text.encode("utf-8")))
         corpus[layout] = docs
@@ -142,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {label} | {n} | {seconds:.2f} | {n / seconds:.0f} | {1000 * seconds / n:.2f} | {failures} | {with_errors} | {size} |"
         )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(text, encoding="utf-8")
+    emit("\n".join(lines) + "\n", args.write)
     return 0
 
 

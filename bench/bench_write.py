@@ -20,24 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import xxgk  # noqa: E402
-from bench.bench_text import machine, pin_to_one_core  # noqa: E402
-
-
-def reports(n: int) -> list[xxgk.Report]:
-    from tests.corpus.generate import random_report
-
-    return [random_report(random.Random(i), fmt="2019" if i % 5 == 4 else "2021") for i in range(n)]
+from bench.common import best_of, generated_reports, machine, pin_to_one_core  # noqa: E402
 
 
 def per_report(fn: Callable[[xxgk.Report], bytes], docs: list[xxgk.Report], repeats: int) -> float:
     """Fastest pass over `docs`, in seconds per report."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for r in docs:
-            fn(r)
-        best = min(best, time.perf_counter() - start)
-    return best / len(docs)
+    return best_of(fn, docs, repeats) / len(docs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pdf-n", type=int, default=5, help="reports for the PDF timing (default 5)")
     args = ap.parse_args(argv)
     pinned = pin_to_one_core()
-    docs = reports(args.n)
+    docs = generated_reports(args.n)
     rows: list[tuple[str, float]] = []
     for fmt in ("docx", "html", "xlsx", "md"):
         xxgk.render(docs[0], fmt)  # warm-up (imports, template compilation)
@@ -60,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         xxgk.render(docs[0], "pdf")
         pdf = per_report(lambda r: xxgk.render(r, "pdf"), docs[: args.pdf_n], 2)
         rows.append(("xxgk.render(r, 'pdf')", pdf))
-    batch_docs = reports(args.batch)
+    batch_docs = generated_reports(args.batch)
     start = time.perf_counter()
     for r in batch_docs:
         xxgk.render(r, "docx")
