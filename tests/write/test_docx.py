@@ -16,7 +16,6 @@ import random
 import shutil
 import subprocess
 import tempfile
-import time
 import zipfile
 
 import docx as python_docx
@@ -25,9 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import xxgk
 from tests.corpus.generate import random_report
-from tests.read.test_roundtrip import _diff
+from tests.write import roundtrip as rt
 from xxgk.errors import ValidationFailed
 from xxgk.read.docx import parse_docx
 from xxgk.report import Report
@@ -70,49 +68,21 @@ def _rows(tbl: etree._Element) -> list[list[etree._Element]]:
     return [tr.findall(f"{W}tc") for tr in tbl.findall(f"{W}tr")]
 
 
-def _roundtrip(report: Report, **options: object) -> Report:
-    data = write(report, **options)
-    got = parse_docx(data, name="written.docx")
-    assert _diff(report, got) == []
-    assert got.source["kind"] == "docx"
-    return got
-
-
 # --- round trip -------------------------------------------------------------------------------------
 
 
 @settings(max_examples=_EXAMPLES)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    fmt=st.sampled_from(["2021", "2021", "2019"]),
-    holes=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["/", "—", "-", "不适用"])), max_size=6),
-    fonts=st.sampled_from(["free", "official"]),
-)
+@given(seed=rt.seeds, fmt=rt.table_formats, holes=rt.holes, fonts=st.sampled_from(["free", "official"]))
 def test_read_write_roundtrip(seed: int, fmt: str, holes: list[tuple[int, str]], fonts: str) -> None:
-    report = random_report(random.Random(seed), fmt=fmt)
-    keys = K.cell_keys(fmt)
-    for i, raw in holes:  # not-applicable cells print as "/" and read back as None
-        key = keys[i % len(keys)]
-        report.cells[key] = Cell.from_raw(key, raw)
-    got = _roundtrip(report, fonts=fonts)
-    assert len(got.cells) == len(keys)
-    if not holes:
-        assert [f.message for f in got.check() if f.severity == "error"] == []
+    rt.check_roundtrip_with_holes("docx", seed, fmt, holes, fonts=fonts)
 
 
 def test_zero_reports_roundtrip() -> None:
-    for seed in range(3):
-        for fmt in ("2021", "2019"):
-            _roundtrip(random_report(random.Random(seed), fmt=fmt, zero=True))
+    rt.check_zero_reports_roundtrip("docx")
 
 
-def test_sample_reports_roundtrip(seed_paths: list) -> None:
-    for path in seed_paths:
-        report = xxgk.parse(str(path))
-        got = _roundtrip(report)
-        assert [f.message for f in got.check() if f.severity == "error"] == []
-        # The report's own preface is printed as it is (the reader may prepend the title line).
-        assert report.extra["preface"].replace(" ", "") in got.extra.get("preface", "").replace(" ", "")
+def test_sample_reports_roundtrip(seed_reports: list) -> None:
+    rt.check_seed_reports_roundtrip(seed_reports, "docx")
 
 
 def test_na_cells_print_as_slash_and_blank_cells_as_empty() -> None:
@@ -128,22 +98,19 @@ def test_na_cells_print_as_slash_and_blank_cells_as_empty() -> None:
     # Values are printed canonically, never reformatted.
     report.cells["t2.regulations.repealed"] = Cell.from_raw("t2.regulations.repealed", "0")
     report.cells["t2.admin_fees_wan_yuan"] = Cell.from_raw("t2.admin_fees_wan_yuan", "316441.20")
-    got = _roundtrip(report)
+    got = rt.roundtrip(report, "docx")
     assert got.cells["t2.admin_fees_wan_yuan"].raw == "316441.20"
 
 
 def test_blank_cells_roundtrip() -> None:
-    report = random_report(random.Random(5))
-    for key in ("t2.regulations.issued", "t3.granted.research_institution", "t4.review.pending"):
-        report.cells[key] = Cell.from_raw(key, "")
-    _roundtrip(report)
+    rt.check_blank_cells_roundtrip("docx")
 
 
 def test_signed_2019_change_and_decimal_amount_roundtrip() -> None:
     report = random_report(random.Random(11), fmt="2019")
     report.cells["t2_2019.licensing.change"] = Cell.from_raw("t2_2019.licensing.change", "-8")
     report.cells["t2_2019.procurement.amount"] = Cell.from_raw("t2_2019.procurement.amount", "251000.50")
-    got = _roundtrip(report)
+    got = rt.roundtrip(report, "docx")
     assert got.value("t2_2019.licensing.change") == -8
     assert got.value("t2_2019.procurement.amount") == "251000.50"
 
@@ -161,13 +128,12 @@ def test_text_is_escaped_and_control_characters_dropped() -> None:
 
 
 def test_report_without_tables_and_empty_report() -> None:
-    r = Report(format="pre2019", agency="某某县人民政府", year=2015,
-               sections={"overview": "2015年，我县认真贯彻落实《条例》。", "problems": "一是公开不够及时。"})
+    r = rt.report_without_tables()
     data = write(r)
     assert _tables(data) == []
     got = parse_docx(data)
     assert (got.format, got.agency, got.year) == ("pre2019", "某某县人民政府", 2015)
-    assert _diff(r, got) == []
+    rt.assert_same_report(r, got)
     empty = write(Report())
     assert len(_tables(empty)) == 0
     python_docx.Document(io.BytesIO(empty))
@@ -176,8 +142,7 @@ def test_report_without_tables_and_empty_report() -> None:
 def test_render_dispatches_and_refuses_failing_reports() -> None:
     report = random_report(random.Random(4))
     assert render(report, "docx") == write(report)
-    bad = random_report(random.Random(4))
-    bad.cells["t3.granted.total"] = Cell.from_raw("t3.granted.total", str(int(bad.value("t3.granted.total")) + 1))
+    bad = rt.broken_report()
     with pytest.raises(ValidationFailed):
         render(bad, "docx")
     parse_docx(render(bad, "docx", allow_errors=True))
@@ -432,12 +397,7 @@ def test_outline_sections_and_tables() -> None:
 
 
 def test_write_is_fast() -> None:
-    reports = [random_report(random.Random(s), fmt="2019" if s % 4 == 0 else "2021") for s in range(40)]
-    write(reports[0])
-    start = time.perf_counter()
-    for r in reports:
-        write(r)
-    per = (time.perf_counter() - start) / len(reports)
+    per = rt.seconds_per_write(write, rt.mixed_reports(40))
     assert per < 0.06, f"{per * 1000:.1f} ms per DOCX"
 
 

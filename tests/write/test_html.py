@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -21,9 +20,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-import xxgk
 from tests.corpus.generate import random_report
-from tests.read.test_roundtrip import _diff
+from tests.write import roundtrip as rt
 from xxgk.errors import ValidationFailed
 from xxgk.read.html import parse_html
 from xxgk.report import Report
@@ -47,59 +45,30 @@ def _text(el: etree._Element) -> str:
     return re.sub(r"\s+", " ", el.text_content()).strip()
 
 
-def _roundtrip(report: Report, **options: object) -> Report:
-    got = parse_html(write(report, **options), name="written.html")
-    assert _diff(report, got) == []
-    assert got.source["kind"] == "html"
-    return got
-
-
 # --- round trip -------------------------------------------------------------------------------------
 
 
 @settings(max_examples=_EXAMPLES)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    fmt=st.sampled_from(["2021", "2021", "2019"]),
-    holes=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["/", "—", "-", "不适用"])), max_size=6),
-    page_numbers=st.sampled_from(["outside", "center"]),
-)
+@given(seed=rt.seeds, fmt=rt.table_formats, holes=rt.holes, page_numbers=st.sampled_from(["outside", "center"]))
 def test_read_write_roundtrip(seed: int, fmt: str, holes: list[tuple[int, str]], page_numbers: str) -> None:
-    report = random_report(random.Random(seed), fmt=fmt)
-    keys = K.cell_keys(fmt)
-    for i, raw in holes:  # not-applicable cells print as "/" and read back as None
-        key = keys[i % len(keys)]
-        report.cells[key] = Cell.from_raw(key, raw)
-    got = _roundtrip(report, page_numbers=page_numbers)
-    assert len(got.cells) == len(keys)
-    if not holes:
-        assert [f.message for f in got.check() if f.severity == "error"] == []
+    rt.check_roundtrip_with_holes("html", seed, fmt, holes, page_numbers=page_numbers)
 
 
 def test_zero_reports_roundtrip() -> None:
-    for seed in range(3):
-        for fmt in ("2021", "2019"):
-            _roundtrip(random_report(random.Random(seed), fmt=fmt, zero=True))
+    rt.check_zero_reports_roundtrip("html")
 
 
-def test_sample_reports_roundtrip(seed_paths: list) -> None:
-    for path in seed_paths:
-        report = xxgk.parse(str(path))
-        got = _roundtrip(report)
-        assert all(f.severity != "error" for f in got.check())
-        assert report.extra["preface"].replace(" ", "") in got.extra.get("preface", "").replace(" ", "")
+def test_sample_reports_roundtrip(seed_reports: list) -> None:
+    rt.check_seed_reports_roundtrip(seed_reports, "html")
 
 
 def test_caption_is_not_section_text() -> None:
     report = random_report(random.Random(3))
-    assert _diff(report, parse_html(write(report))) == []
+    rt.assert_same_report(report, parse_html(write(report)))
 
 
 def test_blank_cells_roundtrip() -> None:
-    report = random_report(random.Random(5))
-    for key in ("t2.regulations.issued", "t3.granted.research_institution", "t4.review.pending"):
-        report.cells[key] = Cell.from_raw(key, "")
-    _roundtrip(report)
+    rt.check_blank_cells_roundtrip("html")
 
 
 def test_values_are_printed_canonically() -> None:
@@ -107,7 +76,7 @@ def test_values_are_printed_canonically() -> None:
     report.cells["t2_2019.licensing.change"] = Cell.from_raw("t2_2019.licensing.change", "-8")
     report.cells["t2_2019.procurement.amount"] = Cell.from_raw("t2_2019.procurement.amount", "251000.50")
     report.cells["t3.granted.other_org"] = Cell.from_raw("t3.granted.other_org", "不适用")
-    got = _roundtrip(report)
+    got = rt.roundtrip(report, "html")
     assert got.value("t2_2019.licensing.change") == -8
     assert got.value("t2_2019.procurement.amount") == "251000.50"
     page = _page(write(report))
@@ -326,13 +295,12 @@ def test_hostile_text_is_escaped() -> None:
 
 
 def test_report_without_tables_and_empty_report() -> None:
-    r = Report(format="pre2019", agency="某某县人民政府", year=2015,
-               sections={"overview": "2015年，我县认真贯彻落实《条例》。", "problems": "一是公开不够及时。"})
+    r = rt.report_without_tables()
     page = _page(write(r))
     assert page.find(".//table") is None
     got = parse_html(write(r))
     assert (got.format, got.agency, got.year) == ("pre2019", "某某县人民政府", 2015)
-    assert _diff(r, got) == []
+    rt.assert_same_report(r, got)
     empty = _page(write(Report()))
     assert empty.find(".//table") is None and _text(empty.find(".//h1")) == "政府信息公开工作年度报告"
     assert empty.find(".//meta[@name='author']") is None
@@ -385,8 +353,7 @@ def test_options() -> None:
 def test_render_dispatches_and_refuses_failing_reports() -> None:
     report = random_report(random.Random(4))
     assert render(report, "html") == write(report)
-    bad = random_report(random.Random(4))
-    bad.cells["t3.granted.total"] = Cell.from_raw("t3.granted.total", str(int(bad.value("t3.granted.total")) + 1))
+    bad = rt.broken_report()
     with pytest.raises(ValidationFailed):
         render(bad, "html")
     assert parse_html(render(bad, "html", allow_errors=True)).value("t3.granted.total") == bad.value("t3.granted.total")
@@ -402,10 +369,5 @@ def test_output_is_deterministic_utf8_and_environment_is_cached() -> None:
 
 
 def test_write_is_fast() -> None:
-    reports = [random_report(random.Random(s), fmt="2019" if s % 4 == 0 else "2021") for s in range(40)]
-    write(reports[0])
-    start = time.perf_counter()
-    for r in reports:
-        write(r)
-    per = (time.perf_counter() - start) / len(reports)
+    per = rt.seconds_per_write(write, rt.mixed_reports(40))
     assert per < 0.05, f"{per * 1000:.1f} ms per page"

@@ -8,15 +8,12 @@ import pytest
 
 import xxgk
 from tests.corpus.generate import random_report
-from xxgk.report.model import Cell
+from tests.write import roundtrip as rt
 from xxgk.write import FORMATS
 
 
 def _broken() -> xxgk.Report:
-    r = random_report(random.Random(7))
-    key = "t3.results_total.total"
-    r.cells[key] = Cell.from_raw(key, str(int(r.value(key) or 0) + 1))
-    return r
+    return rt.broken_report(7, "t3.results_total.total")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

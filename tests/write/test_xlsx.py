@@ -9,24 +9,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import xxgk
 from tests.corpus.generate import random_report
-from tests.read.test_roundtrip import _diff
+from tests.write import roundtrip as rt
 from xxgk.read.xlsx import MAX_CELLS, parse_xlsx
+from xxgk.report import Report
 from xxgk.report.model import Cell
 from xxgk.write import grid as G
 from xxgk.write.xlsx import SHEET_TITLE, write
 
 
 @settings(max_examples=max(20, settings.default.max_examples // 5))
-@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["2021", "2021", "2019"]))
+@given(seed=rt.seeds, fmt=rt.table_formats)
 def test_read_write_roundtrip(seed: int, fmt: str) -> None:
-    report = random_report(random.Random(seed), fmt=fmt)
-    got = parse_xlsx(write(report), name="x.xlsx")
-    assert _diff(report, got) == []
-    assert [f for f in got.check() if f.severity == "error"] == []
+    got = rt.roundtrip(random_report(random.Random(seed), fmt=fmt), "xlsx", name="x.xlsx")
+    assert rt.error_messages(got) == []
 
 
 def test_dispatched_by_content_with_sheet_and_address_provenance(tmp_path: Path) -> None:
@@ -35,7 +33,7 @@ def test_dispatched_by_content_with_sheet_and_address_provenance(tmp_path: Path)
     path.write_bytes(xxgk.render(report, "xlsx"))
     got = xxgk.parse(path)
     assert got.source["kind"] == "xlsx"
-    assert _diff(report, got) == []
+    rt.assert_same_report(report, got)
     ws = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     for key, cell in got.cells.items():
         assert set(cell.where) == {"sheet", "cell"}, key
@@ -78,11 +76,9 @@ def test_decimal_keeps_its_printed_places_and_na_reads_back_as_na() -> None:
     assert got.cells["t2.licensing"].semantic == "na" and got.value("t2.licensing") is None
 
 
-def test_seeds_rewritten_read_back(seed_paths: list[Path]) -> None:
-    for path in seed_paths:
-        report = xxgk.parse(path)
-        got = parse_xlsx(write(report), name=path.name)
-        assert _diff(report, got) == [], path.name
+def test_seeds_rewritten_read_back(seed_reports: list[tuple[Path, Report]]) -> None:
+    for path, report in seed_reports:
+        rt.roundtrip(report, "xlsx", name=path.name)
 
 
 def test_hidden_sheets_are_not_read() -> None:
@@ -93,7 +89,7 @@ def test_hidden_sheets_are_not_read() -> None:
     stale["A1"] = "旧稿"
     out = io.BytesIO()
     wb.save(out)
-    assert _diff(report, parse_xlsx(out.getvalue())) == []
+    rt.assert_same_report(report, parse_xlsx(out.getvalue()))
 
 
 def test_a_sheet_spanning_too_many_cells_is_refused_in_one_line() -> None:
