@@ -348,33 +348,68 @@ def _grid(group: list[_Rule]) -> _Grid | None:
     return _Grid(xs[0], ys[0], xs[-1], ys[-1], xs, ys, region)
 
 
+def _merged(rules: list[_Rule]) -> list[_Rule]:
+    """Collinear rules at exactly one position whose spans touch (within `_TOL`) as one rule.
+
+    Why: HTML renderers draw every cell's border as its own segment, so a 表三 grid arrives as ~500
+    rules that make ~40 lines. Merging first is what `_collinear` and `_coverage` would conclude anyway
+    (touching segments at one position join one group; their widened spans overlap into one span),
+    at the cost of one sort instead of hundreds of unions."""
+    out: list[_Rule] = []
+    last: _Rule | None = None
+    for r in sorted(rules, key=_BY_RULE):
+        if last is not None and r.horizontal == last.horizontal and r.at == last.at and r.a0 <= last.a1 + _TOL:
+            if r.a1 > last.a1:
+                last.a1 = r.a1
+            continue
+        last = _Rule(r.horizontal, r.a0, r.a1, r.at)
+        out.append(last)
+    return out
+
+
+_BY_RULE = operator.attrgetter("horizontal", "at", "a0")
+
+
 def _grids(rules: list[_Rule]) -> list[_Grid]:
-    return [g for g in (_grid(group) for group in _rule_groups(rules)) if g is not None]
+    return [g for g in (_grid(group) for group in _rule_groups(_merged(rules))) if g is not None]
 
 
 def _table(grid: _Grid, chars: list[_Ch], page: int) -> B.Table:
-    cols = len(grid.xs) - 1
+    xs, ys, region = grid.xs, grid.ys, grid.region
+    cols, rows_n = len(xs) - 1, len(ys) - 1
     by_cell: dict[tuple[int, int], list[_Ch]] = {}
-    for ch in chars:
-        cell = grid.cell_of(ch)
-        if cell is not None:
-            by_cell.setdefault(cell, []).append(ch)
+    find = bisect.bisect_right
+    for ch in chars:  # grid.cell_of, inlined: it runs once per character of every table
+        i = find(ys, ch.cy) - 1
+        j = find(xs, ch.cx) - 1
+        if 0 <= i < rows_n and 0 <= j < cols:
+            cell = region[(i, j)]
+            if cell in by_cell:
+                by_cell[cell].append(ch)
+            else:
+                by_cell[cell] = [ch]
     # A merged cell's extent: the last grid position it covers.
     extent: dict[tuple[int, int], tuple[int, int]] = {}
-    for pos, first in grid.region.items():
-        e = extent.get(first, first)
-        extent[first] = (max(e[0], pos[0]), max(e[1], pos[1]))
+    for pos, first in region.items():
+        if pos != first:
+            e = extent.get(first, first)
+            extent[first] = (e[0] if e[0] > pos[0] else pos[0], e[1] if e[1] > pos[1] else pos[1])
+    rx, ry = [round(x, 2) for x in xs], [round(y, 2) for y in ys]
     rows: list[list[B.GridCell]] = []
-    for i in range(len(grid.ys) - 1):
+    for i in range(rows_n):
         row: list[B.GridCell] = []
         for j in range(cols):
-            if grid.region[(i, j)] != (i, j):
+            if region[(i, j)] != (i, j):
                 continue
-            li, lj = extent[(i, j)]
+            li, lj = extent.get((i, j), (i, j))
             chars_in = by_cell.get((i, j))
-            text = "".join(_text(line) for line in _lines(chars_in)) if chars_in else ""
-            bbox = [round(grid.xs[j], 2), round(grid.ys[i], 2), round(grid.xs[lj + 1], 2), round(grid.ys[li + 1], 2)]
-            row.append(B.GridCell(text, {"page": page, "bbox": bbox}))
+            if not chars_in:
+                text = ""
+            elif len(chars_in) == 1:
+                text = chars_in[0].c
+            else:
+                text = "".join(_text(line) for line in _lines(chars_in))
+            row.append(B.GridCell(text, {"page": page, "bbox": [rx[j], ry[i], rx[lj + 1], ry[li + 1]]}))
         if row:
             rows.append(row)
     return B.Table(rows)
@@ -387,9 +422,11 @@ def _ruled(page: _Page) -> list[_Ch]:
         return page.chars
     rest: list[_Ch] = []
     inside: dict[int, list[_Ch]] = {}
+    boxes = [(g, grid.x0 - _TOL, grid.x1 + _TOL, grid.top - _TOL, grid.bottom + _TOL) for g, grid in enumerate(grids)]
     for ch in page.chars:
-        for g, grid in enumerate(grids):
-            if grid.x0 - _TOL <= ch.cx <= grid.x1 + _TOL and grid.top - _TOL <= ch.cy <= grid.bottom + _TOL:
+        cx, cy = ch.cx, ch.cy
+        for g, x0, x1, top, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
                 inside.setdefault(g, []).append(ch)
                 break
         else:
