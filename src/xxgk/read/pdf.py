@@ -144,6 +144,8 @@ def _lines(chars: list[_Ch]) -> list[list[_Ch]]:
 
 _BY_CY_X0 = operator.attrgetter("cy", "x0")
 _BY_X0 = operator.attrgetter("x0")
+# min/max over a line's characters by map(attrgetter): half the cost of a generator expression.
+_X0, _X1, _TOP, _BOTTOM, _SIZE, _C = (operator.attrgetter(a) for a in ("x0", "x1", "top", "bottom", "size", "c"))
 
 
 def _pieces(line: list[_Ch]) -> list[list[_Ch]]:
@@ -450,8 +452,8 @@ class _Piece:
     def __init__(self, chars: list[_Ch]):
         self.chars = chars
         self.text = _text(chars)
-        self.x0, self.x1 = chars[0].x0, max(c.x1 for c in chars)
-        self.top, self.bottom = min(c.top for c in chars), max(c.bottom for c in chars)
+        self.x0, self.x1 = chars[0].x0, max(map(_X1, chars))
+        self.top, self.bottom = min(map(_TOP, chars)), max(map(_BOTTOM, chars))
         self.value = is_value_token(self.text)
 
     def absorb(self, below: _Piece) -> None:
@@ -464,7 +466,7 @@ class _Piece:
 
 
 def _height(line: list[_Ch]) -> float:
-    return max(c.bottom for c in line) - min(c.top for c in line)
+    return max(map(_BOTTOM, line)) - min(map(_TOP, line))
 
 
 def _regions(lines: list[list[_Ch]], pieces: list[list[_Piece]], left: float, right: float) -> list[tuple[int, int]]:
@@ -785,8 +787,8 @@ def _page_blocks(page: _Page) -> list[tuple[float, B.Block]]:
     if not lines:
         return out
     pieces = [[_Piece(p) for p in _pieces(line)] for line in lines]
-    left = min(min(c.x0 for c in line) for line in lines)
-    right = max(max(c.x1 for c in line) for line in lines)
+    left = min(min(map(_X0, line)) for line in lines)
+    right = max(max(map(_X1, line)) for line in lines)
     regions = _regions(lines, pieces, left, right)
     taken = [False] * len(lines)
     for s, e in regions:
@@ -799,7 +801,7 @@ def _page_blocks(page: _Page) -> list[tuple[float, B.Block]]:
             prev = None
             continue
         text = _text(line)
-        top = min(c.top for c in line)
+        top = min(map(_TOP, line))
         if prev is not None and _continues(prev[1], line, right):
             para, last = prev
             para.text += ("" if _cjk(para.text[-1]) or _cjk(text[0]) else " ") + text
@@ -824,14 +826,14 @@ def _continues(prev: list[_Ch], line: list[_Ch], right: float) -> bool:
     """True if `line` is the wrapped continuation of the paragraph whose last line is `prev`: that line
     runs to the right edge of the page's text, the font size is the same, the gap is under one line,
     and `line` does not start like a heading."""
-    size = max(c.size for c in prev)
-    if abs(max(c.size for c in line) - size) > 0.5:
+    size = max(map(_SIZE, prev))
+    if abs(max(map(_SIZE, line)) - size) > 0.5:
         return False
-    if max(c.x1 for c in prev) < right - 2.5 * size:
+    if max(map(_X1, prev)) < right - 2.5 * size:
         return False
-    if min(c.top for c in line) - max(c.bottom for c in prev) > 0.8 * size:
+    if min(map(_TOP, line)) - max(map(_BOTTOM, prev)) > 0.8 * size:
         return False
-    text = "".join(c.c for c in line)
+    text = "".join(map(_C, line))
     return not _HEADING.match(text)
 
 
@@ -840,7 +842,7 @@ def _continues(prev: list[_Ch], line: list[_Ch], right: float) -> bool:
 
 def _in_margin(line: list[_Ch], height: float, share: float) -> bool:
     """The line lies in the top or bottom `share` of the page."""
-    return max(c.bottom for c in line) <= share * height or min(c.top for c in line) >= (1 - share) * height
+    return max(map(_BOTTOM, line)) <= share * height or min(map(_TOP, line)) >= (1 - share) * height
 
 
 def _margin_key(line: list[_Ch]) -> tuple[str, int] | None:
@@ -849,8 +851,8 @@ def _margin_key(line: list[_Ch]) -> tuple[str, int] | None:
     pieces = _pieces(line)
     if len(pieces) > 1 and any(is_value_token(_text(p)) for p in pieces):
         return None
-    text = re.sub(r"\d+", "#", normalize("".join(c.c for c in line)))
-    return text, round(min(c.top for c in line) / 4)
+    text = re.sub(r"\d+", "#", normalize("".join(map(_C, line))))
+    return text, round(min(map(_TOP, line)) / 4)
 
 
 def _drop_margins(pages: list[_Page]) -> None:
@@ -883,7 +885,7 @@ def _set_apart(page: _Page, k: int) -> bool:
     lines = page.lines
     line = lines[k]
     h = _height(line)
-    top, bottom = min(c.top for c in line), max(c.bottom for c in line)
+    top, bottom = min(map(_TOP, line)), max(map(_BOTTOM, line))
     above = max(c.bottom for c in lines[k - 1]) if k > 0 else -math.inf
     below = min(c.top for c in lines[k + 1]) if k + 1 < len(lines) else math.inf
     if min(top - above, below - bottom) >= h:
