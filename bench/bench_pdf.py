@@ -5,13 +5,17 @@ reports printed by headless Chromium (tests/corpus/pdf.py), made once before tim
 timed in this process, pinned to one core, fastest of 3 passes. pdfplumber is installed only for the
 benchmark (`pip install -e '.[bench]'`, which `make bench` does).
 
-A third row times PDFium alone on the same files: open, load every page, build its text page, close,
-and nothing else. It is the floor under any pypdfium2-based reader: Chromium writes its fonts as
-Type 3 fonts, whose glyph programs PDFium parses while loading a page, so most of the time is spent
-there, before the reader sees a character.
+Two more rows bound what any pypdfium2-based reader can do on the same files. "PDFium alone": open
+(with Type 3 glyph programs blanked as the reader does, xxgk.read.type3), load every page and its text
+page, close, nothing else. "PDFium + the reader's calls": that plus the one call per character (code,
+box, size) and per page object (type, bounds) through ctypes that the reader makes, nothing computed.
+What xxgk adds above the second row is its own layout work (rules to grids, lines, cells, report).
 
-`--producer office` builds the corpus the way most published reports are made instead: Word files
-(tests/corpus/docx.py) saved as PDF by headless LibreOffice, with embedded CID fonts.
+Chromium writes CFF fonts (Noto CJK) as Type 3 fonts of at most 256 glyphs and starts a new text
+object nearly at every character; WeasyPrint writes them as CID-keyed CFF (PDFium loads each glyph's
+outline through FreeType for every character drawn); LibreOffice (`--producer office`: Word files
+from tests/corpus/docx.py saved as PDF) re-encodes them as simple fonts, whose glyph boxes PDFium
+caches — hence the spread between producers for the same reports.
 
 `--producer weasyprint` uses the PDFs an agency using xxgk publishes: the same reports rendered by
 xxgk's own writer, `xxgk.render(r, "pdf")` (WeasyPrint laying out the HTML writer's page, CID-keyed
@@ -21,6 +25,7 @@ subset fonts with ToUnicode maps). `--producer all` runs the three, one section 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import logging
 import random
@@ -64,10 +69,15 @@ def xxgk_read(data: bytes) -> int:
 
 
 def pdfium_floor(data: bytes) -> int:
+    """What PDFium costs before the reader computes anything: the bytes prepared as the reader
+    prepares them (Type 3 glyph programs blanked, xxgk.read.type3), every page and its text page
+    loaded, both closed."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
-    doc = pdfium.PdfDocument(data)
+    from xxgk.read.type3 import blank_type3_glyphs
+
+    doc = pdfium.PdfDocument(blank_type3_glyphs(data))
     try:
         n = 0
         for i in range(len(doc)):
@@ -75,6 +85,25 @@ def pdfium_floor(data: bytes) -> int:
             textpage = c.FPDFText_LoadPage(page.raw)
             n += c.FPDFText_CountChars(textpage)
             c.FPDFText_ClosePage(textpage)
+            page.close()
+        return n
+    finally:
+        doc.close()
+
+
+def pdfium_calls(data: bytes) -> int:
+    """The floor plus the reader's calls into PDFium: one per character (code, box, size) and per page
+    object (type, bounds), as xxgk.read.pdf makes them, and nothing computed from them."""
+    import pypdfium2.raw as c
+
+    from xxgk.read import pdf as P
+
+    doc = P._open(data)
+    try:
+        n = 0
+        for i in range(len(doc)):
+            page = doc[i]
+            n += len(P._read_page(c, page, i + 1).chars)
             page.close()
         return n
     finally:
@@ -97,7 +126,13 @@ def section(n: int, producer: str, pinned: str) -> str:
     for d in docs:
         pages += len(pypdfium2.PdfDocument(d))
     errors = sum(xxgk_read(d) > 0 for d in docs)  # warm-up and correctness: generated reports are valid
+    # Making the corpus (Chromium, LibreOffice or WeasyPrint in this process) leaves a large heap behind
+    # that the cyclic GC would walk again and again while the readers run (~5% here); a reader run from
+    # the command line starts without it. Frozen, it is out of every timed side's way alike.
+    gc.collect()
+    gc.freeze()
     ours = best_of(xxgk_read, docs)
+    calls = best_of(pdfium_calls, docs)
     floor = best_of(pdfium_floor, docs)
     try:
         pdfplumber_tables(docs[0])
@@ -113,6 +148,7 @@ def section(n: int, producer: str, pinned: str) -> str:
         "| reader | seconds | reports/s | pages/s | reports with errors |",
         "|---|---:|---:|---:|---:|",
         f"| xxgk.parse + check | {ours:.2f} | {len(docs) / ours:.1f} | {pages / ours:.1f} | {errors} |",
+        f"| PDFium + the reader's calls: characters and page objects read, nothing computed | {calls:.2f} | {len(docs) / calls:.1f} | {pages / calls:.1f} | – |",
         f"| PDFium alone: load pages and text pages, nothing read | {floor:.2f} | {len(docs) / floor:.1f} | {pages / floor:.1f} | – |",
     ]
     if theirs is not None:

@@ -1,21 +1,24 @@
 """Blank the glyph programs of Type 3 fonts before PDFium loads a PDF for its text.
 
-Why: a Type 3 font draws each glyph with a small content stream of its own (`CharProcs`). PDFium
-parses every glyph program a page uses while loading the page, to know the glyph's box, and the
-reader never looks at glyph outlines: a character's loose box comes from the font's widths and
-ascent/descent, its text from the encoding and ToUnicode map. Headless Chromium embeds CFF fonts
-(Noto CJK, the CJK fonts of Linux desktops) as Type 3 fonts of up to 256 glyphs each, so a printed
-report carries hundreds of glyph programs; parsing them was 40% of the time to read such a PDF.
+Why: a Type 3 font draws each glyph with a small content stream of its own (its `CharProcs`).
+PDFium parses every glyph program a page uses while loading the page, to know the glyph's box; the
+reader never looks at glyph outlines: a character's text comes from the encoding and ToUnicode map,
+its box from the font's widths and the glyph's declared box (the d0/d1 operands). Headless Chromium
+embeds CFF fonts (Noto CJK, the CJK fonts of Linux desktops) as Type 3 fonts of up to 256 glyphs
+each, so a printed report carries hundreds of glyph programs; parsing them was 38% of PDFium's time
+on such PDFs (bench/bench_pdf.py).
 
 How: a glyph program is recognised by what it starts with — `wx wy d0` or `wx wy llx lly urx ury
 d1`, operators legal nowhere else — so no font or xref structure needs to be parsed. Each such stream
 (unfiltered or FlateDecode, with a direct /Length) keeps its d0/d1 line, so the glyph's width and box
 are unchanged, and the outline after it is overwritten with spaces; the /Filter entry is overwritten
 with spaces too. Every byte keeps its offset, so the cross-reference table stays valid. Anything else
-(encrypted, other filters, an indirect /Length, glyph programs inside unusual dictionaries) is left
-as it is: only the speed differs.
+(encrypted, other filters, an indirect /Length, a stream cut short, glyph programs inside unusual
+dictionaries) is left as it is: only the speed differs. At most `_PEEK` bytes of a stream are decoded.
 
-The blanked bytes are only for reading text; pages are rendered (OCR, debug images) from the original.
+The blanked bytes are for reading text: debug images (xxgk.read.debug) render the original bytes. A
+scanned page inside a PDF is rendered for OCR from the blanked bytes; what it loses is only Type 3
+text drawn over the scan (a stamped page number), which is not what OCR is there to read.
 """
 
 from __future__ import annotations
