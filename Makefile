@@ -27,20 +27,23 @@ run: $(STAMP)
 bench: $(STAMP) sysdeps
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/bench_text.py --write bench/out/latest.md
-	$(BIN)/python bench/bench_pdf.py
+	$(BIN)/python bench/bench_pdf.py --producer all
 	$(BIN)/python bench/bench_write.py
 	$(BIN)/python bench/bench_ocr.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out
 
-# System packages for the tests: headless Chromium prints the test PDFs, Noto CJK gives them Chinese
-# glyphs, LibreOffice opens the written DOCX (and reads .doc/.wps/.odt), pdftoppm rasterises written
-# PDFs. Installed with apt-get only when missing (CI: a fresh machine, as root).
-SYSDEPS := chromium fonts-noto-cjk fontconfig libreoffice-writer-nogui poppler-utils
+# System packages for the tests: headless Chromium prints the test PDFs, Noto CJK (CFF outlines) and
+# WenQuanYi Zen Hei (TrueType outlines, as Windows' SimSun) give them Chinese glyphs in the two font
+# technologies PDF producers embed differently, LibreOffice opens the written DOCX (and reads
+# .doc/.wps/.odt), pdftoppm rasterises written PDFs. Installed with apt-get only when missing (CI: a
+# fresh machine, as root).
+SYSDEPS := chromium fonts-noto-cjk fonts-wqy-zenhei fontconfig libreoffice-writer-nogui poppler-utils
 sysdeps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-		|| ! command -v pdftoppm >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+		|| ! command -v pdftoppm >/dev/null 2>&1 || [ -z "$$(fc-list :lang=zh 2>/dev/null)" ] \
+		|| [ -z "$$(fc-list 'WenQuanYi Zen Hei' 2>/dev/null)" ]; then \
 		echo "installing $(SYSDEPS)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSDEPS) >/dev/null; \
 	fi

@@ -17,9 +17,12 @@ outline through FreeType for every character drawn); LibreOffice (`--producer of
 from tests/corpus/docx.py saved as PDF) re-encodes them as simple fonts, whose glyph boxes PDFium
 caches — hence the spread between producers for the same reports.
 
+`--producer chromium-truetype` prints the same pages with a TrueType CJK font (WenQuanYi Zen Hei, as
+SimSun or Microsoft YaHei on Windows), which Chromium embeds as CIDFontType2, not Type 3.
+
 `--producer weasyprint` uses the PDFs an agency using xxgk publishes: the same reports rendered by
 xxgk's own writer, `xxgk.render(r, "pdf")` (WeasyPrint laying out the HTML writer's page, CID-keyed
-subset fonts with ToUnicode maps). `--producer all` runs the three, one section each.
+subset fonts with ToUnicode maps). `--producer all` runs the four, one section each.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import xxgk  # noqa: E402
 from bench.common import best_of, generated_reports, machine, pin_to_one_core  # noqa: E402
 
-PRODUCERS = ("chromium", "office", "weasyprint")
+PRODUCERS = ("chromium", "chromium-truetype", "office", "weasyprint")
 DESCRIPTIONS = {
-    "chromium": "printed by headless Chromium",
+    "chromium": "printed by headless Chromium (Noto CJK: Type 3 fonts)",
+    "chromium-truetype": "printed by headless Chromium with a TrueType CJK font (WenQuanYi Zen Hei: CIDFontType2)",
     "office": "Word files saved as PDF by LibreOffice",
     "weasyprint": "rendered by xxgk.render(r, 'pdf') (WeasyPrint)",
 }
@@ -60,7 +64,8 @@ def corpus(n: int, producer: str = "chromium") -> list[bytes]:
         from tests.corpus.docx import render_docx
 
         return office_pdfs([render_docx(r, random.Random(i), style=s, variants=True) for i, (r, s) in enumerate(zip(reports, styles))])
-    return [render_pdf(r, random.Random(i), style=s) for i, (r, s) in enumerate(zip(reports, styles))]
+    font = "truetype" if producer == "chromium-truetype" else "cff"
+    return [render_pdf(r, random.Random(i), style=s, font=font) for i, (r, s) in enumerate(zip(reports, styles))]
 
 
 def xxgk_read(data: bytes) -> int:
@@ -165,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--producer", choices=(*PRODUCERS, "all"), default="chromium",
         help="chromium: HTML printed by headless Chromium (Type 3 fonts; the default); office: Word files saved as PDF by LibreOffice; "
-        "weasyprint: xxgk.render(r, 'pdf') (WeasyPrint); all: the three, one section each",
+        "chromium-truetype: the same with a TrueType CJK font; weasyprint: xxgk.render(r, 'pdf') (WeasyPrint); all: the four, one section each",
     )
     args = ap.parse_args(argv)
     pinned = pin_to_one_core()

@@ -22,6 +22,9 @@ borders on every cell. Options, each one a layout of real reports (issue 4):
 - ``vertical=True``: the tall header cells of ``official`` tables (rowspan, at most 12 characters:
   三、本年度办理结果, 自然人, 总计, the （三）–（六） groups, 行政复议) printed vertically: by `writing-mode: vertical-rl` or as one
   character per line (`<br>` between characters), chosen per document.
+- ``font="truetype"``: WenQuanYi Zen Hei, a TrueType CJK font, instead of Noto CJK (CFF): Chromium
+  embeds it as a CID-keyed TrueType font (CIDFontType2), as it would SimSun or Microsoft YaHei on
+  Windows, instead of Type 3 fonts; its metrics wrap cells differently ("368" over "件").
 - ``flipbook=True``: two logical pages side by side on one landscape sheet (A3 landscape, two CSS
   columns with a wide gutter, each column an A4-wide page); text and tables flow from the left column
   into the right one.
@@ -29,8 +32,9 @@ borders on every cell. Options, each one a layout of real reports (issue 4):
 Chromium takes ~1 s per document; nothing is cached.
 
 Office PDFs: `office_pdfs([docx, …])` converts Word files (e.g. `tests.corpus.docx.render_docx`) with
-headless LibreOffice in one run, as an agency's "save as PDF" would: embedded CID fonts instead of
-Chromium's Type 3 fonts, table rows allowed to break across pages.
+headless LibreOffice in one run, as an agency's "save as PDF" would: LibreOffice re-encodes the CJK
+font into simple (Type 1) fonts instead of Chromium's Type 3 fonts; table rows allowed to break
+across pages.
 
 `two_up(pdf)` imposes a PDF two pages to a landscape sheet (PDFium's N-up: each page becomes a form
 XObject placed by a matrix), the other way flip-book PDFs are made.
@@ -102,7 +106,12 @@ def _running_css(report: Report, rng: random.Random) -> str:
     )
 
 
-def _print_css(report: Report, rng: random.Random, *, borders: bool, running: bool, flipbook: bool) -> str:
+#: font-family per `font=` of render_pdf: Noto CJK has CFF outlines (Chromium embeds it as Type 3
+#: fonts), WenQuanYi Zen Hei TrueType ones (embedded as CIDFontType2, as Windows' SimSun would be).
+FONTS = {"cff": "'Noto Serif CJK SC', 'Noto Sans CJK SC', serif", "truetype": "'WenQuanYi Zen Hei'"}
+
+
+def _print_css(report: Report, rng: random.Random, *, borders: bool, running: bool, flipbook: bool, font: str = "cff") -> str:
     size = rng.choice((9, 10, 10.5, 11))
     page = "size: A3 landscape; margin: 2cm 2cm;" if flipbook else "size: A4; margin: 2cm 1.8cm;"
     margin_boxes = _running_css(report, rng) if running else ""
@@ -110,7 +119,7 @@ def _print_css(report: Report, rng: random.Random, *, borders: bool, running: bo
     columns = "body { column-count: 2; column-gap: 4cm; column-fill: auto; }\n" if flipbook else ""
     return (
         f"<style>@page {{ {page}\n{margin_boxes}}}\n"
-        f"body {{ font-family: 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif; font-size: {size}pt; }}\n"
+        f"body {{ font-family: {FONTS[font]}; font-size: {size}pt; }}\n"
         "table { border-collapse: collapse; width: 100%; }\n"
         + ("" if borders else "table { border: none !important; }\n")
         + f"td, th {{ {cell} }}\n"
@@ -189,6 +198,7 @@ def render_pdf(
     running: bool = False,
     vertical: bool = False,
     flipbook: bool = False,
+    font: str = "cff",
 ) -> bytes:
     """`report` printed to PDF from its `style` HTML page; see the module docstring."""
     page = render_html(report, rng, style=style, variants=variants)
@@ -200,7 +210,7 @@ def render_pdf(
         page = _thead(page)
     if page_break:
         page = _break_before_second_part(page) if style == "split" else _break_in_t3(page, rng)
-    css = _print_css(report, rng, borders=borders, running=running, flipbook=flipbook)
+    css = _print_css(report, rng, borders=borders, running=running, flipbook=flipbook, font=font)
     page = page.replace("</head>", css + "</head>", 1)
     return html_to_pdf(page)
 

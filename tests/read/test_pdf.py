@@ -87,6 +87,22 @@ def test_page_break_inside_table_three(seed: int) -> None:
     assert len(pages) >= 2, "Table 三 should span two pages"
 
 
+@needs_chromium
+@pytest.mark.parametrize("seed,style", [(17, "official"), (20, "flat"), (7, "flat")])
+def test_truetype_font_prints_with_page_breaks_in_table_three(seed: int, style: str) -> None:
+    # Chromium with a TrueType CJK font: CIDFontType2 instead of Type 3, other glyph widths (cells wrap
+    # elsewhere), and the row opening the continuation page without a rule above it.
+    report = random_report(random.Random(seed), fmt="2021")
+    data = render_pdf(report, random.Random(seed), style=style, page_break=True, font="truetype")
+    # (Spans styled 黑体/仿宋 by some HTML variants still fall back to Noto, as Type 3.)
+    assert b"/CIDFontType2" in data, "WenQuanYi Zen Hei missing: run `make sysdeps` as root"
+    got = parse_pdf(data, name=f"truetype-{seed}.pdf")
+    assert _diff(report, got) == []
+    assert [f.message for f in got.check() if f.severity == "error"] == []
+    t3_pages = {got.cells[k].where["page"] for k in K.t3_keys(report.table_format)}
+    assert len(t3_pages) >= 2
+
+
 # --- layouts of issue 4 -------------------------------------------------------------------------
 
 
@@ -353,6 +369,44 @@ def test_borderless_blank_value_between_values_is_kept_as_a_blank_cell() -> None
     lines.append(_chars("乙", 50, 120) + _chars("4", 300, 120) + _chars("6", 420, 120))
     (_, table), = P._page_blocks(_page(lines, 595, 842))
     assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2", "3"], ["乙", "4", "", "6"]]
+
+
+def _ruled_page(cells: list[tuple[str, float, float]], hs: list[float], vs: list[tuple[float, float, float]]) -> P._Page:
+    """A page with characters (text, x, top) and rules: horizontals across x 50–350 at `hs`,
+    verticals (x, top, bottom)."""
+    chars = [c for text, x, top in cells for c in _chars(text, x, top)]
+    rules = [P._Rule(True, 50.0, 350.0, y) for y in hs] + [P._Rule(False, t, b, x) for x, t, b in vs]
+    return P._Page(1, chars, rules, 595, 842)
+
+
+@pytest.mark.parametrize("edge", ["top", "bottom"])
+def test_row_left_open_at_a_page_break_is_a_ruled_row(edge: str) -> None:
+    # Columns ruled from y 40 to 100, row rules only at 60 and 80 (top) or 40 and 60 (bottom): the row
+    # beyond the last row rule is still a row of the table, its cells boxed by the column rules.
+    vs = [(x, 40.0, 100.0) for x in (50.0, 150.0, 250.0, 350.0)]
+    if edge == "top":
+        hs, open_top = [60.0, 80.0, 100.0], 40.0
+        cells = [("总计", 60, 45), ("368", 160, 42), ("件", 160, 52), ("0件", 260, 45), ("甲", 60, 65), ("1", 160, 65), ("2", 260, 65)]
+    else:
+        hs, open_top = [40.0, 60.0], 60.0
+        cells = [("甲", 60, 45), ("1", 160, 45), ("2", 260, 45), ("总计", 60, 65), ("368", 160, 62), ("件", 160, 72), ("0件", 260, 65)]
+    page = _ruled_page(cells, hs, vs)
+    rest = P._ruled(page)
+    assert rest == []
+    ((_, table),) = page.tables
+    rows = [[c.text for c in row] for row in table.rows]
+    open_row = ["总计", "368件", "0件"]
+    assert open_row in rows and ["甲", "1", "2"] in rows
+    boxes = [c.where["bbox"] for row in table.rows if [c.text for c in row] == open_row for c in row]
+    assert [b[1] for b in boxes] == [open_top] * 3
+
+
+def test_rules_overshooting_the_frame_by_a_little_open_no_row() -> None:
+    vs = [(x, 58.0, 102.0) for x in (50.0, 150.0, 250.0, 350.0)]  # 2 pt past the frame: line caps
+    page = _ruled_page([("甲", 60, 65), ("1", 160, 65), ("2", 260, 65)], [60.0, 80.0, 100.0], vs)
+    P._ruled(page)
+    ((_, table),) = page.tables
+    assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2"], ["", "", ""]]
 
 
 # --- broken input ---------------------------------------------------------------------------------

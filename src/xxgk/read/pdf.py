@@ -78,6 +78,7 @@ SCAN_MAX_CHARS = 30
 
 _RULE = 2.0  # a path object at most this thick (pt) is a rule
 _TOL = 1.5  # rule positions closer than this are one
+_OPEN = 4.0  # column rules reaching this far past the last row rule bound an open row (pt)
 _PIECE_GAP = 0.8  # × character height: a gap this wide separates two pieces of a line
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})$")
 _SKIP = frozenset({0xFFFE, 0xFFFF, 0x200B, 0xFEFF, 0x3000})  # 0x3000: the one space at or above 0x2E80
@@ -329,11 +330,32 @@ def _covered(flat: list[float], mid: float) -> bool:
     return j >= 0 and (j % 2 == 0 or flat[j] == mid)
 
 
+def _open_edges(ys: list[float], vs: list[_Rule]) -> None:
+    """Extend the row positions `ys` to where the column rules `vs` reach beyond the first or last
+    horizontal rule (by two rules at least, and more than `_OPEN`): a row left open at a page break.
+
+    Why: a browser printing a collapsed-border table draws the border between two rows once, on
+    the page where the first row ends, so the row opening the next page has its columns ruled but no
+    rule above it. Without this edge that row would fall outside the grid and be read as unruled
+    text, where wrapped cells ("368" over "件") can land in the wrong column."""
+    if len(vs) < 2:
+        return
+    top = sorted(r.a0 for r in vs)[1]
+    bottom = sorted(r.a1 for r in vs)[-2]
+    if top < ys[0] - _OPEN:
+        ys.insert(0, top)
+    if bottom > ys[-1] + _OPEN:
+        ys.append(bottom)
+
+
 def _grid(group: list[_Rule]) -> _Grid | None:
     hs = [r for r in group if r.horizontal]
     vs = [r for r in group if not r.horizontal]
     ys, xs = _positions([r.at for r in hs]), _positions([r.at for r in vs])
-    if len(ys) < 2 or len(xs) < 2:
+    if not ys or len(xs) < 2:
+        return None
+    _open_edges(ys, vs)
+    if len(ys) < 2:
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
     v_at, h_at = _coverage(vs, xs), _coverage(hs, ys)
@@ -789,6 +811,11 @@ def _page_blocks(page: _Page) -> list[tuple[float, B.Block]]:
     pieces = [[_Piece(p) for p in _pieces(line)] for line in lines]
     left = min(min(map(_X0, line)) for line in lines)
     right = max(max(map(_X1, line)) for line in lines)
+    # The text column's right edge: the longest line's, or a ruled table's (as wide as the column) on a
+    # page whose few text lines are all short, lest a heading there seem to run to the edge and wrap
+    # into the paragraph under it.
+    for _, table in page.tables:
+        right = max(right, max(cell.where["bbox"][2] for cell in table.rows[0]))
     regions = _regions(lines, pieces, left, right)
     taken = [False] * len(lines)
     for s, e in regions:
