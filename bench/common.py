@@ -64,6 +64,25 @@ def best_of(fn: Callable[[Any], object], items: Iterable[Any], repeats: int = 3)
     return best
 
 
+def best_of_each(fns: dict[str, Callable[[Any], object]], items: Iterable[Any], repeats: int = 5) -> dict[str, float]:
+    """Seconds of the fastest pass of each function over all items, the passes interleaved (A, B, C,
+    A, B, C, …).
+
+    Why interleaved: on this shared VM a neighbour's burst can slow every pass run in the same
+    minute by a quarter; taking turns spreads such a burst over all sides instead of one, so the
+    ratios between them stay honest (a floor measured slower than the work built on it means the
+    passes were not interleaved)."""
+    items = list(items)
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for item in items:
+                fn(item)
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
 def report_format(i: int) -> str:
     """The table format of generated report i: every 5th in the 2019 format, as the real mix."""
     return "2019" if i % 5 == 4 else "2021"
