@@ -287,6 +287,68 @@ def test_output_file_has_the_usual_permissions(seed: Path, tmp_path: Path) -> No
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def _read_fifo(path: Path, box: list[bytes]) -> None:
+    """Open the FIFO for reading (without blocking) and collect what is written until EOF."""
+    import select
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        chunks, deadline = [], 20.0
+        while deadline > 0:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            deadline -= 0.1
+            if ready:
+                data = os.read(fd, 65536)
+                if not data and chunks:
+                    break
+                chunks.append(data)
+        box.append(b"".join(chunks))
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", ["parse", "render"])
+def test_output_to_a_device_or_fifo_is_written_in_place(seed: Path, tmp_path: Path, command: str) -> None:
+    # `-o /dev/null` once replaced the device with a regular file (the atomic rename): a path that
+    # exists and is not a regular file is written to, never renamed onto. A FIFO stands in for the
+    # device here, so that a regression breaks nothing outside tmp_path.
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    if command == "parse":
+        args = ["parse", "-o", fifo, seed]
+    else:
+        src = tmp_path / "r.json"
+        src.write_text(xxgk.parse(seed).to_json(), encoding="utf-8")
+        args = ["render", src, "--to", "md", "-o", fifo]
+    box: list[bytes] = []
+    reader = threading.Thread(target=_read_fifo, args=(fifo, box))
+    reader.start()
+    import time
+
+    time.sleep(0.2)  # the reader holds the FIFO open first, so the writer's open does not block
+    result = run(*args)
+    reader.join(30)
+    assert result.exit_code == 0, result.stderr
+    assert fifo.is_fifo(), "the FIFO was replaced"
+    assert box and len(box[0]) > 100
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_output_through_a_symbolic_link_replaces_its_target(seed: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert run("parse", "-o", link, seed).exit_code == 0
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert json.loads(real.read_text(encoding="utf-8"))["format"]
+    assert real.stat().st_mode & 0o777 == 0o640  # an existing file keeps its permissions
+
+
 def test_a_failing_run_keeps_the_old_output_file(unreadable: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.json"
     out.write_text("old")

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -92,21 +93,53 @@ def _progress(items: list[T], description: str) -> Iterator[T]:
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a temporary file beside `path` renamed onto it only when the body completes."""
+    """stdout, or `path` written atomically (see `_atomic`)."""
     if path is None or path == "-":
         yield sys.stdout
         return
-    target = Path(path)
+    with _atomic(Path(path), "w") as f:
+        yield f  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, mode: str) -> Iterator[IO[Any]]:
+    """A file to write `path` through: a temporary file beside it renamed onto it only when the body
+    completes, so a failure never leaves a half-written file.
+
+    Why the exceptions: a rename replaces the directory entry itself, so `-o /dev/null` would put a
+    regular file in place of the device (it did, on a test machine) and `-o link` would replace a
+    symbolic link by a file. A path that exists and is not a regular file (a device, a FIFO) is
+    written in place; a symbolic link is followed and its target replaced."""
+    text = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
+    target = Path(os.path.realpath(path))
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise _CannotWrite(f"cannot write: {e.strerror or e}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        try:
+            f = open(target, mode, **text)
+        except OSError as e:
+            raise _CannotWrite(f"cannot write: {e.strerror or e}") from None
+        with f:
+            yield f
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
         raise _CannotWrite(f"cannot write: {e.strerror or e}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, mode, **text) as f:
             yield f
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would
+        if st is not None:
+            mode_bits = stat.S_IMODE(st.st_mode)  # an existing file keeps its permissions
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode_bits = 0o666 & ~umask  # mkstemp makes 0600; give the file the mode open() would
+        os.chmod(tmp, mode_bits)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -369,22 +402,12 @@ _TO = click.Choice(list(WRITE_FORMATS))
 
 
 def _write_bytes(target: Path, data: bytes) -> None:
-    """Write `data` to `target` atomically (a temporary file beside it, then a rename)."""
+    """Write `data` to `target` atomically (see `_atomic`)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise _CannotWrite(f"cannot write {target}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
+        with _atomic(target, "wb") as f:
             f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    except _CannotWrite as e:
+        raise _CannotWrite(str(e).replace("cannot write:", f"cannot write {target}:", 1)) from None
 
 
 def _targets(items: list[Path | str], to: str, output: str | None) -> list[Path | str] | str:

@@ -395,7 +395,17 @@ _BY_RULE = operator.attrgetter("horizontal", "at", "a0")
 
 
 def _grids(rules: list[_Rule]) -> list[_Grid]:
-    return [g for g in (_grid(group) for group in _rule_groups(_merged(rules))) if g is not None]
+    grids = [g for g in (_grid(group) for group in _rule_groups(_merged(rules))) if g is not None]
+    # A single box is a frame around text (a bordered text box), not a table.
+    grids = [g for g in grids if len(g.xs) > 2 or len(g.ys) > 2]
+    return [g for g in grids if not any(h is not g and _encloses(g, h) for h in grids)]
+
+
+def _encloses(outer: _Grid, inner: _Grid) -> bool:
+    """`inner` lies within `outer`'s frame: `outer` is a layout frame (a web page's bordered layout
+    table around the article, a box drawn around a page), not a table; its text is read as text and
+    the tables inside it as tables."""
+    return outer.x0 - _TOL <= inner.x0 and inner.x1 <= outer.x1 + _TOL and outer.top - _TOL <= inner.top and inner.bottom <= outer.bottom + _TOL
 
 
 def _table(grid: _Grid, chars: list[_Ch], page: int) -> B.Table:
@@ -987,6 +997,10 @@ class _Api:
         self.type = self._fn(c.FPDFPageObj_GetType, I, V)
         self.bounds = self._fn(c.FPDFPageObj_GetBounds, I, V, V, V, V, V)
         self.matrix = self._fn(c.FPDFPageObj_GetMatrix, I, V, V)
+        self.draw_mode = self._fn(c.FPDFPath_GetDrawMode, I, V, V, V)
+        self.count_segments = self._fn(c.FPDFPath_CountSegments, I, V)
+        self.segment = self._fn(c.FPDFPath_GetPathSegment, V, V, I)
+        self.segment_point = self._fn(c.FPDFPathSegment_GetPoint, I, V, V, V)
 
     @staticmethod
     def _fn(original: Any, restype: Any, *argtypes: Any) -> Any:
@@ -1080,12 +1094,36 @@ def _read_objects(c: Any, page_raw: Any, page: _Page) -> None:
                     rules.append(_Rule(True, x0, x1, height - (y1 + y0) / 2))
                 elif w <= _RULE and h > _RULE:
                     rules.append(_Rule(False, height - y1, height - y0, (x0 + x1) / 2))
-                # Anything larger is a filled box or a drawing, not a rule.
+                elif w > _RULE and h > _RULE and not is_form and _stroked_rectangle(api, obj):
+                    # A cell drawn as its own outlined box (a browser's separate-border table): its
+                    # four sides are rules; the box's bounds include half the line width all round.
+                    top, bottom = height - y1, height - y0
+                    rules += (_Rule(True, x0, x1, top), _Rule(True, x0, x1, bottom), _Rule(False, top, bottom, x0), _Rule(False, top, bottom, x1))
+                # Anything else is a filled box or a drawing, not a rule.
                 if len(rules) >= 50_000:
                     return
         page.objects += max(count, 0)
         if page.objects >= MAX_OBJECTS_PER_PAGE:
             return
+
+
+def _stroked_rectangle(api: _Api, obj: int) -> bool:
+    """The path object is one axis-aligned rectangle, stroked and not filled (4 or 5 segments: a move
+    and its lines, closed)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not api.draw_mode(obj, ctypes.addressof(fill), ctypes.addressof(stroke)) or fill.value or not stroke.value:
+        return False
+    n = api.count_segments(obj)
+    if n not in (4, 5):
+        return False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xs, ys = set(), set()
+    for k in range(n):
+        if not api.segment_point(api.segment(obj, k), ctypes.addressof(x), ctypes.addressof(y)):
+            return False
+        xs.add(round(x.value, 2))
+        ys.add(round(y.value, 2))
+    return len(xs) == 2 and len(ys) == 2
 
 
 def _map_box(m: _Matrix, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:

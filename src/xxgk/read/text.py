@@ -243,23 +243,44 @@ def _is_running_header(line: Line) -> bool:
 _NAME_OK = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
 
 
-def _title(lines: Sequence[Line]) -> tuple[str | None, int | None, int | None]:
-    """(agency, year, line index of the title) from the head of the document."""
-    for i, ln in enumerate(lines[:40]):
-        m = _TITLE_RE.match(ln.norm) if len(ln.norm) <= 120 else None
-        if not m:
-            continue
-        agency = m.group("agency").removesuffix("关于") or None
-        names = [x.norm for x in lines[max(0, i - 4) : i] if _NAME_OK.match(x.norm)]
-        if agency is None and names:
-            agency = names[-1]
-        if agency:
-            # Prefer the fullest printed form: '岚皋县佐龙镇人民政府' over '佐龙镇人民政府'.
-            longer = [n for n in names if n != agency and n.endswith(agency)]
-            if longer:
-                agency = max(longer, key=len)
-        return agency, int(m.group("year")), i
-    return None, None, None
+def _title(lines: Sequence[Line], period_year: int | None = None) -> tuple[str | None, int | None, int | None, list[tuple[str | None, int]]]:
+    """(agency, year, line index of the title, (agency, year) of the other title-like lines) from the
+    head of the document.
+
+    Why not simply the first title-like line: a portal page printed or saved as text carries links
+    to the agency's other reports ("…2023年政府信息公开工作年度报告" in a sidebar), which read
+    exactly like a title. Such links come in lists, so a candidate standing next to another one is
+    passed over for one standing alone; among what remains, one whose year is the statistics
+    period's wins. Callers report the others when they name a different year or agency."""
+    found = [(i, m) for i, ln in enumerate(lines[:60]) if len(ln.norm) <= 120 and (m := _TITLE_RE.match(ln.norm))]
+    if not found:
+        return None, None, None, []
+    at = [i for i, _ in found]
+    alone = [(i, m) for i, m in found if i - 1 not in at and i + 1 not in at]
+    pool = alone or found
+    dated = [(i, m) for i, m in pool if period_year is not None and int(m.group("year")) == period_year]
+    i, m = (dated or pool)[0]
+    others = [(_title_agency(lines, j, n), int(n.group("year"))) for j, n in found if j != i]
+    return _title_agency(lines, i, m), int(m.group("year")), i, others
+
+
+def _same_agency(a: str | None, b: str | None) -> bool:
+    """Unknown matches anything; a short form matches its full form ('佐龙镇人民政府', '岚皋县佐龙镇人民政府')."""
+    return a is None or b is None or a.endswith(b) or b.endswith(a)
+
+
+def _title_agency(lines: Sequence[Line], i: int, m: re.Match[str]) -> str | None:
+    """The agency a title line names, or the name printed on a line just above it."""
+    agency = m.group("agency").removesuffix("关于") or None
+    names = [x.norm for x in lines[max(0, i - 4) : i] if _NAME_OK.match(x.norm)]
+    if agency is None and names:
+        agency = names[-1]
+    if agency:
+        # Prefer the fullest printed form: '岚皋县佐龙镇人民政府' over '佐龙镇人民政府'.
+        longer = [n for n in names if n != agency and n.endswith(agency)]
+        if longer:
+            agency = max(longer, key=len)
+    return agency
 
 
 # --- the reader -------------------------------------------------------------------------------------
@@ -272,11 +293,15 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     empty grid cells that may be blank data cells (`_split_line`)."""
     lines = _lines(text)
     heads = _find_headings(lines)
-    agency, year, title_at = _title(lines)
     all_norm = "".join(ln.norm for ln in lines)
     findings: list[Finding] = []
-
     period = _PERIOD_RE.search(all_norm)
+    agency, year, title_at, others = _title(lines, int(period.group(1)) if period else None)
+    differing = [f"{a or ''}{y}年" for a, y in others if y != year or not _same_agency(a, agency)]
+    if differing:
+        shown = "、".join(dict.fromkeys(differing))
+        findings.append(Finding("read.title_ambiguous", "warning", [], f"文首另有 {len(differing)} 行像标题而年份或机关不同（{shown}），已取第 {title_at + 1} 行：{agency or ''}{year}年"))
+
     if period:
         py = int(period.group(1))
         if year is None:
