@@ -529,3 +529,41 @@ def test_scanned_pdf_without_the_ocr_extra(monkeypatch: pytest.MonkeyPatch) -> N
         parse_pdf(images_to_pdf([png.getvalue()]))
     msg = _one_line(e.value)
     assert "page 1 has no text layer" in msg and "pip install 'xxgk[ocr]'" in msg
+
+
+def _pdf_with_rectangles(angles: list[float]) -> bytes:
+    """One page with a stroked 100×40 pt rectangle per angle (degrees, turned about its corner)."""
+    import io
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    for k, angle in enumerate(angles):
+        rect = c.FPDFPageObj_CreateNewRect(0, 0, 100, 40)
+        c.FPDFPath_SetDrawMode(rect, 0, 1)
+        a = math.radians(angle)
+        c.FPDFPageObj_Transform(rect, math.cos(a), math.sin(a), -math.sin(a), math.cos(a), 100, 100 + 150 * k)
+        c.FPDFPage_InsertObject(page.raw, rect)
+    c.FPDFPage_GenerateContent(page.raw)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("angle,rules", [(0, 4), (90, 4), (30, 0)])
+def test_a_stroked_box_gives_its_four_sides_as_rules_only_when_upright(angle: float, rules: int) -> None:
+    import pypdfium2.raw as c
+
+    doc = P._open(_pdf_with_rectangles([angle]))
+    try:
+        page = doc[0]
+        got = P._read_page(c, page, 1)
+        page.close()
+    finally:
+        doc.close()
+    assert len(got.rules) == rules
+    if rules:
+        assert sorted(r.horizontal for r in got.rules) == [False, False, True, True]

@@ -230,13 +230,6 @@ class _Grid:
     ys: list[float]
     region: dict[tuple[int, int], tuple[int, int]]  # grid position → its cell's first position
 
-    def cell_of(self, ch: _Ch) -> tuple[int, int] | None:
-        i = bisect.bisect_right(self.ys, ch.cy) - 1
-        j = bisect.bisect_right(self.xs, ch.cx) - 1
-        if 0 <= i < len(self.ys) - 1 and 0 <= j < len(self.xs) - 1:
-            return self.region[(i, j)]
-        return None
-
 
 def _rule_groups(rules: list[_Rule]) -> list[list[_Rule]]:
     """Rules that touch (collinear and overlapping within `_TOL`, or crossing), as connected groups."""
@@ -413,7 +406,7 @@ def _table(grid: _Grid, chars: list[_Ch], page: int) -> B.Table:
     cols, rows_n = len(xs) - 1, len(ys) - 1
     by_cell: dict[tuple[int, int], list[_Ch]] = {}
     find = bisect.bisect_right
-    for ch in chars:  # grid.cell_of, inlined: it runs once per character of every table
+    for ch in chars:  # the grid position under each character's centre (bisection), then its cell
         i = find(ys, ch.cy) - 1
         j = find(xs, ch.cx) - 1
         if 0 <= i < rows_n and 0 <= j < cols:
@@ -997,6 +990,7 @@ class _Api:
         self.type = self._fn(c.FPDFPageObj_GetType, I, V)
         self.bounds = self._fn(c.FPDFPageObj_GetBounds, I, V, V, V, V, V)
         self.matrix = self._fn(c.FPDFPageObj_GetMatrix, I, V, V)
+        self.FS_MATRIX = c.FS_MATRIX
         self.draw_mode = self._fn(c.FPDFPath_GetDrawMode, I, V, V, V)
         self.count_segments = self._fn(c.FPDFPath_CountSegments, I, V)
         self.segment = self._fn(c.FPDFPath_GetPathSegment, V, V, I)
@@ -1113,6 +1107,9 @@ def _stroked_rectangle(api: _Api, obj: int) -> bool:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if not api.draw_mode(obj, ctypes.addressof(fill), ctypes.addressof(stroke)) or fill.value or not stroke.value:
         return False
+    m = api.FS_MATRIX()
+    if not api.matrix(obj, ctypes.addressof(m)) or not (abs(m.b) + abs(m.c) < 1e-6 or abs(m.a) + abs(m.d) < 1e-6):
+        return False  # rotated or skewed: its bounds are not its sides
     n = api.count_segments(obj)
     if n not in (4, 5):
         return False
