@@ -57,16 +57,10 @@ def count_cells(report: Any, blocks: list[B.Block], name: str) -> tuple[int, int
     except xxgk.InputError:
         n = len(K.cell_keys(report.table_format))
         return 0, n, 0  # refused with a message: every cell is named, none is wrong silently
-    named = {k for f in list(got.findings) + list(got.check()) for k in f.cells}
-    right = flagged = silent = 0
-    for key in K.cell_keys(report.table_format):
-        if got.value(key) == report.value(key):
-            right += 1
-        elif key in named:
-            flagged += 1
-        else:
-            silent += 1
-    return right, flagged, silent
+    from tests.corpus.scan import score_cells
+
+    right, flagged, silent = score_cells(report, got)
+    return right, flagged, len(silent)
 
 
 def peer_blocks(result: Any, width: int, height: int, page: int) -> list[B.Block]:

@@ -32,7 +32,7 @@ from xxgk.report import Report
 
 from .layouts import render_text
 
-__all__ = ["render_scan", "render_scan_pages", "render_rows", "scan_case", "FONT_PATH", "FONTS"]
+__all__ = ["render_scan", "render_scan_pages", "render_rows", "scan_case", "score_cells", "FONT_PATH", "FONTS"]
 
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #: Typefaces by name: a 黑体-like sans and a 宋体-like serif, the two faces of printed government reports.
@@ -211,3 +211,22 @@ def scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
     }
     pages = render_scan_pages(report, random.Random(seed ^ 0x5CA9), **meta)  # type: ignore[arg-type]
     return report, pages, meta
+
+
+def score_cells(expected: Report, got: Report) -> tuple[int, int, list[str]]:
+    """(cells right, cells wrong with a finding on them, keys of cells wrong without one) of a read
+    scan: the OCR target is that no wrong cell goes unflagged. Findings are the reader's and the
+    checks'."""
+    from xxgk.report import keys as K
+
+    named = {k for f in list(got.findings) + list(got.check()) for k in f.cells}
+    right = flagged = 0
+    silent: list[str] = []
+    for key in K.cell_keys(expected.table_format):
+        if got.value(key) == expected.value(key):
+            right += 1
+        elif key in named:
+            flagged += 1
+        else:
+            silent.append(key)
+    return right, flagged, silent
