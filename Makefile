@@ -12,8 +12,8 @@ PYTEST_ARGS ?= -n auto -q
 
 install: $(STAMP)
 
-# Rebuilt only when missing or when pyproject.toml changed.
-$(STAMP): pyproject.toml
+# Rebuilt only when missing or when pyproject.toml or the optional C module (setup.py) changed.
+$(STAMP): pyproject.toml setup.py src/xxgk/read/_pdfscan.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,ocr]'
 	touch $(STAMP)

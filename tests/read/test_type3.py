@@ -43,31 +43,40 @@ def _stream(content: bytes, flate: bool) -> bytes:
     return b"<</Length %d>> stream\n" % len(content) + content + b"\nendstream"
 
 
-def _type3_pdf(*, flate: bool = True, glyph_a: bytes | None = None) -> bytes:
-    """One page, "AB 12" in a Type 3 font whose glyphs are filled shapes (A: d1, B: d0)."""
+def _type3_pdf(*, flate: bool = True, glyph_a: bytes | None = None, to_unicode: bytes | None = None) -> bytes:
+    """One page, "AB 12" in a Type 3 font whose glyphs are filled shapes (A: d1, B: d0); with
+    `to_unicode`, the bfchar lines of a ToUnicode CMap (`<41> <D800>`...) that the font carries."""
     a = glyph_a or b"600 0 0 -10 560 700 d1\n0 0 m 280 700 l 560 0 l h f\n100 0 m 200 300 l 300 0 l h f\n"
     b = b"620 0 d0\n0 0 560 700 re f\n"
     digit = b"500 0 20 0 480 700 d1\n20 0 460 700 re f\n"
     content = b"BT /F1 12 Tf 72 700 Td (AB 12) Tj ET\n0.5 w 70 690 m 200 690 l S\n"
-    return _pdf(
-        {
-            1: b"<</Type /Catalog /Pages 2 0 R>>",
-            2: b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
-            3: b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 300 800] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>",
-            4: _stream(content, flate),
-            5: (
-                b"<</Type /Font /Subtype /Type3 /FontBBox [0 -10 620 700] /FontMatrix [0.001 0 0 0.001 0 0]"
-                b" /FirstChar 32 /LastChar 66 /Widths [250 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 500 500"
-                b" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 600 620]"
-                b" /Encoding <</Type /Encoding /Differences [32 /space 49 /one /two 65 /A /B]>>"
-                b" /CharProcs <</A 6 0 R /B 7 0 R /one 8 0 R /two 8 0 R /space 9 0 R>> /Resources <<>>>>"
-            ),
-            6: _stream(a, flate),
-            7: _stream(b, flate),
-            8: _stream(digit, flate),
-            9: _stream(b"250 0 d0\n", flate),
-        }
-    )
+    objects = {
+        1: b"<</Type /Catalog /Pages 2 0 R>>",
+        2: b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+        3: b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 300 800] /Resources <</Font <</F1 5 0 R>>>> /Contents 4 0 R>>",
+        4: _stream(content, flate),
+        5: (
+            b"<</Type /Font /Subtype /Type3 /FontBBox [0 -10 620 700] /FontMatrix [0.001 0 0 0.001 0 0]"
+            b" /FirstChar 32 /LastChar 66 /Widths [250 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 500 500"
+            b" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 600 620]"
+            b" /Encoding <</Type /Encoding /Differences [32 /space 49 /one /two 65 /A /B]>>"
+            b" /CharProcs <</A 6 0 R /B 7 0 R /one 8 0 R /two 8 0 R /space 9 0 R>> /Resources <<>>>>"
+        ),
+        6: _stream(a, flate),
+        7: _stream(b, flate),
+        8: _stream(digit, flate),
+        9: _stream(b"250 0 d0\n", flate),
+    }
+    if to_unicode is not None:
+        n = to_unicode.count(b"<") // 2
+        cmap = (
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T3 def\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n%d beginbfchar\n%s\nendbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end\n" % (n, to_unicode)
+        )
+        objects[10] = _stream(cmap, flate)
+        objects[5] = objects[5][:-2] + b" /ToUnicode 10 0 R>>"
+    return _pdf(objects)
 
 
 def _chars(data: bytes) -> list[tuple]:

@@ -1,7 +1,10 @@
 """The PDF reader: PDF bytes → Report, for born-digital PDFs (a text layer), scans and mixtures.
 
-Per page, PDFium (pypdfium2, through its raw ctypes API: one call per character and per page object,
-no Python wrapper objects) gives the characters with their boxes and the page's path objects.
+Per page, PDFium (pypdfium2's raw API, no Python wrapper objects) gives the characters with their
+boxes and the page's path objects. The per-character and per-object loops run in C when the optional
+module xxgk/read/_pdfscan.c is built (setup.py, at install), else in Python through ctypes: same
+result (tests/read/test_pdfscan.py); the C loops are what lets a Chromium print, one text object per
+character, read at 20 reports/s (bench/RESULTS.md).
 
 Ruled tables: a table's ruling lines are the thin path objects (≤ 2 pt across); rules that touch form
 one table. Its grid is the distinct rule positions; two neighbouring grid positions belong to one
@@ -62,6 +65,11 @@ from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
 from . import blocks as B
 from .type3 import blank_type3_glyphs
+
+try:  # the optional C loops (setup.py builds them when a compiler is present)
+    from . import _pdfscan as _cloops
+except ImportError:  # pragma: no cover - exercised by forcing _cloops = None in the tests
+    _cloops = None
 
 __all__ = ["parse_pdf", "pdf_blocks", "MAX_PDF_BYTES", "MAX_PAGES", "OCR_DPI"]
 
@@ -995,6 +1003,14 @@ class _Api:
         self.count_segments = self._fn(c.FPDFPath_CountSegments, I, V)
         self.segment = self._fn(c.FPDFPath_GetPathSegment, V, V, I)
         self.segment_point = self._fn(c.FPDFPathSegment_GetPoint, I, V, V, V)
+        # The same functions' addresses, for the C loops (xxgk/read/_pdfscan.c).
+        addr = self._addr
+        self.addr_unicode, self.addr_loose_box, self.addr_font_size = addr(self.unicode), addr(self.loose_box), addr(self.font_size)
+        self.addr_objects = tuple(map(addr, (self.count_objects, self.get_object, self.form_count, self.form_object, self.type, self.bounds)))
+
+    @staticmethod
+    def _addr(f: Any) -> int:
+        return ctypes.cast(f, ctypes.c_void_p).value or 0
 
     @staticmethod
     def _fn(original: Any, restype: Any, *argtypes: Any) -> Any:
@@ -1018,18 +1034,40 @@ def _handle(ptr: Any) -> int:
 
 
 def _read_chars(c: Any, textpage: Any, height: float) -> list[_Ch]:
-    """The page's visible characters, one PDFium call each for code, loose box and font size."""
-    api = _fast(c)
+    """The page's visible characters: by the C loop when the accelerator is built, else in Python."""
     n = min(c.FPDFText_CountChars(textpage), MAX_CHARS_PER_PAGE)
+    if _cloops is None:
+        return _read_chars_py(c, textpage, n, height)
+    api = _fast(c)
+    return _cloops.chars(api.addr_unicode, api.addr_loose_box, api.addr_font_size, _handle(textpage), n, height, _SKIP, _Ch)
+
+
+def _read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[_Ch]:
+    """The reference loop (xxgk/read/_pdfscan.c does the same): one PDFium call each for code, loose
+    box and font size. Kept: code above U+0020, not in _SKIP, not whitespace below U+2E80, with a box
+    not empty both ways; a code that is no code point (a hostile ToUnicode map) reads U+FFFD."""
+    api = _fast(c)
     get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
     tp = _handle(textpage)
     rect = c.FS_RECTF()
     ref = ctypes.addressof(rect)
     chars: list[_Ch] = []
     append, skip, new = chars.append, _SKIP, _Ch
+    low = -1  # the index of a low surrogate already joined to the character before it
     for k in range(n):
+        if k == low:
+            continue
         code = get_unicode(tp, k)
-        if code <= 0x20 or code in skip:
+        if code <= 0x20:
+            continue
+        if code >= 0xD800 and (code <= 0xDFFF or code > 0x10FFFF):
+            following = get_unicode(tp, k + 1) if code <= 0xDBFF and k + 1 < n else 0
+            if 0xDC00 <= following <= 0xDFFF:
+                code = 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00)
+                low = k + 1
+            else:
+                code = 0xFFFD
+        if code in skip:
             continue
         ch = chr(code)
         if (code < 0x2E80 and ch.isspace()) or not get_box(tp, k, ref):
@@ -1059,46 +1097,69 @@ def _read_objects(c: Any, page_raw: Any, page: _Page) -> None:
     """The page's rules (thin path objects), largest image and object count, descending into form
     XObjects (their objects' bounds are in the form's space: mapped through the form's matrix)."""
     api = _fast(c)
-    box = (ctypes.c_float * 4)()
-    refs = [ctypes.addressof(box) + 4 * k for k in range(4)]  # left, bottom, right, top
     fm = c.FS_MATRIX()
     height = page.height
     identity: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack: list[tuple[int, bool, _Matrix, int]] = [(_handle(page_raw), False, identity, 0)]
-    get_type, get_bounds, rules = api.type, api.bounds, page.rules
+    rules = page.rules
     while stack:
         parent, is_form, matrix, depth = stack.pop()
-        count = (api.form_count if is_form else api.count_objects)(parent)
-        get = api.form_object if is_form else api.get_object
-        for i in range(min(max(count, 0), MAX_OBJECTS_PER_PAGE - page.objects)):
-            obj = get(parent, i)
-            kind = get_type(obj)
-            if kind == _FORM and depth < 3:
-                api.matrix(obj, ctypes.addressof(fm))
-                stack.append((obj, True, _compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), matrix), depth + 1))
-            elif (kind == _PATH or kind == _IMAGE) and get_bounds(obj, *refs):
-                x0, y0, x1, y1 = box
-                if is_form:
-                    x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
-                if kind == _IMAGE:
-                    page.image_area = max(page.image_area, (x1 - x0) * (y1 - y0))
-                    continue
-                w, h = x1 - x0, y1 - y0
-                if h <= _RULE and w > _RULE:
-                    rules.append(_Rule(True, x0, x1, height - (y1 + y0) / 2))
-                elif w <= _RULE and h > _RULE:
-                    rules.append(_Rule(False, height - y1, height - y0, (x0 + x1) / 2))
-                elif w > _RULE and h > _RULE and not is_form and _stroked_rectangle(api, obj):
-                    # A cell drawn as its own outlined box (a browser's separate-border table): its
-                    # four sides are rules; the box's bounds include half the line width all round.
-                    top, bottom = height - y1, height - y0
-                    rules += (_Rule(True, x0, x1, top), _Rule(True, x0, x1, bottom), _Rule(False, top, bottom, x0), _Rule(False, top, bottom, x1))
-                # Anything else is a filled box or a drawing, not a rule.
-                if len(rules) >= 50_000:
-                    return
+        limit = MAX_OBJECTS_PER_PAGE - page.objects
+        if _cloops is None:
+            count, found = _objects_py(api, parent, is_form, limit)
+        else:
+            count, found = _cloops.objects(*api.addr_objects, parent, is_form, limit)
+        for obj, kind, x0, y0, x1, y1 in found:
+            if kind == _FORM:
+                if depth < 3:
+                    api.matrix(obj, ctypes.addressof(fm))
+                    stack.append((obj, True, _compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), matrix), depth + 1))
+                continue
+            if is_form:
+                x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
+            if kind == _IMAGE:
+                page.image_area = max(page.image_area, (x1 - x0) * (y1 - y0))
+                continue
+            w, h = x1 - x0, y1 - y0
+            if h <= _RULE and w > _RULE:
+                rules.append(_Rule(True, x0, x1, height - (y1 + y0) / 2))
+            elif w <= _RULE and h > _RULE:
+                rules.append(_Rule(False, height - y1, height - y0, (x0 + x1) / 2))
+            elif w > _RULE and h > _RULE and not is_form and _stroked_rectangle(api, obj):
+                # A cell drawn as its own outlined box (a browser's separate-border table): its
+                # four sides are rules; the box's bounds include half the line width all round.
+                top, bottom = height - y1, height - y0
+                rules += (_Rule(True, x0, x1, top), _Rule(True, x0, x1, bottom), _Rule(False, top, bottom, x0), _Rule(False, top, bottom, x1))
+            # Anything else is a filled box or a drawing, not a rule.
+            if len(rules) >= 50_000:
+                return
         page.objects += max(count, 0)
         if page.objects >= MAX_OBJECTS_PER_PAGE:
             return
+
+
+_Found = tuple[int, int, float, float, float, float]
+
+
+def _objects_py(api: _Api, parent: int, is_form: bool, limit: int) -> tuple[int, list[_Found]]:
+    """The reference loop (xxgk/read/_pdfscan.c does the same): the parent's object count, and of its
+    first `limit` objects, in order, the paths and images whose bounds PDFium gives (left, bottom,
+    right, top) and the form XObjects (bounds 0)."""
+    box = (ctypes.c_float * 4)()
+    refs = [ctypes.addressof(box) + 4 * k for k in range(4)]
+    count = (api.form_count if is_form else api.count_objects)(parent)
+    get, get_type, get_bounds = (api.form_object if is_form else api.get_object), api.type, api.bounds
+    found: list[_Found] = []
+    for i in range(min(max(count, 0), limit)):
+        obj = get(parent, i)
+        if not obj:
+            continue
+        kind = get_type(obj)
+        if kind == _FORM:
+            found.append((obj, kind, 0.0, 0.0, 0.0, 0.0))
+        elif (kind == _PATH or kind == _IMAGE) and get_bounds(obj, *refs):
+            found.append((obj, kind, *box))
+    return count, found
 
 
 def _stroked_rectangle(api: _Api, obj: int) -> bool:

@@ -1,0 +1,203 @@
+/* Optional accelerator for xxgk.read.pdf: the per-character and per-page-object loops over PDFium.
+
+Why C: a Chromium print starts a new text object at nearly every character, so a page of 1,000
+characters costs ~5,000 calls across ctypes (code, box, size per character; object and type per page
+object) at ~0.5 µs each, more than the whole layout (bench/RESULTS.md). Here each call is a plain C
+call through the function pointer pypdfium2 already resolved; nothing is linked against PDFium.
+
+The Python loops in xxgk/read/pdf.py (_read_chars_py, _objects_py) are the reference: same filter,
+same float arithmetic, same order. tests/read/test_pdfscan.py compares the two on every corpus
+producer. Without a C compiler the package installs without this module and the reader uses them.
+*/
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+typedef struct {
+    float left, top, right, bottom; /* FS_RECTF's field order */
+} rectf;
+
+typedef unsigned int (*unicode_fn)(void *, int);
+typedef int (*box_fn)(void *, int, rectf *);
+typedef double (*size_fn)(void *, int);
+typedef int (*count_fn)(void *);
+typedef void *(*page_object_fn)(void *, int);
+typedef void *(*form_object_fn)(void *, unsigned long);
+typedef int (*type_fn)(void *);
+typedef int (*bounds_fn)(void *, float *, float *, float *, float *);
+
+#define PAGEOBJ_PATH 2
+#define PAGEOBJ_IMAGE 3
+#define PAGEOBJ_FORM 5
+
+static void *
+as_pointer(PyObject *o)
+{
+    return PyLong_AsVoidPtr(o);
+}
+
+/* chars(unicode, box, size, textpage, n, height, skip, ctor) -> list of ctor(c, x0, top, x1, bottom, size)
+
+   The first four arguments are addresses (ints): PDFium's FPDFText_GetUnicode,
+   FPDFText_GetLooseCharBox, FPDFText_GetFontSize and the text page handle. skip is a frozenset of
+   code points to leave out. A character is kept when its code is above U+0020, not in skip, not
+   whitespace below U+2E80, and PDFium gives it a box that is not empty in both directions. */
+static PyObject *
+chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "chars() takes 8 arguments");
+        return NULL;
+    }
+    unicode_fn get_unicode = (unicode_fn)as_pointer(args[0]);
+    box_fn get_box = (box_fn)as_pointer(args[1]);
+    size_fn get_size = (size_fn)as_pointer(args[2]);
+    void *textpage = as_pointer(args[3]);
+    long n = PyLong_AsLong(args[4]);
+    double height = PyFloat_AsDouble(args[5]);
+    PyObject *skip = args[6], *ctor = args[7];
+    if (PyErr_Occurred())
+        return NULL;
+    if (!get_unicode || !get_box || !get_size || !textpage || !PyAnySet_Check(skip)) {
+        PyErr_SetString(PyExc_ValueError, "chars(): null function, null text page or skip not a set");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    long low = -1; /* the index of a low surrogate already joined to the character before it */
+    for (long k = 0; k < n; k++) {
+        if (k == low)
+            continue;
+        unsigned int code = get_unicode(textpage, (int)k);
+        if (code <= 0x20)
+            continue;
+        if (code >= 0xD800 && (code <= 0xDFFF || code > 0x10FFFF)) {
+            /* a surrogate pair joined; a lone surrogate or no code point at all reads U+FFFD */
+            unsigned int following = (code <= 0xDBFF && k + 1 < n) ? get_unicode(textpage, (int)(k + 1)) : 0;
+            if (following >= 0xDC00 && following <= 0xDFFF) {
+                code = 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00);
+                low = k + 1;
+            } else {
+                code = 0xFFFD;
+            }
+        }
+        PyObject *key = PyLong_FromUnsignedLong(code);
+        if (!key)
+            goto fail;
+        int skipped = PySet_Contains(skip, key);
+        Py_DECREF(key);
+        if (skipped < 0)
+            goto fail;
+        if (skipped || (code < 0x2E80 && Py_UNICODE_ISSPACE(code)))
+            continue;
+        rectf r;
+        if (!get_box(textpage, (int)k, &r))
+            continue;
+        double left = r.left, bottom = r.bottom, right = r.right, top = r.top;
+        if (right <= left && top <= bottom)
+            continue;
+        double size = get_size(textpage, (int)k);
+        if (size == 0.0)
+            size = top - bottom;
+        PyObject *a[6];
+        a[0] = PyUnicode_FromOrdinal((int)code);
+        a[1] = PyFloat_FromDouble(left);
+        a[2] = PyFloat_FromDouble(height - top);
+        a[3] = PyFloat_FromDouble(right);
+        a[4] = PyFloat_FromDouble(height - bottom);
+        a[5] = PyFloat_FromDouble(size);
+        PyObject *ch = NULL;
+        if (a[0] && a[1] && a[2] && a[3] && a[4] && a[5])
+            ch = PyObject_Vectorcall(ctor, a, 6, NULL);
+        for (int i = 0; i < 6; i++)
+            Py_XDECREF(a[i]);
+        if (!ch)
+            goto fail;
+        int err = PyList_Append(out, ch);
+        Py_DECREF(ch);
+        if (err < 0)
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* objects(count, get, form_count, form_get, type, bounds, parent, is_form, limit)
+       -> (count, [(handle, kind, left, bottom, right, top), ...])
+
+   The parent's objects (a page's, or a form XObject's when is_form), the first `limit` of them,
+   in order; only paths and images whose bounds PDFium gives (with them), and form XObjects (bounds
+   0). Text objects, the bulk of a page, never cross into Python. */
+static PyObject *
+objects(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError, "objects() takes 9 arguments");
+        return NULL;
+    }
+    count_fn page_count = (count_fn)as_pointer(args[0]);
+    page_object_fn page_get = (page_object_fn)as_pointer(args[1]);
+    count_fn form_count = (count_fn)as_pointer(args[2]);
+    form_object_fn form_get = (form_object_fn)as_pointer(args[3]);
+    type_fn get_type = (type_fn)as_pointer(args[4]);
+    bounds_fn get_bounds = (bounds_fn)as_pointer(args[5]);
+    void *parent = as_pointer(args[6]);
+    int is_form = PyObject_IsTrue(args[7]);
+    long limit = PyLong_AsLong(args[8]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (!page_count || !page_get || !form_count || !form_get || !get_type || !get_bounds || !parent) {
+        PyErr_SetString(PyExc_ValueError, "objects(): null function or null parent");
+        return NULL;
+    }
+    int count = is_form ? form_count(parent) : page_count(parent);
+    long n = count < 0 ? 0 : count;
+    if (n > limit)
+        n = limit;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    for (long i = 0; i < n; i++) {
+        void *obj = is_form ? form_get(parent, (unsigned long)i) : page_get(parent, (int)i);
+        if (!obj)
+            continue;
+        int kind = get_type(obj);
+        float l = 0, b = 0, r = 0, t = 0;
+        if (kind == PAGEOBJ_PATH || kind == PAGEOBJ_IMAGE) {
+            if (!get_bounds(obj, &l, &b, &r, &t))
+                continue;
+        } else if (kind != PAGEOBJ_FORM) {
+            continue;
+        }
+        PyObject *row = Py_BuildValue("(Nidddd)", PyLong_FromVoidPtr(obj), kind, (double)l, (double)b, (double)r, (double)t);
+        if (!row)
+            goto fail;
+        int err = PyList_Append(out, row);
+        Py_DECREF(row);
+        if (err < 0)
+            goto fail;
+    }
+    return Py_BuildValue("(iN)", count, out);
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"chars", (PyCFunction)(void (*)(void))chars, METH_FASTCALL, "A text page's visible characters."},
+    {"objects", (PyCFunction)(void (*)(void))objects, METH_FASTCALL, "A page's or form's paths, images and forms."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_pdfscan", "PDFium loops in C for xxgk.read.pdf (optional).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__pdfscan(void)
+{
+    return PyModule_Create(&module);
+}
