@@ -11,11 +11,13 @@ import tracemalloc
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.corpus.generate import random_report
 from tests.corpus.pdf import chromium, render_pdf
 from xxgk.read import pdf as P
-from xxgk.read.type3 import blank_type3_glyphs
+from xxgk.read.type3 import _compact_differences, _differences, _differences_py, blank_type3_glyphs
 
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium not installed (run `make sysdeps` as root)")
 
@@ -43,13 +45,16 @@ def _stream(content: bytes, flate: bool) -> bytes:
     return b"<</Length %d>> stream\n" % len(content) + content + b"\nendstream"
 
 
-def _type3_pdf(*, flate: bool = True, glyph_a: bytes | None = None, to_unicode: bytes | None = None) -> bytes:
+def _type3_pdf(
+    *, flate: bool = True, glyph_a: bytes | None = None, to_unicode: bytes | None = None, differences: bytes | None = None, text: bytes = b"AB 12"
+) -> bytes:
     """One page, "AB 12" in a Type 3 font whose glyphs are filled shapes (A: d1, B: d0); with
-    `to_unicode`, the bfchar lines of a ToUnicode CMap (`<41> <D800>`...) that the font carries."""
+    `to_unicode`, the bfchar lines of a ToUnicode CMap (`<41> <D800>`...) that the font carries; with
+    `differences`, that Differences array instead (a glyph /g0 is there: the space's program)."""
     a = glyph_a or b"600 0 0 -10 560 700 d1\n0 0 m 280 700 l 560 0 l h f\n100 0 m 200 300 l 300 0 l h f\n"
     b = b"620 0 d0\n0 0 560 700 re f\n"
     digit = b"500 0 20 0 480 700 d1\n20 0 460 700 re f\n"
-    content = b"BT /F1 12 Tf 72 700 Td (AB 12) Tj ET\n0.5 w 70 690 m 200 690 l S\n"
+    content = b"BT /F1 12 Tf 72 700 Td (" + text + b") Tj ET\n0.5 w 70 690 m 200 690 l S\n"
     objects = {
         1: b"<</Type /Catalog /Pages 2 0 R>>",
         2: b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
@@ -60,13 +65,15 @@ def _type3_pdf(*, flate: bool = True, glyph_a: bytes | None = None, to_unicode: 
             b" /FirstChar 32 /LastChar 66 /Widths [250 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 500 500"
             b" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 600 620]"
             b" /Encoding <</Type /Encoding /Differences [32 /space 49 /one /two 65 /A /B]>>"
-            b" /CharProcs <</A 6 0 R /B 7 0 R /one 8 0 R /two 8 0 R /space 9 0 R>> /Resources <<>>>>"
+            b" /CharProcs <</A 6 0 R /B 7 0 R /one 8 0 R /two 8 0 R /space 9 0 R /g0 9 0 R>> /Resources <<>>>>"
         ),
         6: _stream(a, flate),
         7: _stream(b, flate),
         8: _stream(digit, flate),
         9: _stream(b"250 0 d0\n", flate),
     }
+    if differences is not None:
+        objects[5] = re.sub(rb"/Differences \[[^\]]*\]", lambda _: b"/Differences [" + differences + b"]", objects[5])
     if to_unicode is not None:
         n = to_unicode.count(b"<") // 2
         cmap = (
@@ -186,6 +193,112 @@ def test_a_compressed_bomb_in_a_glyph_program_is_not_inflated() -> None:
     assert peak < 4 * len(data) + 1_000_000, peak
 
 
+def _chromium_like_differences() -> bytes:
+    """Codes 0–66 as Chromium names them: the font's five glyphs, `/g0` for every other code."""
+    names = {32: b"/space", 49: b"/one", 50: b"/two", 65: b"/A", 66: b"/B"}
+    return b"0 " + b" ".join(names.get(k, b"/g0") for k in range(67))  # 65 and 66 are real: 65 is kept anyway
+
+
+def _reader_chars(data: bytes) -> list[tuple]:
+    import pypdfium2.raw as c
+
+    doc = P._open(data)
+    try:
+        page = doc[0]
+        got = [(h.c, h.x0, h.top, h.x1, h.bottom, h.size) for h in P._read_page(c, page, 1).chars]
+        page.close()
+    finally:
+        doc.close()
+    return got
+
+
+@pytest.mark.parametrize("flate", [True, False])
+def test_placeholder_codes_are_left_out_of_a_type3_encoding(flate: bool) -> None:
+    data = _type3_pdf(flate=flate, differences=_chromium_like_differences())
+    out = blank_type3_glyphs(data)
+    assert len(out) == len(data)
+    assert re.search(rb"/Differences \[0 /g0 32 /space 49 /one 50 /two 65 /A 66 /B +\]", out)
+    assert _chars(out) == _chars(data)  # every character PDFium reports: code, box, size
+    for m in re.finditer(rb"(\d+) 0 obj", data):  # offsets kept: the xref table still holds
+        assert out[m.start() : m.end()] == m[0]
+
+
+def test_a_drawn_placeholder_code_keeps_its_text_and_only_its_box_changes() -> None:
+    # "C" (67) is drawn but named /g0, with no ToUnicode entry. Chromium never does this (a /g0 code
+    # is a glyph outside the subset); were it done, PDFium reads the code itself as the character
+    # either way; what changes is that character's width (glyph 0's before, none after), so its box
+    # and the rest of its text run move. Chromium places every character with its own Td anyway.
+    data = _type3_pdf(differences=_chromium_like_differences() + b" /g0", text=b"AB C12")
+    out = blank_type3_glyphs(data)
+    assert re.search(rb"/Differences \[0 /g0 32 /space 49 /one 50 /two 65 /A 66 /B +\]", out)
+    assert [c[1] for c in _chars(out)] == [c[1] for c in _chars(data)]
+    fast = _reader_chars(out)
+    monkey = P.blank_type3_glyphs
+    try:
+        P.blank_type3_glyphs = lambda d: d
+        slow = _reader_chars(data)
+    finally:
+        P.blank_type3_glyphs = monkey
+    assert "".join(ch[0] for ch in fast) == "".join(ch[0] for ch in slow) == "ABC12"
+    k = "".join(ch[0] for ch in fast).index("C")
+    assert fast[:k] == slow[:k]
+    assert fast[k][1] == slow[k][1] and fast[k][3] == fast[k][1] < slow[k][3]  # same origin, no width
+    advance = 250 / 1000 * 12  # glyph 0's width at 12 pt: what the rest of the run moves back by
+    for a, b in zip(fast[k + 1 :], slow[k + 1 :]):
+        assert (a[0], a[2], a[4], a[5]) == (b[0], b[2], b[4], b[5])
+        assert a[1] == pytest.approx(b[1] - advance) and a[3] == pytest.approx(b[3] - advance)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"0 /space /space /space /A /space /space",  # another placeholder: /space is a character
+        b"1 /g0 /g0 /g0 /A /g0 /g0",  # not from code 0
+        b"0 /g0 /g0 5 /g0 /A /g0 /g0",  # a code inside
+        b"0 /g0 /A /B /C /D /g0",  # mostly real names: nothing to gain
+        b"0 /g0 /g0/g0 /A /g0 /g0 /g0",  # two names without a space
+    ],
+)
+def test_other_encodings_are_left_alone(body: bytes) -> None:
+    assert _differences_py(body) is None
+    data = b"5 0 obj\n<</Type /Font /Subtype /Type3 /Encoding <</Differences [" + body + b"]>> >>\nendobj\n"
+    assert _compact_differences(data) is data
+
+
+def test_only_type3_fonts_are_compacted() -> None:
+    body = b"0 /g0 /g0 /g0 /A /g0 /g0"
+    font = b"5 0 obj\n<</Type /Font /Subtype /%s /Encoding <</Differences [" + body + b"]>> >>\nendobj\n"
+    assert _compact_differences(font % b"Type1") == font % b"Type1"
+    assert _compact_differences(font % b"Type3") == (font % b"Type3").replace(body, b"0 /g0 3 /A".ljust(len(body)))
+    # an array outside any object, or past the end of the font's object, is not the font's
+    assert _compact_differences(b"<</Differences [" + body + b"]>>") == b"<</Differences [" + body + b"]>>"
+    after = font % b"Type3" + b"<</Differences [" + body + b"]>>"
+    assert _compact_differences(after).endswith(b"<</Differences [" + body + b"]>>")
+
+
+_TOKENS = [b"0", b"1", b"12", b"/g0", b"/g0", b"/g0", b"/g1", b"/A", b"/g0A", b"/space", b"/a/b", b"/", b"(", b"]", b"<", b"/x%"]
+_SPACES = [b" ", b"  ", b"\n", b"\r\n", b"\t", b"\0", b"\x0b", b"\x0c", b""]
+
+
+@pytest.mark.skipif(_differences is _differences_py, reason="xxgk.read._pdfscan not built")
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SPACES), st.sampled_from(_TOKENS)), max_size=40), st.sampled_from(_SPACES))
+def test_c_differences_equal_the_python_reference(parts: list[tuple[bytes, bytes]], tail: bytes) -> None:
+    body = b"".join(a + b for a, b in parts) + tail
+    assert _differences(body) == _differences_py(body)
+    chromium = b"0 " + b" ".join(t for _, t in parts if t.startswith(b"/g"))
+    assert _differences(chromium) == _differences_py(chromium)
+
+
+def test_the_codes_pdfium_measures_keep_their_names() -> None:
+    # PDFium takes a Type 3 font's ascent and descent from the glyphs of 'A' (65) and 'g' (103):
+    # dropping them changed the loose box of every character of a Chromium print by ~0.05 pt.
+    body = b"0 " + b" ".join(b"/g%X" % k if k in (40, 70, 150) else b"/g0" for k in range(200))
+    got = _differences_py(body)
+    assert got is not None and _differences(body) == got
+    assert got.split() == b"0 /g0 32 /g0 40 /g28 65 /g0 70 /g46 103 /g0 150 /g96".split()
+
+
 @pytest.fixture(scope="module")
 def chromium_prints() -> list[bytes]:
     if chromium() is None:
@@ -199,6 +312,7 @@ def test_chromium_prints_read_the_same_with_and_without_blanking(chromium_prints
         out = blank_type3_glyphs(data)
         assert len(out) == len(data) and out != data
         assert len(re.findall(rb"d1\s{20,}", out)) > 100, "Chromium's CJK glyphs were blanked"
+        assert out.count(b"/g0") < data.count(b"/g0") // 10, "placeholder codes left out"
         assert _chars(out) == _chars(data)
         fast = P.parse_pdf(data, name="x.pdf")
         monkeypatch.setattr(P, "blank_type3_glyphs", lambda d: d)

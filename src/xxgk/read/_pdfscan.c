@@ -186,7 +186,113 @@ fail:
     return NULL;
 }
 
+/* PDF whitespace and delimiters (ISO 32000-1, 7.2.2). */
+static int
+is_space(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+static int
+is_delimiter(unsigned char c)
+{
+    return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
+}
+
+/* differences(body) -> bytes | None
+
+   The inside of a Differences array `0 /g0 /g0 /a /g0 ...` (code 0, then one name per code) with the
+   codes that name /g0 again left out: `0 /g0 3 /a`, padded with spaces to the same length. None
+   when the array has another form or another name at code 0, when fewer than half its names are
+   /g0, or when the result would be longer. xxgk/read/type3.py (_differences_py) is the reference. */
+static PyObject *
+differences(PyObject *self, PyObject *arg)
+{
+    char *buf;
+    Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(arg, &buf, &len) < 0)
+        return NULL;
+    const unsigned char *s = (const unsigned char *)buf;
+    Py_ssize_t i = 0;
+    while (i < len && is_space(s[i]))
+        i++;
+    if (i >= len || s[i] != '0')
+        Py_RETURN_NONE;
+    i++;
+    if (i >= len || !is_space(s[i]))
+        Py_RETURN_NONE;
+    /* first pass: validate, find the placeholder, count names and placeholders */
+    Py_ssize_t ph = -1, ph_len = 0, names = 0, same = 0;
+    while (1) {
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i >= len)
+            break;
+        if (s[i] != '/')
+            Py_RETURN_NONE;
+        Py_ssize_t start = i++;
+        while (i < len && !is_space(s[i]) && !is_delimiter(s[i]))
+            i++;
+        if (i < len && !is_space(s[i]))
+            Py_RETURN_NONE; /* a delimiter right after a name: not the simple form */
+        Py_ssize_t n = i - start;
+        if (n < 2)
+            Py_RETURN_NONE;
+        if (ph < 0) {
+            ph = start;
+            ph_len = n;
+        } else if (n == ph_len && memcmp(s + start, s + ph, (size_t)n) == 0) {
+            same++;
+        }
+        names++;
+    }
+    if (ph < 0 || ph_len != 3 || memcmp(s + ph, "/g0", 3) != 0 || names < 2 || (names - 1 - same) * 2 > names + 1)
+        Py_RETURN_NONE; /* only Chromium's placeholder, /g0: a name that gives no character */
+    /* second pass: write "0 /p" and "code /name" for every other name */
+    PyObject *out = PyBytes_FromStringAndSize(NULL, len);
+    if (!out)
+        return NULL;
+    unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
+    Py_ssize_t w = 0;
+    o[w++] = '0';
+    o[w++] = ' ';
+    memcpy(o + w, s + ph, (size_t)ph_len);
+    w += ph_len;
+    Py_ssize_t code = -1;
+    i = ph;
+    while (1) {
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i >= len)
+            break;
+        Py_ssize_t start = i;
+        while (i < len && !is_space(s[i]))
+            i++;
+        Py_ssize_t n = i - start;
+        code++;
+        if (code == 0)
+            continue;
+        /* 32, 65, 103 (' ', 'A', 'g') keep their names: PDFium measures a font's ascent and descent
+           on the glyphs of 'A' and 'g', and its word spacing on ' ' */
+        if (code != 32 && code != 65 && code != 103 && n == ph_len && memcmp(s + start, s + ph, (size_t)n) == 0)
+            continue;
+        char number[32];
+        int k = snprintf(number, sizeof number, " %zd ", code);
+        if (k < 0 || w + k + n > len) {
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        memcpy(o + w, number, (size_t)k);
+        w += k;
+        memcpy(o + w, s + start, (size_t)n);
+        w += n;
+    }
+    memset(o + w, ' ', (size_t)(len - w));
+    return out;
+}
+
 static PyMethodDef methods[] = {
+    {"differences", (PyCFunction)differences, METH_O, "A Differences array with the placeholder codes left out."},
     {"chars", (PyCFunction)(void (*)(void))chars, METH_FASTCALL, "A text page's visible characters."},
     {"objects", (PyCFunction)(void (*)(void))objects, METH_FASTCALL, "A page's or form's paths, images and forms."},
     {NULL, NULL, 0, NULL},
