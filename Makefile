@@ -32,7 +32,7 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python bench/bench_ocr.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out src/xxgk/read/_pdfscan.*.so
 
 # System packages for the tests: headless Chromium prints the test PDFs, Noto CJK (CFF outlines) and
 # WenQuanYi Zen Hei (TrueType outlines, as Windows' SimSun) give them Chinese glyphs in the two font
