@@ -1045,7 +1045,10 @@ def _read_chars(c: Any, textpage: Any, height: float) -> list[_Ch]:
 def _read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[_Ch]:
     """The reference loop (xxgk/read/_pdfscan.c does the same): one PDFium call each for code, loose
     box and font size. Kept: code above U+0020, not in _SKIP, not whitespace below U+2E80, with a box
-    not empty both ways; a code that is no code point (a hostile ToUnicode map) reads U+FFFD."""
+    not empty both ways. PDFium gives a character beyond U+FFFF (a CJK Extension B name, say) as
+    two characters, its UTF-16 surrogates, at one box: they are joined into one (with the first's
+    box). A lone surrogate or a code beyond U+10FFFF (a broken ToUnicode map) reads U+FFFD, visibly
+    wrong rather than dropped."""
     api = _fast(c)
     get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
     tp = _handle(textpage)

@@ -17,11 +17,11 @@ with spaces too. Every byte keeps its offset, so the cross-reference table stays
 (encrypted, other filters, an indirect /Length, a stream cut short, glyph programs inside unusual
 dictionaries) is left as it is: only the speed differs. At most `_PEEK` bytes of a stream are decoded.
 
-Second, in each Type 3 font's Differences array, the codes that only repeat the code-0 glyph's name
-(Chromium's placeholder for the glyphs of a 256-glyph range the page does not use) are left out,
-again in place (`_compact_differences`): PDFium makes a string of every name while loading a font,
-~120 fonts a print. Measured with callgrind on 4 Chromium prints: 12% fewer instructions for the
-whole of parse + check.
+Second, in each Type 3 font's Differences array, the codes named `/g0` after code 0 (Chromium's
+name for every glyph of a 256-glyph range that the page does not use) are left out, again in place
+(`_compact_differences`; ' ', 'A' and 'g' excepted): PDFium makes a string of every name while
+loading a font, ~120 fonts a print. Measured with callgrind on 4 Chromium prints: 12% fewer
+instructions for the whole of parse + check, PDFium's characters unchanged.
 
 The blanked bytes are for reading text: debug images (xxgk.read.debug) render the original bytes. A
 scanned page inside a PDF is rendered for OCR from the blanked bytes; what it loses is only Type 3
@@ -71,9 +71,9 @@ def _compact_differences(data: bytes) -> bytes:
     be the same (from ToUnicode, or else PDFium takes the code itself, `g0` being no glyph name of
     Unicode's list) but its width would be 0 instead of glyph 0's: its box would shrink and the rest
     of its text run move back by that width (tests/read/test_type3.py shows it; Chromium places each
-    character with its own Td, so even there nothing else would move). Only `/g0`, only arrays of exactly
-    this form, and only inside a Type 3 font's own dictionary (in another font a code without a
-    name takes the base encoding's) are touched."""
+    character with its own Td, so even there nothing else would move). Only `/g0`, only arrays of
+    exactly this form, and only inside a Type 3 font's own dictionary (in another font a code
+    without a name takes the base encoding's) are touched."""
     out: list[bytes] = []
     pos = 0
     compact = _differences
@@ -111,9 +111,9 @@ def _differences_py(body: bytes) -> bytes | None:
     """The inside of a Differences array `0 /g0 /g0 /a /g0` (code 0, then one name per code) as `0
     /g0 3 /a`, padded with spaces to its length; None when the array has another form or another
     name at code 0, when more than about half its names are not /g0, or when the result would be
-    longer. The reference for the C
-    version (xxgk/read/_pdfscan.c), which this module uses when it is built: ~130 arrays of ~160
-    names a print cost ~4 ms in Python, about what leaving the names out saves PDFium."""
+    longer. The reference for the C version (xxgk/read/_pdfscan.c), which this module uses when it
+    is built: ~130 arrays of ~160 names a print cost ~4 ms here, about what leaving the names out
+    saves PDFium."""
     m = _FORM.fullmatch(body)
     if m is None:
         return None
