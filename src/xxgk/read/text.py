@@ -41,6 +41,15 @@ _HEADINGS: tuple[tuple[str, str, str], ...] = (
 )
 _HEADING_RE = re.compile(r"^([一二三四五六])[、.,,]\s*(.{2,40})$")
 _TITLE_RE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)?(?:信息)?公开工作(?:年度)?报告$")
+# A line of the web page around a report, not of the report: a portal page printed to PDF or saved
+# as text ends with its sidebar (related links, other reports' titles) and footer (sponsor, site
+# code, ICP licence, copyright, print/close buttons). Matched on Line.norm (NFKC, no whitespace).
+_CHROME_RE = re.compile(
+    r"^(?:主办单位|承办单位|主办|承办|技术支持|维护单位|网站标识码|网站备案)[:：]"
+    r"|网站标识码|ICP备|公网安备|版权所有|Copyright|©"
+    r"|^(?:相关报告|相关链接|相关文章|相关阅读|相关信息|相关文件|友情链接|返回顶部|网站地图|联系我们|分享到:?|扫一扫)$"
+    r"|^分享到[:：]|【(?:打印|关闭|字体)|^\[(?:打印|关闭)"
+)
 _PERIOD_RE = re.compile(r"统计(?:期限|时限|期间|区间|数据)?(?:为|从|自)?((?:19|20)\d{2})年1月1日")
 _TABLE_START = {
     "t2": re.compile(r"第二十条|信息内容|本年制发|本年新制作"),
@@ -313,6 +322,14 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
 
     bounds = _section_bounds(lines, heads)
+    chrome = _trailing_chrome(lines, bounds)
+    if chrome is not None:
+        key, at, end = chrome
+        s, _ = bounds[key]
+        bounds[key] = (s, at)
+        findings.append(
+            Finding("read.page_chrome", "warning", [], f"从“{lines[at].norm[:20]}”起 {end - at} 行像网页的侧栏或页脚，未计入最后一部分")
+        )
     tables: dict[str, _Region] = {}
     for key, table in (("proactive", "t2"), ("applications", "t3"), ("appeals", "t4")):
         if key in bounds:
@@ -367,6 +384,23 @@ def _section_bounds(lines: Sequence[Line], heads: dict[str, int]) -> dict[str, t
         end = found[n + 1][0] if n + 1 < len(found) else len(lines)
         out[k] = (i, end)
     return out
+
+
+def _trailing_chrome(lines: Sequence[Line], bounds: dict[str, tuple[int, int]]) -> tuple[str, int, int] | None:
+    """(last section, first line of page chrome in it, its end) when the last section runs into the
+    web page around the report: from the first line that is a page's sidebar or footer (`_CHROME_RE`,
+    or another report's title standing alone: a link) to the end. A sentence (a line with "。") is
+    never chrome, nor is the section's first line of text."""
+    if not bounds:
+        return None
+    key = max(bounds, key=lambda k: bounds[k][0])
+    s, e = bounds[key]
+    first = next((i for i in range(s + 1, e) if lines[i].norm), e)
+    for i in range(first + 1, e):
+        norm = lines[i].norm
+        if norm and "。" not in norm and (_CHROME_RE.search(norm) or (len(norm) <= 80 and _TITLE_RE.match(norm))):
+            return key, i, e
+    return None
 
 
 def _fallback_regions(lines: Sequence[Line], tables: dict[str, _Region], heads: dict[str, int]) -> None:
