@@ -409,6 +409,55 @@ def test_rules_overshooting_the_frame_by_a_little_open_no_row() -> None:
     assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2"], ["", "", ""]]
 
 
+def _h(at: float, a0: float, a1: float) -> P._Rule:
+    return P._Rule(True, a0, a1, at)
+
+
+def _v(at: float, a0: float, a1: float) -> P._Rule:
+    return P._Rule(False, a0, a1, at)
+
+
+def _table_rules(x0: float, x1: float, ys: list[float], cols: int) -> list[P._Rule]:
+    xs = [x0 + (x1 - x0) * k / cols for k in range(cols + 1)]
+    return [_h(y, x0, x1) for y in ys] + [_v(x, ys[0], ys[-1]) for x in xs]
+
+
+def test_a_layout_frame_around_prose_and_a_table_is_not_part_of_the_table() -> None:
+    # A printed portal page: a bordered frame (top and sides, broken at the page's foot) around the
+    # article; a half-width table 1.2 pt inside its left side touches it within _TOL.
+    frame = [_h(100.0, 35.0, 577.0), _v(35.6, 100.0, 764.0), _v(576.4, 100.0, 764.0)]
+    table = _table_rules(36.8, 344.0, [634.0, 652.0, 670.0, 688.0], 3)
+    grids = P._grids(frame + table)
+    assert [(round(g.x0, 1), round(g.top), round(g.x1, 1), len(g.xs), len(g.ys)) for g in grids] == [(36.8, 634, 344.0, 4, 4)]
+    assert P._without_frames(frame + table) == table
+
+
+@pytest.mark.parametrize("kind", ["rows-across", "first-column-merged"])
+def test_a_tables_own_long_border_is_not_a_frame(kind: str) -> None:
+    if kind == "rows-across":  # 表三 down a whole page: rules across its width between rows
+        rules = _table_rules(40.0, 560.0, [30.0 + 20 * k for k in range(36)], 9)
+    else:  # two columns, the first one cell merged over every row: only its right side goes down
+        ys = [30.0 + 20 * k for k in range(36)]
+        rules = [_h(ys[0], 40.0, 560.0), _h(ys[-1], 40.0, 560.0), _v(40.0, ys[0], ys[-1]), _v(200.0, ys[0], ys[-1]), _v(560.0, ys[0], ys[-1])]
+        rules += [_h(y, 200.0, 560.0) for y in ys[1:-1]]
+    assert P._without_frames(rules) == rules
+    (grid,) = P._grids(rules)
+    assert (grid.x0, grid.x1) == (40.0, 560.0)
+
+
+@needs_chromium
+def test_portal_page_in_a_bordered_layout_frame_reads_every_section() -> None:
+    # Seed 0 wraps its article in a bordered layout table that breaks over four pages; before
+    # frames were taken apart, sections 一 and 二 vanished into a grid cell without any finding.
+    from tests.corpus.html import render_html
+
+    report = random_report(random.Random(0))
+    page = render_html(report, random.Random(0), style="portal")
+    assert 'class="content-cell"' in page
+    got = parse_pdf(html_to_pdf(page), name="portal-0.pdf")
+    assert [d for d in _diff(report, got) if not d.startswith("agency")] == []
+
+
 # --- broken input ---------------------------------------------------------------------------------
 
 

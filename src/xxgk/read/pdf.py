@@ -396,10 +396,51 @@ _BY_RULE = operator.attrgetter("horizontal", "at", "a0")
 
 
 def _grids(rules: list[_Rule]) -> list[_Grid]:
-    grids = [g for g in (_grid(group) for group in _rule_groups(_merged(rules))) if g is not None]
+    grids = [g for g in (_grid(group) for group in _rule_groups(_without_frames(_merged(rules)))) if g is not None]
     # A single box is a frame around text (a bordered text box), not a table.
     grids = [g for g in grids if len(g.xs) > 2 or len(g.ys) > 2]
     return [g for g in grids if not any(h is not g and _encloses(g, h) for h in grids)]
+
+
+_FRAME_MIN = 150.0  # pt: a layout frame's sides are at least this long (on one page)
+
+
+def _without_frames(rules: list[_Rule]) -> list[_Rule]:
+    """`rules` without the sides (and top and bottom) of layout frames: a bordered box around a web
+    page's article, printed, often broken over pages.
+
+    Why: a table inside the frame drawn 1 pt from its side touches it within `_TOL`, so frame and
+    table would be one group, and the prose between the frame's top and the table would become one
+    huge cell of a grid: sections silently lost. A frame is two long vertical rules over the same
+    span with, between them, no rule across the whole width except at its ends and no column rule
+    down (nearly) the whole span, and no rule reaching out past a side. A table has one of these:
+    rules across its width between rows, a column rule down its whole height, or, for a column
+    merged over every row, the rest of the table beyond its side. So a frame around a table as wide
+    as itself stays (its sides then fall within `_TOL` of the table's)."""
+    vs = [r for r in rules if not r.horizontal and r.a1 - r.a0 >= _FRAME_MIN]
+    if len(vs) < 2:
+        return rules
+    drop: set[int] = set()
+    for left in vs:
+        for right in vs:
+            if right.at - left.at < 2 * _FRAME_MIN / 3 or abs(left.a0 - right.a0) > _TOL or abs(left.a1 - right.a1) > _TOL:
+                continue
+            top, bottom, span = max(left.a0, right.a0), min(left.a1, right.a1), left.a1 - left.a0
+            caps = []
+            for r in rules:
+                if r.horizontal:
+                    if top - _TOL <= r.at <= bottom + _TOL and (r.a0 < left.at - _TOL or r.a1 > right.at + _TOL):
+                        break  # a rule reaching out past a side: the sides belong to a wider table
+                    across = r.a0 <= left.at + _TOL and r.a1 >= right.at - _TOL
+                    if across and top + _TOL < r.at < bottom - _TOL:
+                        break  # a rule across the whole width between rows: a table
+                    if across and (abs(r.at - top) <= _TOL or abs(r.at - bottom) <= _TOL):
+                        caps.append(r)
+                elif left.at + _TOL < r.at < right.at - _TOL and r.a1 - r.a0 >= 0.9 * span and r.a0 <= top + 0.1 * span:
+                    break  # a column rule down the whole height: a table
+            else:
+                drop.update(map(id, (left, right, *caps)))
+    return [r for r in rules if id(r) not in drop] if drop else rules
 
 
 def _encloses(outer: _Grid, inner: _Grid) -> bool:
