@@ -535,3 +535,37 @@ def test_findings_survive_json_round_trip() -> None:
     report = build(values)
     again = Report.from_json(report.to_json())
     assert [f.to_dict() for f in again.check()] == [f.to_dict() for f in report.check()]
+
+
+def _with_sections(**text: str) -> Report:
+    from tests.corpus.generate import random_report
+
+    report = random_report(random.Random(7))
+    report.sections = dict(text)
+    return report
+
+
+def _missing(report: Report) -> list[str]:
+    return [f.message for f in check(report) if f.rule == "sections.missing"]
+
+
+def test_every_section_present_gives_no_section_warning() -> None:
+    full = {k: f"{k} 的内容。" for k in K.SECTION_KEYS}
+    assert _missing(_with_sections(**full)) == []
+    # the three table sections may have no lead-in text at all
+    assert _missing(_with_sections(**{**full, "proactive": "", "applications": "", "appeals": ""})) == []
+
+
+def test_a_missing_or_empty_section_is_named() -> None:
+    full = {k: f"{k} 的内容。" for k in K.SECTION_KEYS}
+    lost = {k: v for k, v in full.items() if k not in ("appeals", "problems")}
+    (msg,) = _missing(_with_sections(**lost))
+    assert "缺少 2 个部分" in msg and "四、政府信息公开行政复议、行政诉讼情况" in msg and "五、存在的主要问题及改进情况" in msg
+    (msg,) = _missing(_with_sections(**{**full, "other": "  "}))
+    assert "六、其他需要报告的事项" in msg and "缺少 1 个部分" in msg
+
+
+def test_a_report_without_any_section_text_is_not_held_to_them() -> None:
+    # tables only (a spreadsheet), or a report built in code
+    assert _missing(_with_sections()) == []
+    assert _missing(_with_sections(proactive="", applications="")) == []

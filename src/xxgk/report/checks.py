@@ -33,7 +33,17 @@ _T2_2019_COLUMN_LABELS = {
 }
 #: Printed as it is, unit included (report-json.md): not a number we can hold to a format.
 _FREE_TEXT_KEYS = frozenset({"t2_2019.procurement.amount"})
-_SECTION_TITLES = {"overview": "一、总体情况", "applications": "三、收到和处理政府信息公开申请情况", "other": "六、其他需要报告的事项"}
+_SECTION_TITLES = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+#: Sections that are prose: empty text means missing. The other three hold a table; their text is
+#: only its lead-in, often empty, so only a section never found counts as missing.
+_PROSE_SECTIONS = ("overview", "problems", "other")
 
 
 def check(report: Report, previous: Report | None = None) -> list[Finding]:
@@ -50,11 +60,27 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
             findings += [f for f in _t3_identities(report, fmt) if f]
         elif table == "t4":
             findings += [f for f in _t4_identities(report) if f]
+    findings += _section_warnings(report)
     findings += _agency_warnings(report)
     findings += _narrative_warnings(report)
     if previous is not None:
         findings += _cross_year(report, previous)
     return findings
+
+
+def _section_warnings(report: Report) -> list[Finding]:
+    """The format's six sections, each one present: a report missing one is incomplete (domain.md
+    §6.1 has published ones), and so is a reading that lost one (a heading swallowed by a table),
+    which nothing else would show. A report with no section text at all (tables only, from a
+    spreadsheet) is not held to it."""
+    sections = report.sections
+    if not any((sections.get(k) or "").strip() for k in K.SECTION_KEYS):
+        return []
+    missing = [k for k in K.SECTION_KEYS if k not in sections or (k in _PROSE_SECTIONS and not (sections[k] or "").strip())]
+    if not missing:
+        return []
+    names = "；".join(_SECTION_TITLES[k] for k in missing)
+    return [Finding("sections.missing", WARNING, [], f"缺少 {len(missing)} 个部分或其内容为空：{names}")]
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:
