@@ -33,14 +33,7 @@ _T2_2019_COLUMN_LABELS = {
 }
 #: Printed as it is, unit included (report-json.md): not a number we can hold to a format.
 _FREE_TEXT_KEYS = frozenset({"t2_2019.procurement.amount"})
-_SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
+_SECTION_TITLES = K.SECTION_TITLES
 #: Sections that are prose: empty text means missing. The other three hold a table; their text is
 #: only its lead-in, often empty, so only a section never found counts as missing.
 _PROSE_SECTIONS = ("overview", "problems", "other")

@@ -178,3 +178,12 @@ SIGNED_SUFFIX = ".change"
 
 FORMATS = ("2021", "2019", "pre2019", "unknown")
 SECTION_KEYS: tuple[str, ...] = ("overview", "proactive", "applications", "appeals", "problems", "other")
+#: The official section titles (国办公开办函〔2021〕30号), in printed order.
+SECTION_TITLES: dict[str, str] = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}

@@ -80,15 +80,8 @@ __all__ = [
 Role = Literal["caption", "note", "header", "group", "label", "value"]
 Align = Literal["center", "left"]
 
-#: The official section titles, in printed order (keys of `Report.sections`).
-SECTION_TITLES: dict[str, str] = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "applications": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
+#: The official section titles, in printed order (keys of `Report.sections`): the core's.
+SECTION_TITLES: dict[str, str] = K.SECTION_TITLES
 #: The table printed under each section, and its name (e.g. an XLSX sheet name).
 TABLE_OF_SECTION: dict[str, str] = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
 TABLE_TITLES: dict[str, str] = {
