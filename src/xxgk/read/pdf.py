@@ -86,6 +86,7 @@ SCAN_MAX_CHARS = 30
 
 _RULE = 2.0  # a path object at most this thick (pt) is a rule
 _TOL = 1.5  # rule positions closer than this are one
+_SPACING = 3.5  # pt: a grid column or row narrower than this holds no text (the spacing between boxes)
 _OPEN = 4.0  # column rules reaching this far past the last row rule bound an open row (pt)
 _PIECE_GAP = 0.8  # × character height: a gap this wide separates two pieces of a line
 _PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\d{1,4})$")
@@ -396,10 +397,63 @@ _BY_RULE = operator.attrgetter("horizontal", "at", "a0")
 
 
 def _grids(rules: list[_Rule]) -> list[_Grid]:
-    grids = [g for g in (_grid(group) for group in _rule_groups(_without_frames(_merged(rules)))) if g is not None]
-    # A single box is a frame around text (a bordered text box), not a table.
-    grids = [g for g in grids if len(g.xs) > 2 or len(g.ys) > 2]
-    return [g for g in grids if not any(h is not g and _encloses(g, h) for h in grids)]
+    items = _grid_items(_rule_groups(_without_frames(_merged(rules))))
+    for _ in range(_PEELS):
+        frames = {id(g) for g, _ in items if any(h is not g and _encloses(g, h) for h, _ in items)}
+        if not frames:
+            break
+        kept = [(g, group) for g, group in items if id(g) not in frames]
+        for g, group in items:
+            if id(g) in frames:
+                inside = _grid_items(_rule_groups(_peeled(g, group)))
+                if all(_closed(h, rules) for h, rules in inside):
+                    kept += inside
+        items = kept
+    else:  # still nested after _PEELS rounds: drop what still encloses, as a frame
+        items = [(g, group) for g, group in items if not any(h is not g and _encloses(g, h) for h, _ in items)]
+    return [g for g, _ in items]
+
+
+_PEELS = 4  # frames inside frames taken apart at most this deep
+
+
+def _grid_items(groups: list[list[_Rule]]) -> list[tuple[_Grid, list[_Rule]]]:
+    out = []
+    for group in groups:
+        g = _grid(group)
+        # A single box is a frame around text (a bordered text box), not a table.
+        if g is not None and (len(g.xs) > 2 or len(g.ys) > 2):
+            out.append((g, group))
+    return out
+
+
+def _closed(grid: _Grid, group: list[_Rule]) -> bool:
+    """No horizontal of `group` runs past `grid`'s outer columns: a table found inside a peeled
+    frame has borders of its own. When one does (a table ruled only across, whose sides were the
+    frame's), the table cannot be told from the frame and the frame is dropped whole, as before."""
+    return all(r.a0 >= grid.x0 - _TOL and r.a1 <= grid.x1 + _TOL for r in group if r.horizontal)
+
+
+def _peeled(frame: _Grid, group: list[_Rule]) -> list[_Rule]:
+    """The rules of a grid that encloses another grid (so a layout frame, see `_encloses`) without
+    its sides: the verticals down its whole height at its left and right, the horizontals across its
+    whole width at its top and bottom. Empty when it has no such sides.
+
+    Why: a table drawn as wide as the frame it sits in touches the frame's sides within `_TOL`, so
+    both are one group; dropping the group as a frame lost that table (its rules gone, its header
+    text read into the section's prose: printed portal page seed 14, 表四). What is left once the
+    sides are gone is grouped again; the table's own borders, shorter than the frame, stay."""
+    x0, top, x1, bottom = frame.x0, frame.top, frame.x1, frame.bottom
+    sides = []
+    for r in group:
+        if r.horizontal:
+            side = (abs(r.at - top) <= _TOL or abs(r.at - bottom) <= _TOL) and r.a0 <= x0 + _TOL and r.a1 >= x1 - _TOL
+        else:
+            side = (abs(r.at - x0) <= _TOL or abs(r.at - x1) <= _TOL) and r.a0 <= top + _TOL and r.a1 >= bottom - _TOL
+        sides.append(side)
+    if not any(sides):
+        return []
+    return [r for r, side in zip(group, sides) if not side]
 
 
 _FRAME_MIN = 150.0  # pt: a layout frame's sides are at least this long (on one page)
@@ -420,6 +474,7 @@ def _without_frames(rules: list[_Rule]) -> list[_Rule]:
     vs = [r for r in rules if not r.horizontal and r.a1 - r.a0 >= _FRAME_MIN]
     if len(vs) < 2:
         return rules
+    vs_all = [r for r in rules if not r.horizontal]
     drop: set[int] = set()
     for left in vs:
         for right in vs:
@@ -427,11 +482,14 @@ def _without_frames(rules: list[_Rule]) -> list[_Rule]:
                 continue
             top, bottom, span = max(left.a0, right.a0), min(left.a1, right.a1), left.a1 - left.a0
             caps = []
+            inner = [v for v in vs_all if v is not left and v is not right and left.at < v.at < right.at]
             for r in rules:
                 if r.horizontal:
                     if top - _TOL <= r.at <= bottom + _TOL and (r.a0 < left.at - _TOL or r.a1 > right.at + _TOL):
                         break  # a rule reaching out past a side: the sides belong to a wider table
                     across = r.a0 <= left.at + _TOL and r.a1 >= right.at - _TOL
+                    if across and _boxed(r, inner):
+                        continue  # a table of its own inside the frame, as wide as it within _TOL
                     if across and top + _TOL < r.at < bottom - _TOL:
                         break  # a rule across the whole width between rows: a table
                     if across and (abs(r.at - top) <= _TOL or abs(r.at - bottom) <= _TOL):
@@ -441,6 +499,21 @@ def _without_frames(rules: list[_Rule]) -> list[_Rule]:
             else:
                 drop.update(map(id, (left, right, *caps)))
     return [r for r in rules if id(r) not in drop] if drop else rules
+
+
+def _boxed(h: _Rule, inner: list[_Rule]) -> bool:
+    """The horizontal `h` ends on verticals of its own, inside the candidate frame's sides: `h`
+    belongs to a table drawn within `_TOL` of the frame (a web page's bordered layout cell with
+    cellspacing around a 100%-wide table), not to a table whose outer border the sides are. Each
+    end's vertical is within `_TOL` of that end and reaches `h`."""
+    ends = [False, False]
+    for v in inner:
+        if v.a0 - _TOL <= h.at <= v.a1 + _TOL:
+            if abs(v.at - h.a0) <= _TOL:
+                ends[0] = True
+            if abs(v.at - h.a1) <= _TOL:
+                ends[1] = True
+    return ends[0] and ends[1]
 
 
 def _encloses(outer: _Grid, inner: _Grid) -> bool:
@@ -471,6 +544,10 @@ def _table(grid: _Grid, chars: list[_Ch], page: int) -> B.Table:
             e = extent.get(first, first)
             extent[first] = (e[0] if e[0] > pos[0] else pos[0], e[1] if e[1] > pos[1] else pos[1])
     rx, ry = [round(x, 2) for x in xs], [round(y, 2) for y in ys]
+    # Cell spacing: cells drawn as separate boxes further apart than _TOL leave a strip of grid
+    # positions between them, too narrow for any text; its empty cells are not cells of the table.
+    thin_col = [xs[j + 1] - xs[j] < _SPACING for j in range(cols)]
+    thin_row = [ys[i + 1] - ys[i] < _SPACING for i in range(rows_n)]
     rows: list[list[B.GridCell]] = []
     for i in range(rows_n):
         row: list[B.GridCell] = []
@@ -479,6 +556,8 @@ def _table(grid: _Grid, chars: list[_Ch], page: int) -> B.Table:
                 continue
             li, lj = extent.get((i, j), (i, j))
             chars_in = by_cell.get((i, j))
+            if not chars_in and (all(thin_col[j : lj + 1]) or all(thin_row[i : li + 1])):
+                continue
             if not chars_in:
                 text = ""
             elif len(chars_in) == 1:
