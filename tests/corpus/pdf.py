@@ -215,11 +215,12 @@ def render_pdf(
     return html_to_pdf(page)
 
 
-def images_to_pdf(images: list[bytes], *, dpi: float = 200.0) -> bytes:
-    """Page images (PNG/JPEG bytes) as an image-only PDF: no text layer, one page per image."""
+def images_to_pdf(images: list[bytes], *, dpi: float = 200.0, colour: bool = False) -> bytes:
+    """Page images (PNG/JPEG bytes) as an image-only PDF: no text layer, one page per image; grey, or
+    in colour when `colour`."""
     from PIL import Image
 
-    pages = [Image.open(io.BytesIO(b)).convert("L") for b in images]
+    pages = [Image.open(io.BytesIO(b)).convert("RGB" if colour else "L") for b in images]
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
     return buf.getvalue()

@@ -151,14 +151,70 @@ def _draw_row(draw: ImageDraw.ImageDraw, cells: list[str], g: _Geometry, y: int,
         draw.line([(x, y), (x, y + h)], fill=0, width=r)
 
 
+SEAL_RED = (212, 38, 42)  # 印泥 red as scanned
+
+
+def _seal(size: int, text: str, font_path: str, rng: random.Random) -> Image.Image:
+    """An official seal (公章) `size` px across: ring, five-pointed star, `text` along the upper arc,
+    "政务公开专用章"-style words under the star; as an ink mask (L, 255 = full ink), unevenly inked."""
+    mask = Image.new("L", (size, size), 0)
+    d = ImageDraw.Draw(mask)
+    r = size / 2
+    ring = max(3, round(size * 0.035))
+    d.ellipse([ring / 2, ring / 2, size - ring / 2, size - ring / 2], outline=255, width=ring)
+    # the star: 10 points alternating outer/inner radius
+    import math
+
+    cx = cy = r
+    rs = size * 0.16
+    pts = [(cx + (rs if k % 2 == 0 else rs * 0.38) * math.sin(math.pi * k / 5), cy - (rs if k % 2 == 0 else rs * 0.38) * math.cos(math.pi * k / 5)) for k in range(10)]
+    d.polygon(pts, fill=255)
+    glyph = round(size * 0.12)
+    font = ImageFont.truetype(font_path, glyph)
+    n = len(text)
+    span = min(240.0, 22.0 * n)  # degrees of arc the text covers, centred at the top
+    for k, ch in enumerate(text):
+        a = math.radians(-span / 2 + span * (k + 0.5) / n)
+        tile = Image.new("L", (glyph * 2, glyph * 2), 0)
+        ImageDraw.Draw(tile).text((glyph / 2, glyph / 2), ch, font=font, fill=255)
+        tile = tile.rotate(-math.degrees(a), resample=Image.BILINEAR)
+        rr = r - ring - glyph * 0.75
+        x, y = cx + rr * math.sin(a) - glyph, cy - rr * math.cos(a) - glyph
+        mask.paste(255, (round(x), round(y)), tile)
+    small = ImageFont.truetype(font_path, round(size * 0.09))
+    words = "政务公开专用章"
+    d.text((cx - small.getlength(words) / 2, cy + size * 0.2), words, font=small, fill=255)
+    # uneven inking: the mask times smooth noise in 0.55–1
+    h = np.asarray(mask, dtype=np.float32) / 255.0
+    nrng = np.random.default_rng(rng.getrandbits(32))
+    coarse = nrng.uniform(0.55, 1.0, (8, 8)).astype(np.float32)
+    shade = np.asarray(Image.fromarray((coarse * 255).astype(np.uint8), "L").resize((size, size), Image.BILINEAR), dtype=np.float32) / 255.0
+    return Image.fromarray(np.clip(h * shade * 255, 0, 255).astype(np.uint8), "L")
+
+
+def _stamped(img: Image.Image, seal: Image.Image, centre: tuple[int, int]) -> Image.Image:
+    """`img` (L) in colour with `seal` pressed on it at `centre`: ink multiplies what is under it, as
+    red ink over black print does on paper."""
+    rgb = np.asarray(img.convert("RGB"), dtype=np.float32)
+    ink = np.zeros(img.size[::-1], dtype=np.float32)
+    x0, y0 = centre[0] - seal.width // 2, centre[1] - seal.height // 2
+    layer = Image.new("L", img.size, 0)
+    layer.paste(seal, (x0, y0))
+    ink = np.asarray(layer, dtype=np.float32)[..., None] / 255.0
+    colour = np.array(SEAL_RED, dtype=np.float32) / 255.0
+    out = rgb * (1.0 - ink + ink * colour)
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "RGB")
+
+
 def _degrade(img: Image.Image, rng: random.Random, angle: float | None) -> bytes:
     """The page as a scanner saves it: skewed, noisy, JPEG."""
     drawn = rng.uniform(-3.0, 3.0)  # drawn even when `angle` is given, so the noise stays the same
-    img = img.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=255)
+    mode = img.mode
+    img = img.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=255 if mode == "L" else (255, 255, 255))
     arr = np.asarray(img, dtype=np.float32)
     nrng = np.random.default_rng(rng.getrandbits(32))
     arr = arr + nrng.normal(0.0, rng.uniform(4.0, 10.0), arr.shape).astype(np.float32)
-    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=rng.randint(60, 85))
     return buf.getvalue()
@@ -172,11 +228,36 @@ def render_scan_pages(
     max_pages: int = 3,
     angle: float | None = None,
     font: str = "sans",
+    seal: str | None = None,
 ) -> list[bytes]:
     """The report as 2–3 scanned pages (JPEG bytes each) at `dpi`, each rotated by `angle` degrees
-    (counter-clockwise; None: uniform in ±3°), in typeface `font` (a key of FONTS)."""
+    (counter-clockwise; None: uniform in ±3°), in typeface `font` (a key of FONTS).
+
+    `seal`: the agency's red seal (42 mm across) pressed on each page, scanned in colour: "end" at the
+    foot of the last page's text, "table" on a random spot of the table rows of every page (a seal
+    over figures, as on pages sealed across for binding), None for none (grey pages, as before)."""
     lines = _lines(report, rng)
-    return [_degrade(p, rng, angle) for p in _draw_pages(lines, _Geometry(dpi, font), max_pages)]
+    g = _Geometry(dpi, font)
+    pages = _draw_pages(lines, g, max_pages)
+    if seal is not None:
+        if seal not in ("end", "table"):
+            raise ValueError(f"unknown seal {seal!r}; expected 'end' or 'table'")
+        size = round(42 / 25.4 * dpi)
+        stamp = _seal(size, report.agency or "人民政府", FONTS[font], rng)
+        out = []
+        for k, p in enumerate(pages):
+            if seal == "end" and k < len(pages) - 1:
+                out.append(p.convert("RGB"))
+                continue
+            ink = np.asarray(p) < 128
+            rows = np.nonzero(ink.any(axis=1))[0]
+            if seal == "end":
+                centre = (p.width - g.margin - size // 2 - rng.randrange(0, max(1, p.width // 4)), min(p.height - size // 2, int(rows[-1]) + rng.randrange(-size // 2, size // 4)))
+            else:
+                centre = (rng.randrange(g.margin + size // 3, p.width - g.margin - size // 3), rng.randrange(int(rows[0]) + size // 3, max(int(rows[0]) + size // 3 + 1, int(rows[-1]) - size // 3)))
+            out.append(_stamped(p, stamp, centre))
+        pages = out
+    return [_degrade(p, rng, angle) for p in pages]
 
 
 def render_scan(

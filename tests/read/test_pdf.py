@@ -633,7 +633,7 @@ def test_image_only_page_without_text_is_refused_after_ocr(monkeypatch: pytest.M
     monkeypatch.setattr(P, "_ocr_available", lambda: True)
     calls: list[int] = []
 
-    def no_text(page: object, number: int) -> list[object]:
+    def no_text(page: object, number: int, red: list[int]) -> list[object]:
         calls.append(number)
         return []
 

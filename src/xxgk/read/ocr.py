@@ -12,6 +12,9 @@ Why not RapidOCR's own pipeline: with its defaults it spends ~8.5 s on a 200 dpi
 often comes out as "o" or "。", with a score its default `text_score` drops. This reader uses the same
 two models, single-threaded (`THREADS`), and reads the page in ~2.5 s:
 
+0. Colour: a colour page's red ink (the agency's seal, often pressed across the tables) is turned to
+   paper before anything else (`gray`), with a `read.red_ink_ignored` warning; black print under it
+   stays. Costs ~60 ms a 200 dpi colour page; a grey page is read as it is.
 1. Detection, once: the text detector (DB) runs on the page scaled to a short side of `DET_SHORT_SIDE`
    px (~0.4× at 200 dpi), cropped to the ink. Its boxes only say which ink belongs to which text line;
    at that scale their outlines are too coarse to cut from, and a thin lone "1" may have none.
@@ -71,7 +74,7 @@ from ..errors import InputError, InputTooLarge
 from ..report.model import Finding, Report
 from . import blocks as B
 
-__all__ = ["parse_image", "parse_images", "ocr_blocks", "add_uncertain_findings", "MAX_SIDE", "MAX_PIXELS", "CONFIDENCE_WARN"]
+__all__ = ["parse_image", "parse_images", "ocr_blocks", "gray", "add_uncertain_findings", "add_red_ink_findings", "MAX_SIDE", "MAX_PIXELS", "CONFIDENCE_WARN"]
 
 #: Largest image side accepted (pixels): an A0 sheet at 300 dpi is ~14,000; A4 at 600 dpi ~7,000.
 MAX_SIDE = 12_000
@@ -851,11 +854,73 @@ def _blocks(rows: list[list[_Box]], page: int) -> list[B.Block]:
     return out
 
 
-def ocr_blocks(image: Any, page: int) -> list[B.Block]:
-    """The blocks of one page image (a PIL image): see the module docstring."""
+def ocr_blocks(image: Any, page: int, red_pages: list[int] | None = None) -> list[B.Block]:
+    """The blocks of one page image (a PIL image): see the module docstring. A colour page's red ink
+    (a seal) is left out (`gray`); when it had some, `page` is appended to `red_pages`."""
+    array, red = gray(image)
+    if red and red_pages is not None:
+        red_pages.append(page)
+    return _blocks(_read_page(array), page)
+
+
+RED_MARGIN = 48  # a pixel is red ink when its red exceeds both green and blue by this much (0–255)
+RED_REACH = 3  # px around red ink where a faintly red pixel is ink too
+RED_MIN_SHARE = 0.0005  # share of the page's pixels that must be red ink before it counts as present
+
+
+def gray(image: Any) -> tuple[Any, bool]:
+    """(the page as a grayscale array with red ink turned to paper, whether there was red ink).
+
+    Why: agencies seal their reports (公章, 政务公开专用章) in red, often across the tables' last rows
+    or the page's foot. In plain luminance red ink is as dark as print (212,38,42 → 88), so a seal's
+    ring and lettering cross the figures under it: in a test corpus with a seal on the tables, 113
+    of 1,600 cells were flagged and 15 lost without a finding. Read through the red channel, red ink
+    is near white while black print stays black, also where the seal covers it (ink multiplies).
+    Only reddish pixels are taken from the red channel; the rest keep their luminance, so a blue or
+    grey tint does not fade. What is lost: text printed in red (a 红头 masthead), which is not part
+    of the report's figures; the reader says so (`read.red_ink_ignored`)."""
     import numpy as np
 
-    return _blocks(_read_page(np.asarray(image.convert("L"))), page)
+    if image.mode in ("L", "1", "I", "I;16", "F"):
+        return np.asarray(image.convert("L")), False
+    import cv2
+
+    rgb = np.asarray(image.convert("RGB"))
+    lum = np.asarray(image.convert("L"))
+    bands = range(0, rgb.shape[0], 512)  # in bands: int16 copies of a whole 100 MP page would be ~1 GB
+    strong = np.zeros(lum.shape, dtype=np.uint8)
+    hist = np.zeros(256, dtype=np.int64)  # red channel of the red-ink pixels
+    for y in bands:
+        band = rgb[y : y + 512]
+        red = (band[..., 0].astype(np.int16) - np.maximum(band[..., 1], band[..., 2])) > RED_MARGIN
+        strong[y : y + 512][red] = 1
+        hist += np.bincount(band[..., 0][red], minlength=256)
+    reds = int(hist.sum())
+    if reds < RED_MIN_SHARE * lum.size:
+        return lum, False
+    # Ink multiplies the paper under it, so under = red channel ÷ the ink's own red: the red channel of
+    # solid ink on paper, its 75th percentile over the red pixels (a seal's ink is uneven; lighter
+    # pixels are paper showing through).
+    ink = max(64, int(np.searchsorted(np.cumsum(hist), 0.75 * reds)))
+    lift = np.minimum(255, np.arange(256) * 255 // ink).astype(np.uint8)
+    # A stroke's edges are only faintly red (JPEG keeps colour at half resolution), so next to red ink
+    # (within RED_REACH px) any reddish pixel counts; black print under or beside the seal stays black.
+    near = cv2.dilate(strong, np.ones((2 * RED_REACH + 1, 2 * RED_REACH + 1), np.uint8))
+    out = lum.copy()
+    for y in bands:
+        band = rgb[y : y + 512]
+        red = (near[y : y + 512] > 0) & (band[..., 0] > np.maximum(band[..., 1], band[..., 2]))
+        out[y : y + 512][red] = lift[band[..., 0][red]]
+    return out, True
+
+
+def add_red_ink_findings(report: Report, pages: list[int]) -> None:
+    """One read.red_ink_ignored warning when red ink (a seal) was left out of the OCR of `pages`."""
+    if not pages:
+        return
+    where = "、".join(f"第 {p} 页" for p in pages)
+    msg = f"{where}有红色印章或红色文字，识别时已去除红色部分（盖在数字上的印章不再遮挡数字）；红色印刷的文字（如红头）未读入，请核对"
+    report.findings.append(Finding("read.red_ink_ignored", "warning", [], msg, expected=None, actual=pages))
 
 
 # -- public API ----------------------------------------------------------------------------------------------
@@ -864,23 +929,26 @@ def ocr_blocks(image: Any, page: int) -> list[B.Block]:
 def parse_images(pages: list[bytes], *, name: str = "<image>") -> Report:
     """Parse a report scanned as several page images, in page order (page numbers 1, 2, …)."""
     blocks: list[B.Block] = []
+    red: list[int] = []
     for i, data in enumerate(pages, 1):
         img = _open_image(data, f"{name} page {i}" if len(pages) > 1 else name)
-        blocks.extend(ocr_blocks(img, i))
-    return _finish(blocks, name)
+        blocks.extend(ocr_blocks(img, i, red))
+    return _finish(blocks, name, red)
 
 
 def parse_image(data: bytes, *, name: str = "<image>", page: int = 1) -> Report:
     """Parse one scanned page image. Raises `InputTooLarge` for an image over the size limits and
     `InputError` for data that is not a readable PNG/JPEG/TIFF image."""
     img = _open_image(data, name)
-    return _finish(ocr_blocks(img, page), name)
+    red: list[int] = []
+    return _finish(ocr_blocks(img, page, red), name, red)
 
 
-def _finish(blocks: list[B.Block], name: str) -> Report:
+def _finish(blocks: list[B.Block], name: str, red: list[int]) -> Report:
     report = B.parse_blocks(blocks, name=name, kind="image")
     report.source = {**report.source, "name": name}
     add_uncertain_findings(report)
+    add_red_ink_findings(report, red)
     return report
 
 

@@ -1342,7 +1342,7 @@ def _ocr_available() -> bool:
     return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
-def _ocr_page(page: Any, number: int) -> list[B.Block]:
+def _ocr_page(page: Any, number: int, red: list[int] | None = None) -> list[B.Block]:
     """Render the page for OCR (200 dpi, less for a page too large for the OCR's image limits) and
     read it; boxes come back in the image's pixels and are mapped to page points."""
     from . import ocr
@@ -1350,8 +1350,8 @@ def _ocr_page(page: Any, number: int) -> list[B.Block]:
     width, height = page.get_size()
     scale = OCR_DPI / 72
     scale = min(scale, ocr.MAX_SIDE / max(width, height, 1.0), math.sqrt(ocr.MAX_PIXELS / max(width * height, 1.0)))
-    image = page.render(scale=scale, grayscale=True).to_pil()
-    blocks = ocr.ocr_blocks(image, number)
+    image = page.render(scale=scale).to_pil()  # in colour: a red seal is left out (ocr.gray)
+    blocks = ocr.ocr_blocks(image, number, red)
     for where in _wheres(blocks):
         where["bbox"] = [round(v / scale, 2) for v in where["bbox"]]
     return blocks
@@ -1395,6 +1395,7 @@ class _Read:
     blocks: list[B.Block]
     ocr_pages: list[int]
     pages: int
+    red_pages: list[int]
 
 
 def _read(data: bytes) -> _Read:
@@ -1410,8 +1411,9 @@ def _read(data: bytes) -> _Read:
             raise InputError("not a valid PDF: no pages")
         pages: list[_Page] = []
         scanned: dict[int, list[B.Block]] = {}
+        red: list[int] = []
         for p in range(1, n + 1):
-            content = _load(c, doc, p, scanned)
+            content = _load(c, doc, p, scanned, red)
             if content is not None:
                 pages.extend(_halves(content))
     finally:
@@ -1421,10 +1423,10 @@ def _read(data: bytes) -> _Read:
         if scanned:
             raise InputError(f"PDF has no text layer and OCR found no text on its {n} page(s)")
         raise InputError("PDF has no text layer and nothing on its pages to read (blank pages)")
-    return _Read(blocks, sorted(scanned), n)
+    return _Read(blocks, sorted(scanned), n, red)
 
 
-def _load(c: Any, doc: Any, number: int, scanned: dict[int, list[B.Block]]) -> _Page | None:
+def _load(c: Any, doc: Any, number: int, scanned: dict[int, list[B.Block]], red: list[int]) -> _Page | None:
     """Page `number`'s content, or None when it is a scan (then read by OCR into `scanned`)."""
     page = doc[number - 1]
     try:
@@ -1436,7 +1438,7 @@ def _load(c: Any, doc: Any, number: int, scanned: dict[int, list[B.Block]]) -> _
             raise InputError(f"not a valid PDF: page {number} cannot be read ({type(e).__name__})") from None
         if not _is_scan(content):
             return content
-        scanned[number] = _scan(page, number)
+        scanned[number] = _scan(page, number, red)
         return None
     finally:
         page.close()
@@ -1511,10 +1513,10 @@ def _row_continuation(r1: list[B.GridCell], r2: list[B.GridCell], shift: float) 
     return pairs
 
 
-def _scan(page: Any, number: int) -> list[B.Block]:
+def _scan(page: Any, number: int, red: list[int]) -> list[B.Block]:
     if not _ocr_available():
         raise InputError(f"PDF page {number} has no text layer (a scan); reading it needs the OCR extra: pip install 'xxgk[ocr]'")
-    return _ocr_page(page, number)
+    return _ocr_page(page, number, red)
 
 
 def pdf_blocks(data: bytes) -> list[B.Block]:
@@ -1529,10 +1531,11 @@ def parse_pdf(data: bytes, *, name: str = "<pdf>") -> Report:
     report = B.parse_blocks(read.blocks, name=name, kind="pdf")
     report.source = {**report.source, "name": name}
     if read.ocr_pages:
-        from .ocr import add_uncertain_findings
+        from .ocr import add_red_ink_findings, add_uncertain_findings
 
         _page_ocr_findings(report, read)
         add_uncertain_findings(report)
+        add_red_ink_findings(report, read.red_pages)
     return report
 
 
