@@ -74,7 +74,7 @@ from ..errors import InputError, InputTooLarge
 from ..report.model import Finding, Report
 from . import blocks as B
 
-__all__ = ["parse_image", "parse_images", "ocr_blocks", "gray", "add_uncertain_findings", "add_red_ink_findings", "MAX_SIDE", "MAX_PIXELS", "CONFIDENCE_WARN"]
+__all__ = ["parse_image", "parse_images", "ocr_blocks", "gray", "add_uncertain_findings", "add_title_findings", "add_red_ink_findings", "MAX_SIDE", "MAX_PIXELS", "CONFIDENCE_WARN"]
 
 #: Largest image side accepted (pixels): an A0 sheet at 300 dpi is ~14,000; A4 at 600 dpi ~7,000.
 MAX_SIDE = 12_000
@@ -617,6 +617,8 @@ def _decode(
         score = min(score, 1.0 - float(risk[k]))
         if doubtful[k] or (_is_number(text) and not _ink_covered(inks[k], [(t + 0.5) * step for _, t in chars], step)):
             score = min(score, 0.5)
+        elif _wide_gap(text, [t for _, t in chars]):
+            score = min(score, 0.5)
         out.append((text, score))
     return out
 
@@ -677,6 +679,27 @@ def _score_chars(probs: Any, chars: list[tuple[int, int]], box: _Box, href: floa
         worst = min(worst, p / max(1e-6, 1.0 - float(probs[t, 0])))
         out.append(ch)
     return "".join(out), worst
+
+
+CJK_GAP = 1.7  # × the line's usual distance between two CJK characters' peaks: one was lost between
+
+
+def _wide_gap(text: str, peaks: list[int]) -> bool:
+    """Whether two CJK characters read next to each other stand as far apart as if one between them
+    had been lost: a character the recogniser does not know (硐, 犇, many place names' rare
+    characters) is read as nothing at all, and the rest reads as another, plausible name.
+
+    CJK characters are set on a fixed pitch, so their peaks are evenly spaced; the pitch is the
+    median distance over the box's own pairs, and only boxes with at least 4 such pairs are judged."""
+    gaps = [peaks[k + 1] - peaks[k] for k in range(len(text) - 1) if _wide(text[k]) and _wide(text[k + 1])]
+    if len(gaps) < 4:
+        return False
+    pitch = statistics.median(gaps)
+    return pitch > 0 and max(gaps) > CJK_GAP * pitch
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) == "W" and ch.isalpha()
 
 
 def _is_number(text: str) -> bool:
@@ -864,6 +887,7 @@ def ocr_blocks(image: Any, page: int, red_pages: list[int] | None = None) -> lis
 
 
 RED_MARGIN = 48  # a pixel is red ink when its red exceeds both green and blue by this much (0–255)
+RED_GHOST = 175  # near red ink, lighter than this is paper (the seal's ghost), darker is print
 RED_REACH = 3  # px around red ink where a faintly red pixel is ink too
 RED_MIN_SHARE = 0.0005  # share of the page's pixels that must be red ink before it counts as present
 
@@ -909,9 +933,31 @@ def gray(image: Any) -> tuple[Any, bool]:
     out = lum.copy()
     for y in bands:
         band = rgb[y : y + 512]
-        red = (near[y : y + 512] > 0) & (band[..., 0] > np.maximum(band[..., 1], band[..., 2]))
+        zone = near[y : y + 512] > 0
+        red = zone & (band[..., 0] > np.maximum(band[..., 1], band[..., 2]))
         out[y : y + 512][red] = lift[band[..., 0][red]]
+        # What is left of the seal is its ghost, light grey where JPEG lost the colour; print is dark.
+        view = out[y : y + 512]
+        view[zone & (view > RED_GHOST)] = 255
     return out, True
+
+
+def add_title_findings(report: Report, blocks: list[B.Block]) -> None:
+    """A read.ocr_uncertain warning when the agency and year were taken from a line read with low
+    confidence: the first OCR paragraph that holds the agency as read (the title).
+
+    Why: a rare character the recogniser does not know (the 硐 of 卷硐镇) is dropped, and the name then
+    reads as another, plausible one; the title line's confidence is what shows it (0.89)."""
+    agency = report.agency
+    if not agency:
+        return
+    for b in blocks:
+        if isinstance(b, B.Para) and agency in b.text and "confidence" in b.where:
+            conf = b.where["confidence"]
+            if conf < CONFIDENCE_WARN:
+                msg = f"机关名称「{agency}」和年度取自第 {b.where.get('page', '?')} 页识别置信度 {conf:.2f} 的文字「{b.text[:60]}」，可能漏认或错认了字，请核对"
+                report.findings.append(Finding("read.ocr_uncertain", "warning", [], msg, expected=None, actual=agency))
+            return
 
 
 def add_red_ink_findings(report: Report, pages: list[int]) -> None:
@@ -948,6 +994,7 @@ def _finish(blocks: list[B.Block], name: str, red: list[int]) -> Report:
     report = B.parse_blocks(blocks, name=name, kind="image")
     report.source = {**report.source, "name": name}
     add_uncertain_findings(report)
+    add_title_findings(report, blocks)
     add_red_ink_findings(report, red)
     return report
 

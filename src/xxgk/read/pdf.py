@@ -1531,10 +1531,11 @@ def parse_pdf(data: bytes, *, name: str = "<pdf>") -> Report:
     report = B.parse_blocks(read.blocks, name=name, kind="pdf")
     report.source = {**report.source, "name": name}
     if read.ocr_pages:
-        from .ocr import add_red_ink_findings, add_uncertain_findings
+        from .ocr import add_red_ink_findings, add_title_findings, add_uncertain_findings
 
         _page_ocr_findings(report, read)
         add_uncertain_findings(report)
+        add_title_findings(report, read.blocks)
         add_red_ink_findings(report, read.red_pages)
     return report
 
