@@ -990,12 +990,12 @@ def parse_image(data: bytes, *, name: str = "<image>", page: int = 1) -> Report:
     return _finish(ocr_blocks(img, page, red), name, red)
 
 
-def _finish(blocks: list[B.Block], name: str, red: list[int]) -> Report:
+def _finish(blocks: list[B.Block], name: str, red: list[int] | None = None) -> Report:
     report = B.parse_blocks(blocks, name=name, kind="image")
     report.source = {**report.source, "name": name}
     add_uncertain_findings(report)
     add_title_findings(report, blocks)
-    add_red_ink_findings(report, red)
+    add_red_ink_findings(report, red or [])
     return report
 
 
