@@ -32,7 +32,7 @@ from xxgk.report import Report
 
 from .layouts import render_text
 
-__all__ = ["render_scan", "render_scan_pages", "render_rows", "scan_case", "score_cells", "FONT_PATH", "FONTS"]
+__all__ = ["render_scan", "render_scan_pages", "render_prose_page", "render_rows", "scan_case", "score_cells", "FONT_PATH", "FONTS"]
 
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #: Typefaces by name: a 黑体-like sans and a 宋体-like serif, the two faces of printed government reports.
@@ -267,6 +267,20 @@ def render_scan(
     lines = _lines(report, rng)
     pages = _draw_pages(lines, _Geometry(dpi, font), 1)
     return _degrade(pages[0], rng, angle)
+
+
+def render_prose_page(
+    report: Report, rng: random.Random, *, dpi: int = 200, font: str = "sans", lines: int = 48, chars: int = 46
+) -> tuple[bytes, list[str]]:
+    """A page dense with running text (`lines` lines of `chars` characters: the report's own prose,
+    repeated to fill it), scanned; with the text of each printed line. At the defaults it holds
+    ~2,200 characters, more than an A4 page of 16 pt (~600) or 12 pt (~1,300) body text."""
+    text = render_text(report, "tab000", random.Random(rng.random()), variants=False)
+    prose = "".join(ln.strip() for ln in text.split("\n") if "\t" not in ln and len(ln.strip()) > 20)
+    prose = prose * (1 + lines * chars // max(1, len(prose)))
+    printed = [prose[i : i + chars] for i in range(0, lines * chars, chars)]
+    page = _draw_pages([("para", [ln]) for ln in printed], _Geometry(dpi, font), 1)[0]
+    return _degrade(page, rng, None), printed
 
 
 def render_rows(

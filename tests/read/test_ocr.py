@@ -262,3 +262,31 @@ def test_an_agency_read_with_a_character_lost_is_flagged() -> None:
     if got.agency != report.agency:
         (note,) = [f for f in got.findings if f.rule == "read.ocr_uncertain" and not f.cells]
         assert got.agency in note.message and "请核对" in note.message
+
+
+def test_dense_prose_is_read_at_prose_height_and_stays_right() -> None:
+    # Lines of prose are read at PROSE_REC_H (32 px, ~0.44x the recogniser's work); their text must
+    # stay as right as at 48 px (measured: similarity 0.990 at 32 against 0.988 at 48).
+    import difflib
+
+    from tests.corpus.scan import render_prose_page
+    from xxgk.read import ocr
+
+    jpg, printed = render_prose_page(random_report(random.Random(3)), random.Random(3), font="serif", lines=16)
+    calls: list[int] = []
+    real = ocr._read_strip
+
+    def spy(parts, boxes, href, height=ocr._REC_H):  # type: ignore[no-untyped-def]
+        calls.append(height)
+        return real(parts, boxes, href, height)
+
+    ocr._read_strip = spy
+    try:
+        blocks = ocr_blocks(Image.open(io.BytesIO(jpg)), 1)
+    finally:
+        ocr._read_strip = real
+    assert set(calls) == {ocr.PROSE_REC_H}
+    got = [b.text for b in blocks if isinstance(b, B.Para)]
+    assert len(got) == len(printed)
+    sims = [difflib.SequenceMatcher(None, a, b).ratio() for a, b in zip(printed, got)]
+    assert min(sims) >= 0.93 and sum(sims) / len(sims) >= 0.98, sims
