@@ -150,16 +150,23 @@ def similarity(lines: list[str], blocks: list[B.Block]) -> float:
 
 def run_prose(pages: list[tuple[Any, list[str]]], repeats: int, peer: bool) -> list[tuple[str, float, float]]:
     """(label, fastest seconds per page, mean similarity) for xxgk and, if asked, RapidOCR's defaults."""
-    best, sims = math.inf, []
-    for _ in range(repeats):
-        spent, sims = 0.0, []
-        for img, lines in pages:
-            start = time.perf_counter()
-            blocks = ocr.ocr_blocks(img, 1)
-            spent += time.perf_counter() - start
-            sims.append(similarity(lines, blocks))
-        best = min(best, spent / len(pages))
-    out = [("xxgk `ocr_blocks`", best, statistics.fmean(sims))]
+    out = []
+    prose_h = ocr.PROSE_REC_H
+    for label, height in (("xxgk `ocr_blocks`", prose_h), (f"xxgk, prose read at {ocr._REC_H} px like table cells (before)", ocr._REC_H)):
+        ocr.PROSE_REC_H = height
+        try:
+            best, sims = math.inf, []
+            for _ in range(repeats):
+                spent, sims = 0.0, []
+                for img, lines in pages:
+                    start = time.perf_counter()
+                    blocks = ocr.ocr_blocks(img, 1)
+                    spent += time.perf_counter() - start
+                    sims.append(similarity(lines, blocks))
+                best = min(best, spent / len(pages))
+        finally:
+            ocr.PROSE_REC_H = prose_h
+        out.append((label, best, statistics.fmean(sims)))
     if peer:
         import numpy as np
         from rapidocr_onnxruntime import RapidOCR
@@ -200,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         f"## {dt.date.today().isoformat()} — scanned pages (OCR)",
         "",
         f"- machine: {machine()}; one core ({pinned}); python {platform.python_version()}",
-        f"- command: `python bench/bench_ocr.py --n {args.n} --repeats {args.repeats}`",
+        f"- command: `python bench/bench_ocr.py --n {args.n} --repeats {args.repeats} --prose {args.prose}`",
         f"- xxgk {xxgk.__version__}; corpus: {args.n} generated reports drawn at 200 dpi by tests/corpus/scan.py, {pages} pages "
         "(skewed in ±3°, noisy, JPEG); timed: the OCR of each page; xxgk fastest of "
         f"{args.repeats} passes, the peer one pass",
