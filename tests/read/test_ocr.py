@@ -290,3 +290,21 @@ def test_dense_prose_is_read_at_prose_height_and_stays_right() -> None:
     assert len(got) == len(printed)
     sims = [difflib.SequenceMatcher(None, a, b).ratio() for a, b in zip(printed, got)]
     assert min(sims) >= 0.93 and sum(sims) / len(sims) >= 0.98, sims
+
+
+def test_gray_memory_is_bounded_on_a_large_colour_page() -> None:
+    # 24 MP in colour with a seal-sized red patch: the page is handled in bands, so what gray()
+    # allocates (numpy arrays, traced) stays under 5 bytes a pixel: no whole-page RGB or int16 copy
+    # (those alone would be 3 and 2 × 2 bytes a pixel).
+    import tracemalloc
+
+    img = Image.new("RGB", (4000, 6000), (250, 250, 250))
+    img.paste(SEAL_RED, (100, 100, 600, 600))
+    tracemalloc.start()
+    try:
+        out, red = gray(img)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert red and out.shape == (6000, 4000)
+    assert peak < 5 * 4000 * 6000, peak / (4000 * 6000)

@@ -935,13 +935,17 @@ def gray(image: Any) -> tuple[Any, bool]:
         return np.asarray(image.convert("L")), False
     import cv2
 
-    rgb = np.asarray(image.convert("RGB"))
     lum = np.asarray(image.convert("L"))
-    bands = range(0, rgb.shape[0], 512)  # in bands: int16 copies of a whole 100 MP page would be ~1 GB
+    width, height = image.size
+
+    def bands() -> Any:  # the page in bands of 512 rows: whole-page RGB and int16 copies would be ~1 GB at 100 MP
+        for y in range(0, height, 512):
+            band = image.crop((0, y, width, min(height, y + 512)))
+            yield y, np.asarray(band if band.mode == "RGB" else band.convert("RGB"))
+
     strong = np.zeros(lum.shape, dtype=np.uint8)
     hist = np.zeros(256, dtype=np.int64)  # red channel of the red-ink pixels
-    for y in bands:
-        band = rgb[y : y + 512]
+    for y, band in bands():
         red = (band[..., 0].astype(np.int16) - np.maximum(band[..., 1], band[..., 2])) > RED_MARGIN
         strong[y : y + 512][red] = 1
         hist += np.bincount(band[..., 0][red], minlength=256)
@@ -956,14 +960,14 @@ def gray(image: Any) -> tuple[Any, bool]:
     # A stroke's edges are only faintly red (JPEG keeps colour at half resolution), so next to red ink
     # (within RED_REACH px) any reddish pixel counts; black print under or beside the seal stays black.
     near = cv2.dilate(strong, np.ones((2 * RED_REACH + 1, 2 * RED_REACH + 1), np.uint8))
+    del strong
     out = lum.copy()
-    for y in bands:
-        band = rgb[y : y + 512]
+    for y, band in bands():
         zone = near[y : y + 512] > 0
         red = zone & (band[..., 0] > np.maximum(band[..., 1], band[..., 2]))
-        out[y : y + 512][red] = lift[band[..., 0][red]]
-        # What is left of the seal is its ghost, light grey where JPEG lost the colour; print is dark.
         view = out[y : y + 512]
+        view[red] = lift[band[..., 0][red]]
+        # What is left of the seal is its ghost, light grey where JPEG lost the colour; print is dark.
         view[zone & (view > RED_GHOST)] = 255
     return out, True
 
