@@ -10,7 +10,8 @@ refused (`InputTooLarge`) before a pixel is decoded; undecodable data is an `Inp
 Why not RapidOCR's own pipeline: with its defaults it spends ~8.5 s on a 200 dpi A4 page on one core
 (bench/bench_ocr.py), most of it recognising each of ~150 boxes padded to ≥ 320 px; read alone, a "0"
 often comes out as "o" or "。", with a score its default `text_score` drops. This reader uses the same
-two models, single-threaded (`THREADS`), and reads the page in ~2.5 s:
+two models, single-threaded (`THREADS`), and reads a page of tables in ~1.5 s, a page dense with prose
+in ~3 s (bench/bench_ocr.py):
 
 0. Colour: a colour page's red ink (the agency's seal, often pressed across the tables) is turned to
    paper before anything else (`gray`), with a `read.red_ink_ignored` warning; black print under it
@@ -32,7 +33,8 @@ two models, single-threaded (`THREADS`), and reads the page in ~2.5 s:
 5. Recognition: every box is cut from the clean upright page at one scale for the whole page (height
    from the page's text height, not the box's, so a "0" or a "一" is not blown up), resized to the
    recogniser's 48 px, and laid side by side in reading order into strips of about `STRIP_WIDTH` px with
-   `STRIP_GAP` px of white between boxes. One recogniser call per strip, instead of one per box, is
+   `STRIP_GAP` px of white between boxes. Lines of prose (`PROSE_MIN_EM` text heights wide or more) are read at
+   `PROSE_REC_H` px, table cells at 48. One recogniser call per strip, instead of one per box, is
    most of the saving; and a "0" read among its neighbours is read as a digit. Each character goes
    to the box under the time step where its probability peaks.
 6. Confidence of a box: its least certain character, a character's certainty being the probability

@@ -406,7 +406,7 @@ def _grids(rules: list[_Rule]) -> list[_Grid]:
         for g, group in items:
             if id(g) in frames:
                 inside = _grid_items(_rule_groups(_peeled(g, group)))
-                if all(_closed(h, rules) for h, rules in inside):
+                if all(_closed(h, own) for h, own in inside):
                     kept += inside
         items = kept
     else:  # still nested after _PEELS rounds: drop what still encloses, as a frame
