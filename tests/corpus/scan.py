@@ -22,6 +22,7 @@ JPEG at quality 60–85: those bytes are returned, as a scanner saves them.
 from __future__ import annotations
 
 import io
+import math
 import random
 import re
 
@@ -163,8 +164,6 @@ def _seal(size: int, text: str, font_path: str, rng: random.Random) -> Image.Ima
     ring = max(3, round(size * 0.035))
     d.ellipse([ring / 2, ring / 2, size - ring / 2, size - ring / 2], outline=255, width=ring)
     # the star: 10 points alternating outer/inner radius
-    import math
-
     cx = cy = r
     rs = size * 0.16
     pts = [(cx + (rs if k % 2 == 0 else rs * 0.38) * math.sin(math.pi * k / 5), cy - (rs if k % 2 == 0 else rs * 0.38) * math.cos(math.pi * k / 5)) for k in range(10)]
@@ -196,7 +195,6 @@ def _stamped(img: Image.Image, seal: Image.Image, centre: tuple[int, int]) -> Im
     """`img` (L) in colour with `seal` pressed on it at `centre`: ink multiplies what is under it, as
     red ink over black print does on paper."""
     rgb = np.asarray(img.convert("RGB"), dtype=np.float32)
-    ink = np.zeros(img.size[::-1], dtype=np.float32)
     x0, y0 = centre[0] - seal.width // 2, centre[1] - seal.height // 2
     layer = Image.new("L", img.size, 0)
     layer.paste(seal, (x0, y0))
