@@ -18,7 +18,7 @@ from ..report import keys as K
 from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
-from . import assign
+from . import assign, meta
 from .tokens import Token
 
 # Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
@@ -40,7 +40,6 @@ _HEADINGS: tuple[tuple[str, str, str], ...] = (
     ("other", "六", r"其他"),
 )
 _HEADING_RE = re.compile(r"^([一二三四五六])[、.,,]\s*(.{2,40})$")
-_TITLE_RE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:政府|政务)?(?:信息)?公开工作(?:年度)?报告$")
 # A line of the web page around a report, not of the report: a portal page printed to PDF or saved
 # as text ends with its sidebar (related links, other reports' titles) and footer (sponsor, site
 # code, ICP licence, copyright, print/close buttons). Matched on Line.norm (NFKC, no whitespace).
@@ -249,28 +248,62 @@ def _is_running_header(line: Line) -> bool:
 
 # --- title, agency, year ------------------------------------------------------------------------
 
-_NAME_OK = re.compile(r"^[\u4e00-\u9fff（）()·]{2,40}$")
+def _title_candidates(lines: Sequence[Line], fields: meta.Fields, limit: int = 60) -> list[tuple[int, re.Match[str], int]]:
+    """(line index, title match, index of its last line) of each title-like line at the head of the document.
+
+    A metadata field line counts only by its value, and only a title field (`标题: …`); another
+    field (`本地目录: …/80629_某某2022年度…报告`) is never a title. A title wrapped over two or three
+    short lines ('2024 年上海市科委政府信息公开工作' / '年度报告') is joined."""
+    found: list[tuple[int, re.Match[str], int]] = []
+    n = min(limit, len(lines))
+    i = 0
+    while i < n:
+        if i in fields.lines:
+            value = fields.titles.get(i)
+            m = meta.title_match(normalize(value)) if value else None
+            if m:
+                found.append((i, m, i))
+            i += 1
+            continue
+        m = meta.title_match(lines[i].norm)
+        if m:
+            found.append((i, m, i))
+            i += 1
+            continue
+        joined = lines[i].norm
+        took = 0
+        for j in range(i + 1, min(i + 3, n)):
+            if j in fields.lines or lines[j].is_narrative or len(joined) > 40 or not joined or lines[i].is_narrative or meta.title_match(lines[j].norm):
+                break
+            joined += lines[j].norm
+            m = meta.title_match(joined)
+            if m and (not m.group("agency") or meta.NAME_OK.match(m.group("agency"))):
+                found.append((i, m, j))
+                took = j - i
+                break
+        i += 1 + took
+    return found
 
 
-def _title(lines: Sequence[Line], period_year: int | None = None) -> tuple[str | None, int | None, int | None, list[tuple[str | None, int]]]:
-    """(agency, year, line index of the title, (agency, year) of the other title-like lines) from the
-    head of the document.
+def _title(lines: Sequence[Line], period_year: int | None = None, fields: meta.Fields | None = None) -> tuple[str | None, int | None, int | None, list[tuple[str | None, int]]]:
+    """(agency, year, line index of the title's last line, (agency, year) of the other title-like
+    lines) from the head of the document.
 
     Why not simply the first title-like line: a portal page printed or saved as text carries links
     to the agency's other reports ("…2023年政府信息公开工作年度报告" in a sidebar), which read
     exactly like a title. Such links come in lists, so a candidate standing next to another one is
     passed over for one standing alone; among what remains, one whose year is the statistics
     period's wins. Callers report the others when they name a different year or agency."""
-    found = [(i, m) for i, ln in enumerate(lines[:60]) if len(ln.norm) <= 120 and (m := _TITLE_RE.match(ln.norm))]
+    found = _title_candidates(lines, fields or meta.Fields())
     if not found:
         return None, None, None, []
-    at = [i for i, _ in found]
-    alone = [(i, m) for i, m in found if i - 1 not in at and i + 1 not in at]
+    at = [i for i, _, _ in found]
+    alone = [c for c in found if c[0] - 1 not in at and c[2] + 1 not in at]
     pool = alone or found
-    dated = [(i, m) for i, m in pool if period_year is not None and int(m.group("year")) == period_year]
-    i, m = (dated or pool)[0]
-    others = [(_title_agency(lines, j, n), int(n.group("year"))) for j, n in found if j != i]
-    return _title_agency(lines, i, m), int(m.group("year")), i, others
+    dated = [c for c in pool if period_year is not None and int(c[1].group("year")) == period_year]
+    i, m, end = (dated or pool)[0]
+    others = [(_title_agency(lines, j, n), int(n.group("year"))) for j, n, _ in found if j != i and n.group(0) != m.group(0)]
+    return _title_agency(lines, i, m), int(m.group("year")), end, others
 
 
 def _same_agency(a: str | None, b: str | None) -> bool:
@@ -281,7 +314,9 @@ def _same_agency(a: str | None, b: str | None) -> bool:
 def _title_agency(lines: Sequence[Line], i: int, m: re.Match[str]) -> str | None:
     """The agency a title line names, or the name printed on a line just above it."""
     agency = m.group("agency").removesuffix("关于") or None
-    names = [x.norm for x in lines[max(0, i - 4) : i] if _NAME_OK.match(x.norm)]
+    if agency is not None and not meta.NAME_OK.match(agency):
+        agency = None  # residue glued to the title ('标题:'), never part of a name
+    names = [x.norm for x in lines[max(0, i - 4) : i] if meta.NAME_OK.match(x.norm)]
     if agency is None and names:
         agency = names[-1]
     if agency:
@@ -305,7 +340,8 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     all_norm = "".join(ln.norm for ln in lines)
     findings: list[Finding] = []
     period = _PERIOD_RE.search(all_norm)
-    agency, year, title_at, others = _title(lines, int(period.group(1)) if period else None)
+    fields = meta.head_fields([ln.raw for ln in lines])
+    agency, year, title_at, others = _title(lines, int(period.group(1)) if period else None, fields)
     differing = [f"{a or ''}{y}年" for a, y in others if y != year or not _same_agency(a, agency)]
     if differing:
         shown = "、".join(dict.fromkeys(differing))
@@ -318,8 +354,11 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
         elif py != year:
             findings.append(Finding("read.year_mismatch", "warning", [], f"标题年份 {year} 与统计期限年份 {py} 不一致"))
 
+    sig = meta.signature(text.rstrip()[-400:])
+    agency = _agency(agency, fields, sig, findings)
     fmt = detect_format(all_norm, year)
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
+    report.published_on = fields.date() or (sig.date if sig else None)
 
     bounds = _section_bounds(lines, heads)
     chrome = _trailing_chrome(lines, bounds)
@@ -342,7 +381,10 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
         report.sections[key] = _section_text(body)
 
     first_head = min(heads.values(), default=len(lines))
-    report.extra.update(_document_fields(lines[(-1 if title_at is None else title_at) + 1 : first_head], all_norm))
+    head = [ln for i, ln in enumerate(lines[(-1 if title_at is None else title_at) + 1 : first_head], (-1 if title_at is None else title_at) + 1) if i not in fields.lines]
+    report.extra.update(_document_fields(head, all_norm))
+    if sig is not None:
+        _cut_signature(report, sig)
     parts = _read_tables(report, tables, findings, optional_blanks) if fmt in ("2019", "2021") else None
     report.findings = findings
 
@@ -354,13 +396,68 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     return report
 
 
+def _agency(title_agency: str | None, fields: meta.Fields, sig: meta.Signature | None, findings: list[Finding]) -> str | None:
+    """The agency: the title's, else the `发布机构` field's value, else the signature's; a field or a
+    signature naming another agency than the title is reported (an aggregated report published by
+    the government's office, or a page that is not the one it claims)."""
+    named = [(what, n) for what, n in (("发布机构", fields.agency()), ("落款", sig.name if sig else None)) if n]
+    if title_agency is None:
+        return named[0][1] if named else None
+    for what, n in named:
+        if not _same_agency(title_agency, n):
+            findings.append(Finding("read.agency_mismatch", "warning", [], f"标题中的机关「{title_agency}」与{what}「{n}」不同，已取标题中的机关"))
+    return title_agency
+
+
+def _cut_signature(report: Report, sig: meta.Signature) -> None:
+    """The signature and date are not part of the last section's text; they are kept apart."""
+    report.extra["signature"] = {"name": sig.name, "date": sig.date}
+    for key in reversed(K.SECTION_KEYS):
+        text = report.sections.get(key)
+        if text:
+            flat = text.rstrip()
+            if flat.endswith(sig.text):
+                report.sections[key] = flat[: -len(sig.text)].rstrip()
+            else:
+                # The section's text joins wrapped lines: compare without whitespace.
+                bare = re.sub(r"\s+", "", sig.text)
+                if re.sub(r"\s+", "", flat).endswith(bare):
+                    cut = len(flat)
+                    seen = 0
+                    while cut > 0 and seen < len(bare):
+                        cut -= 1
+                        if not flat[cut].isspace():
+                            seen += 1
+                    report.sections[key] = flat[:cut].rstrip()
+            break
+
+
 _LEGAL_BASIS = re.compile(r"《[^《》]{2,80}》(?:[(（][^()（）]{2,40}[)）])?")
 _PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
 
 
+#: A title repeated at the head of the body, spaces allowed ('…2020年度 政府信息公开工作年度报告').
+_TITLE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*年\s*度?\s*(?:政府|政务)?\s*(?:信\s*息)?\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*报\s*告\s*")
+
+
+def _strip_repeated_title(text: str) -> str:
+    """A crawled page's body often starts with the title again and the portal's bar around it
+    ('…年度报告 来源： 时间：… 微信 微博 … 相关链接： …年度报告 根据《条例》…'): the preface starts
+    after the last title printed before the first sentence ends, never inside 《…》."""
+    end = text.find("。")
+    head = text if end < 0 else text[:end]
+    cut = 0
+    for m in _TITLE_IN_TEXT.finditer(head):
+        # A title stands apart: spaces after it, not a comma ('编制了 2024 年度政务公开工作报告，…').
+        apart = m.group(0)[-1:].isspace() and not head[m.end() : m.end() + 1] in ("，", ",", "、", "；", "：")
+        if apart and head.count("《", 0, m.start()) == head.count("》", 0, m.start()):
+            cut = m.end()
+    return text[cut:].lstrip() if cut else text
+
+
 def _document_fields(preface: Sequence[Line], all_norm: str) -> dict[str, object]:
     """Added fields beyond the contract (domain.md §2.2): preface, legal basis, contact telephone."""
-    text = _section_text(preface)
+    text = _strip_repeated_title(_section_text(preface))
     out: dict[str, object] = {}
     if text:
         out["preface"] = text
@@ -398,7 +495,7 @@ def _trailing_chrome(lines: Sequence[Line], bounds: dict[str, tuple[int, int]]) 
     first = next((i for i in range(s + 1, e) if lines[i].norm), e)
     for i in range(first + 1, e):
         norm = lines[i].norm
-        if norm and "。" not in norm and (_CHROME_RE.search(norm) or (len(norm) <= 80 and _TITLE_RE.match(norm))):
+        if norm and "。" not in norm and (_CHROME_RE.search(norm) or (len(norm) <= 80 and meta.title_match(norm))):
             return key, i, e
     return None
 

@@ -76,6 +76,9 @@ class Report:
     source: dict[str, Any] = field(default_factory=dict)
     #: Added fields beyond the contract (legal basis, contact, …).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The publication date (ISO) when the document prints one (`发布时间`, `成文日期`, the date
+    #: under the signature): report-json.md's optional `published_on`.
+    published_on: str | None = None
 
     # -- access ---------------------------------------------------------------------------
 
@@ -124,6 +127,7 @@ class Report:
             "format": self.format,
             "agency": self.agency,
             "year": self.year,
+            **({"published_on": self.published_on} if self.published_on else {}),
             "sections": {k: self.sections.get(k, "") for k in K.SECTION_KEYS},
         }
         if self.format in ("2019", "2021"):
@@ -151,6 +155,7 @@ class Report:
             sections=dict(d.get("sections") or {}),
             source=dict(d.get("source") or {}),
             extra=dict(d.get("extra") or {}),
+            published_on=d.get("published_on"),
         )
         for c in d.get("cells") or []:
             r.cells[c["key"]] = Cell(c["key"], c.get("raw", ""), c.get("value"), c.get("semantic", "empty"), dict(c.get("where") or {}))
