@@ -34,6 +34,7 @@ import xxgk  # noqa: E402
 from bench.common import REPO, emit, generated_reports, machine, pin_to_one_core  # noqa: E402
 from xxgk.read import blocks as B  # noqa: E402
 from xxgk.read import ocr  # noqa: E402
+from xxgk.read.ocr import params as ocr_params  # noqa: E402
 from xxgk.report import keys as K  # noqa: E402
 
 DEFAULT_OUT = REPO / "bench" / "out" / "ocr.md"
@@ -46,14 +47,14 @@ def corpus(n: int) -> list[tuple[Any, list[Any]]]:
     out = []
     for seed, report in enumerate(generated_reports(n)):
         pages = render_scan_pages(report, random.Random(seed ^ 0x5CA9), dpi=200)
-        out.append((report, [ocr._open_image(p, f"bench-{seed}") for p in pages]))
+        out.append((report, [ocr.open_image(p, f"bench-{seed}") for p in pages]))
     return out
 
 
 def count_cells(report: Any, blocks: list[B.Block], name: str) -> tuple[int, int, int]:
     """(right, wrong and flagged, wrong and unflagged) over the report's cells."""
     try:
-        got = ocr._finish(blocks, name)
+        got = ocr.finish_report(blocks, name)
     except xxgk.InputError:
         n = len(K.cell_keys(report.table_format))
         return 0, n, 0  # refused with a message: every cell is named, none is wrong silently
@@ -76,17 +77,17 @@ def peer_blocks(result: Any, width: int, height: int, page: int) -> list[B.Block
     wide = [a for xs, ys, a, edge, _, _ in boxes if edge >= 2 * (max(ys) - min(ys))] or [b[2] for b in boxes]
     angle = statistics.median(wide)
     ca, sa = math.cos(-angle), math.sin(-angle)
-    read: list[ocr._Box] = []
+    read: list[ocr.Box] = []
     for xs, ys, _, edge, text, score in boxes:
         dx, dy = sum(xs) / 4 - width / 2, sum(ys) / 4 - height / 2
         cx, cy = width / 2 + dx * ca - dy * sa, height / 2 + dx * sa + dy * ca
         h = max(1.0, max(ys) - min(ys) - abs(math.sin(angle)) * edge)
         x0, y0, x1, y1 = round(cx - edge / 2), round(cy - h / 2), round(cx + edge / 2), round(cy + h / 2)
-        box = ocr._Box(x0, y0, x1, y1, ink=[], text=str(text), score=float(score))
+        box = ocr.Box(x0, y0, x1, y1, ink=[], text=str(text), score=float(score))
         box.where = {"bbox": [round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys))]}
         read.append(box)
     href = statistics.median(b.h for b in read)
-    return ocr._blocks(ocr._rows(read, href), page)
+    return ocr.blocks_of_rows(ocr.group_rows(read, href), page)
 
 
 def run_xxgk(docs: list[tuple[Any, list[Any]]], repeats: int) -> tuple[float, tuple[int, int, int]]:
@@ -135,7 +136,7 @@ def prose_pages(n: int) -> list[tuple[Any, list[str]]]:
     out = []
     for seed, report in enumerate(generated_reports(n)):
         jpg, lines = render_prose_page(report, random.Random(seed), font=("sans", "serif")[seed % 2])
-        out.append((ocr._open_image(jpg, f"prose-{seed}"), lines))
+        out.append((ocr.open_image(jpg, f"prose-{seed}"), lines))
     return out
 
 
@@ -151,9 +152,9 @@ def similarity(lines: list[str], blocks: list[B.Block]) -> float:
 def run_prose(pages: list[tuple[Any, list[str]]], repeats: int, peer: bool) -> list[tuple[str, float, float]]:
     """(label, fastest seconds per page, mean similarity) for xxgk and, if asked, RapidOCR's defaults."""
     out = []
-    prose_h = ocr.PROSE_REC_H
-    for label, height in (("xxgk `ocr_blocks`", prose_h), (f"xxgk, prose read at {ocr._REC_H} px like table cells (before)", ocr._REC_H)):
-        ocr.PROSE_REC_H = height
+    prose_h = ocr_params.PROSE_REC_H
+    for label, height in (("xxgk `ocr_blocks`", prose_h), (f"xxgk, prose read at {ocr.REC_H} px like table cells (before)", ocr.REC_H)):
+        ocr_params.PROSE_REC_H = height
         try:
             best, sims = math.inf, []
             for _ in range(repeats):
@@ -165,7 +166,7 @@ def run_prose(pages: list[tuple[Any, list[str]]], repeats: int, peer: bool) -> l
                     sims.append(similarity(lines, blocks))
                 best = min(best, spent / len(pages))
         finally:
-            ocr.PROSE_REC_H = prose_h
+            ocr_params.PROSE_REC_H = prose_h
         out.append((label, best, statistics.fmean(sims)))
     if peer:
         import numpy as np

@@ -26,18 +26,10 @@ from tests.corpus.generate import random_report  # noqa: E402
 from tests.corpus.scan import SEAL_RED, render_rows, render_scan_pages, scan_case, score_cells  # noqa: E402
 from xxgk.errors import InputError, InputTooLarge  # noqa: E402
 from xxgk.read import blocks as B  # noqa: E402
-from xxgk.read.ocr import (  # noqa: E402
-    CONFIDENCE_WARN,
-    _cluster,
-    _correct,
-    _glyphs,
-    _ink_covered,
-    _wide_gap,
-    gray,
-    ocr_blocks,
-    parse_image,
-    parse_images,
-)
+from xxgk.read.ocr import CONFIDENCE_WARN, gray, ocr_blocks, parse_image, parse_images  # noqa: E402
+from xxgk.read.ocr.boxes import cluster  # noqa: E402
+from xxgk.read.ocr.postcorrect import correct  # noqa: E402
+from xxgk.read.ocr.recognise import glyphs, ink_covered, wide_gap  # noqa: E402
 
 # ~2.5 s a page on one core: 25 reports (50 pages) keep CI within its budget; 4 (8 pages, every dpi and
 # face) keep a local run short.
@@ -162,13 +154,13 @@ def test_cell_boxes_are_in_the_image_pixels() -> None:
 def test_ink_without_a_character_lowers_confidence() -> None:
     # Strip x-ranges of ink components (48 px high, text ~30 px) and the x of each character's peak,
     # 8 px per time step.
-    assert _glyphs([(10, 16), (20, 26)], 30.0) == [(10, 26)]  # a serif 0 broken into two arcs
-    assert _glyphs([(10, 14), (20, 36)], 30.0) == [(10, 14), (20, 36)]  # "10"
-    assert _glyphs([(10, 14), (24, 28)], 30.0) == [(10, 14), (24, 28)]  # "11"
-    assert _ink_covered([(10, 24), (30, 44)], [15, 37], 8.0)
-    assert not _ink_covered([(10, 14), (20, 36)], [29], 8.0)  # "10" read as "0"
-    assert not _ink_covered([(10, 14), (24, 28)], [12], 8.0)  # "11" read as "1"
-    assert _ink_covered([], [5], 8.0)
+    assert glyphs([(10, 16), (20, 26)], 30.0) == [(10, 26)]  # a serif 0 broken into two arcs
+    assert glyphs([(10, 14), (20, 36)], 30.0) == [(10, 14), (20, 36)]  # "10"
+    assert glyphs([(10, 14), (24, 28)], 30.0) == [(10, 14), (24, 28)]  # "11"
+    assert ink_covered([(10, 24), (30, 44)], [15, 37], 8.0)
+    assert not ink_covered([(10, 14), (20, 36)], [29], 8.0)  # "10" read as "0"
+    assert not ink_covered([(10, 14), (24, 28)], [12], 8.0)  # "11" read as "1"
+    assert ink_covered([], [5], 8.0)
 
 
 def test_ink_the_detector_missed_is_grouped_by_proximity() -> None:
@@ -182,20 +174,20 @@ def test_ink_the_detector_missed_is_grouped_by_proximity() -> None:
         [200, 10, 10, 20, 120],  # a lone 1 in the next cell
         [12, 56, 14, 19, 150],  # a 0 in the row below (gap 27 px)
     ])
-    groups = sorted(sorted(g) for g in _cluster([1, 2, 3, 4, 5, 6], st, 26.0))
+    groups = sorted(sorted(g) for g in cluster([1, 2, 3, 4, 5, 6], st, 26.0))
     assert groups == [[1, 2, 3, 4], [5], [6]]
 
 
 def test_numeric_post_correction() -> None:
-    assert _correct("¥0") == ("0", True)
-    assert _correct("O") == ("0", True)
-    assert _correct("1O") == ("10", True)
-    assert _correct("l2") == ("12", True)
-    assert _correct("12.") == ("12", True)
-    assert _correct("12") == ("12", False)
-    assert _correct("0.85") == ("0.85", False)
-    assert _correct("总计") == ("总计", False)
-    assert _correct("Ol公开") == ("Ol公开", False)
+    assert correct("¥0") == ("0", True)
+    assert correct("O") == ("0", True)
+    assert correct("1O") == ("10", True)
+    assert correct("l2") == ("12", True)
+    assert correct("12.") == ("12", True)
+    assert correct("12") == ("12", False)
+    assert correct("0.85") == ("0.85", False)
+    assert correct("总计") == ("总计", False)
+    assert correct("Ol公开") == ("Ol公开", False)
 
 
 def test_huge_image_header_is_refused_before_decoding() -> None:
@@ -247,10 +239,10 @@ def test_a_lost_cjk_character_lowers_the_line_confidence() -> None:
     # peaks stand 9 steps apart on a pitch of 4 (scan corpus seed 4).
     text = "平罗县卷镇2019年政府信息"
     peaks = [0, 4, 8, 12, 21, 24, 26, 29, 31, 34, 38, 42, 46, 50]
-    assert _wide_gap(text, peaks)
-    assert not _wide_gap(text, [0, 4, 8, 12, 16, 19, 21, 24, 26, 29, 33, 37, 41, 45])
-    assert not _wide_gap("卷镇", [0, 9])  # too few pairs to know the pitch
-    assert not _wide_gap("2019 12 3 45", [0, 4, 8, 20, 24, 28, 40, 44, 48, 52, 56, 60])  # digits: not on a CJK pitch
+    assert wide_gap(text, peaks)
+    assert not wide_gap(text, [0, 4, 8, 12, 16, 19, 21, 24, 26, 29, 33, 37, 41, 45])
+    assert not wide_gap("卷镇", [0, 9])  # too few pairs to know the pitch
+    assert not wide_gap("2019 12 3 45", [0, 4, 8, 20, 24, 28, 40, 44, 48, 52, 56, 60])  # digits: not on a CJK pitch
 
 
 def test_an_agency_read_with_a_character_lost_is_flagged() -> None:
@@ -264,28 +256,25 @@ def test_an_agency_read_with_a_character_lost_is_flagged() -> None:
         assert got.agency in note.message and "请核对" in note.message
 
 
-def test_dense_prose_is_read_at_prose_height_and_stays_right() -> None:
+def test_dense_prose_is_read_at_prose_height_and_stays_right(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lines of prose are read at PROSE_REC_H (32 px, ~0.44x the recogniser's work); their text must
     # stay as right as at 48 px (measured: similarity 0.990 at 32 against 0.988 at 48).
     import difflib
 
     from tests.corpus.scan import render_prose_page
-    from xxgk.read import ocr
+    from xxgk.read.ocr import PROSE_REC_H, recognise
 
     jpg, printed = render_prose_page(random_report(random.Random(3)), random.Random(3), font="serif", lines=16)
     calls: list[int] = []
-    real = ocr._read_strip
+    real = recognise.read_strip
 
-    def spy(parts, boxes, href, height=ocr._REC_H):  # type: ignore[no-untyped-def]
+    def spy(parts, boxes, href, height=recognise.REC_H):  # type: ignore[no-untyped-def]
         calls.append(height)
         return real(parts, boxes, href, height)
 
-    ocr._read_strip = spy
-    try:
-        blocks = ocr_blocks(Image.open(io.BytesIO(jpg)), 1)
-    finally:
-        ocr._read_strip = real
-    assert set(calls) == {ocr.PROSE_REC_H}
+    monkeypatch.setattr(recognise, "read_strip", spy)
+    blocks = ocr_blocks(Image.open(io.BytesIO(jpg)), 1)
+    assert set(calls) == {PROSE_REC_H}
     got = [b.text for b in blocks if isinstance(b, B.Para)]
     assert len(got) == len(printed)
     sims = [difflib.SequenceMatcher(None, a, b).ratio() for a, b in zip(printed, got)]
