@@ -13,9 +13,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from . import keys as K
-from .model import Finding, Report
+from .finding import Finding
+
+if TYPE_CHECKING:  # pragma: no cover - the model imports this module, never the other way round
+    from .model import Report
 
 ERROR, WARNING = "error", "warning"
 TABLE_FORMATS = ("2021", "2019")

@@ -1,20 +1,26 @@
-"""The report model: typed cells with provenance, findings, and the `xxgk/report@1` JSON form.
+"""The report model: typed cells with provenance, and the `xxgk/report@1` JSON form.
 
 `Report.cells` (key → Cell) is the single source of truth; the nested `t2`/`t3`/`t4` objects of the
 JSON contract are derived from it, so a value can never disagree with its own raw text or location.
+
+`Finding` lives in `finding.py` (re-exported here) so that `checks` needs nothing of this module at
+run time: the dependency runs one way, model → checks → finding, with no import cycle.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from . import keys as K
+from .checks import check as _check
+from .finding import Finding, Severity
 from .values import Semantic, Value, parse_value
 
+__all__ = ["SCHEMA", "Cell", "Finding", "Report", "Severity"]
+
 SCHEMA = "xxgk/report@1"
-Severity = Literal["error", "warning"]
 
 
 @dataclass
@@ -34,34 +40,6 @@ class Cell:
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "raw": self.raw, "value": self.value, "semantic": self.semantic, "where": self.where}
-
-
-@dataclass
-class Finding:
-    """One thing a check or a reader wants a person to look at.
-
-    `rule` is a stable id (`t3.column_identity`, `read.ambiguous_window`, …); `message` is Chinese and
-    carries the numbers so that it can be read without the table at hand.
-    """
-
-    rule: str
-    severity: Severity
-    cells: list[str]
-    message: str
-    expected: Any = None
-    actual: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": self.cells, "message": self.message}
-        if self.expected is not None:
-            d["expected"] = self.expected
-        if self.actual is not None:
-            d["actual"] = self.actual
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(d["rule"], d["severity"], list(d.get("cells", [])), d.get("message", ""), d.get("expected"), d.get("actual"))
 
 
 @dataclass
@@ -93,9 +71,7 @@ class Report:
 
     def check(self, previous: Report | None = None) -> list[Finding]:
         """Reader findings plus every identity and warning of report-json.md; see `checks.check`."""
-        from .checks import check
-
-        return check(self, previous)
+        return _check(self, previous)
 
     def raise_for_errors(self, previous: Report | None = None) -> None:
         from ..errors import ValidationFailed
