@@ -108,6 +108,29 @@ def test_bad_json_is_one_line_and_exit_2(tmp_path: Path, content: str, message: 
     assert not (tmp_path / "x.md").exists()
 
 
+@pytest.mark.parametrize("command", ["render", "convert"])
+def test_unknown_output_format_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    src = _json(tmp_path, random_report(random.Random(6)))
+    result = run(command, src, "--to", "odt", "-o", tmp_path / "x.odt")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "xxgk: unknown output format 'odt'; expected one of docx, html, pdf, xlsx, md\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_a_value_that_disagrees_with_its_raw_text_is_refused(tmp_path: Path) -> None:
+    """JSON edited by hand: the value changed, the raw text (what was printed) not. Rendering it would
+    print the raw text and check the value; it is refused, in one line, naming the cell."""
+    d = random_report(random.Random(7)).to_dict()
+    cell = next(c for c in d["cells"] if c["key"] == "t3.granted.total")
+    cell["value"] = int(cell["value"] or 0) + 1
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    result = run("render", path, "--to", "md", "-o", tmp_path / "x.md")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "t3.granted.total" in result.stderr and "raw text" in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
 def test_convert_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     path = tmp_path / "r.md"
     original = xxgk.render(random_report(random.Random(4)), "md")

@@ -15,11 +15,13 @@ from .errors import (
     EncodingError,
     InputError,
     InputTooLarge,
+    InvalidReport,
     MissingGlyphs,
     NotAReport,
     PdfUnavailable,
     RenderError,
     TruncatedInput,
+    UnknownFormat,
     ValidationFailed,
     XxgkError,
 )
@@ -44,7 +46,7 @@ def render(report: Report, to: str, *, allow_errors: bool = False, **options):  
     """The report written as `to` ('docx', 'html', 'pdf', 'xlsx', 'md') → bytes. See `xxgk.write.render`.
 
     Raises ValidationFailed when a hard identity fails, unless `allow_errors` is true: a published
-    table that does not add up is worse than none."""
+    table that does not add up is worse than none; UnknownFormat for a format not in that list."""
     from .write import render as _render
 
     return _render(report, to, allow_errors=allow_errors, **options)
@@ -59,12 +61,14 @@ __all__ = [
     "Finding",
     "InputError",
     "InputTooLarge",
+    "InvalidReport",
     "MissingGlyphs",
     "NotAReport",
     "PdfUnavailable",
     "RenderError",
     "Report",
     "TruncatedInput",
+    "UnknownFormat",
     "ValidationFailed",
     "XxgkError",
     "check",

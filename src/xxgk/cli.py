@@ -25,6 +25,7 @@ from xxgk.read import iter_inputs
 from xxgk.report import keys as K
 from xxgk.report.model import Finding, Report
 from xxgk.write import FORMATS as WRITE_FORMATS
+from xxgk.write import check_format
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 CSV_HEADER = ("source", "key", "value", "raw", "semantic", "location")
@@ -398,8 +399,6 @@ def check_cmd(inputs: tuple[str, ...], previous: str | None, fmt: str) -> None:
 
 # -- writing reports -----------------------------------------------------------------------------
 
-_TO = click.Choice(list(WRITE_FORMATS))
-
 
 def _write_bytes(target: Path, data: bytes) -> None:
     """Write `data` to `target` atomically (see `_atomic`)."""
@@ -437,7 +436,15 @@ def _targets(items: list[Path | str], to: str, output: str | None) -> list[Path 
 
 def _write_reports(inputs: tuple[str, ...], to: str, output: str | None, allow_errors: bool, draft: bool,
                    load: Callable[[Path | str, str], Report]) -> None:
-    """The body of `render` and `convert`: load each input, check it, write it in format `to`."""
+    """The body of `render` and `convert`: load each input, check it, write it in format `to`.
+
+    An unknown format is one line and exit 2 before any input is read (not click's three-line usage
+    error: the message is `xxgk.UnknownFormat`'s, the same as `xxgk.render` raises)."""
+    try:
+        check_format(to)
+    except xxgk.UnknownFormat as e:
+        click.echo(f"xxgk: {e}", err=True)
+        sys.exit(EXIT_UNREADABLE)
     batch = Batch()
     items = _inputs(inputs)
     targets = _targets(items, to, output)
@@ -498,12 +505,14 @@ def _load_json(item: Path | str, label: str) -> Report:
         raise xxgk.InputError("not a report object: expected the JSON of `xxgk parse` (one report, not an array)")
     try:
         return Report.from_dict(data)
+    except xxgk.InvalidReport:
+        raise  # its own message says what disagrees with what
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise xxgk.InputError(f"not an xxgk/report@1 object: {_one_line(e)}") from None
 
 
 _WRITE_OPTIONS = [
-    click.option("-t", "--to", "to", type=_TO, required=True, help="Output format."),
+    click.option("-t", "--to", "to", metavar="FORMAT", required=True, help=f"Output format: {', '.join(WRITE_FORMATS)}."),
     click.option("-o", "--output", help="Output file ('-' for stdout); a directory for several inputs. Default: <input stem>.<format> here."),
     click.option("--allow-errors", is_flag=True, help="Write even when an identity fails (the findings are printed)."),
     click.option("--draft", is_flag=True, help="Draft the empty sections 一–六 from the numbers (xxgk.report.narrative)."),

@@ -7,11 +7,16 @@
     │   ├── BinaryInput
     │   ├── EncodingError
     │   ├── NotAReport        readable text, but no annual report in it
-    │   └── TruncatedInput    the text stops inside a table
+    │   ├── TruncatedInput    the text stops inside a table
+    │   └── InvalidReport     a report object (JSON) that contradicts itself: Report.from_dict
     ├── ValidationFailed      raised by Report.raise_for_errors() and xxgk.render
     └── RenderError           a report cannot be written in the asked format
+        ├── UnknownFormat     an output format xxgk cannot write (xxgk.render, `--to`)
         ├── MissingGlyphs     no installed font can print some characters (PDF)
         └── PdfUnavailable    WeasyPrint or its Pango library is missing
+
+InvalidReport and UnknownFormat are also ValueErrors: they replace the ValueError these cases
+raised before they had a class of their own, so callers catching ValueError keep working.
 
 Readers raise InputError subclasses with a one-line message that says what was wrong and, where
 there is one, what to do about it; the CLI prints that line and nothing else.
@@ -65,8 +70,18 @@ class TruncatedInput(InputError):
     """The text stops inside a table: a cut download or extraction, not blank cells."""
 
 
+class InvalidReport(InputError, ValueError):
+    """A report object that is not a consistent `xxgk/report@1` report: an unknown schema, a cell
+    whose value disagrees with its raw text (the raw text is what was printed; the value is only
+    what it reads as), a table value that disagrees with its cell, a cell that is not an object."""
+
+
 class RenderError(XxgkError):
     """A report cannot be written in the asked format (the report itself may be fine)."""
+
+
+class UnknownFormat(RenderError, ValueError):
+    """An output format xxgk has no writer for."""
 
 
 class PdfUnavailable(RenderError):

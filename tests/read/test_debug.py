@@ -143,6 +143,28 @@ def test_html_cells_are_boxed_in_the_laid_out_text(tmp_path: Path) -> None:
             assert _outline_share(image, box.rect, COLOURS[box.status]) > 0.5, box
 
 
+def test_xlsx_cells_are_boxed_in_the_laid_out_text(tmp_path: Path) -> None:
+    """An Excel report has no pages either: its sheets are drawn as the laid-out text (issue 13:
+    `--debug-image` on an .xlsx ended in "no debug image for a source of kind 'xlsx'", exit 3)."""
+    from xxgk.write.xlsx import write
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(write(_corrupted(5)))
+    report = parse(path)
+    assert report.source["kind"] == "xlsx"
+    pages = list(render(report, path))
+    assert sum(len(p.boxes) for p in pages) == sum(1 for c in report.cells.values() if c.where) == 200
+    statuses_drawn = {b.key: b.status for p in pages for b in p.boxes}
+    assert statuses_drawn[BROKEN] == "error" and statuses_drawn[GREEN] == "read"
+    for page in pages:
+        image = _px(page.image)
+        for box in page.boxes:
+            assert _outline_share(image, box.rect, COLOURS[box.status]) > 0.5, box
+    result = _cli("parse", path, "--debug-image", tmp_path / "img")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert sorted(p.name for p in (tmp_path / "img").iterdir()) == [f"r-p{n}.png" for n in range(1, len(pages) + 1)]
+
+
 # -- PDF -----------------------------------------------------------------------------------------
 
 

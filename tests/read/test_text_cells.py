@@ -134,6 +134,16 @@ def test_unresolvable_extra_numbers_are_an_error() -> None:
         lines = _set_row(lines, _parsed(lines), row, ["/"] * 7)
     got = _parsed(_set_row(lines, _parsed(lines), "granted", ["0"] + vals))
     assert any(f.rule == "read.ambiguous_cells" and f.severity == "error" and "t3.granted.total" in f.cells for f in got.findings)
+    # README: "when nothing decides, it reports an error instead of guessing": a cell the two windows
+    # disagree on is left blank; one they agree on keeps its value.
+    windows = (["0"] + vals[:6], vals)
+    for j, col in enumerate(K.T3_COLUMNS):
+        cell = got.cells[f"t3.granted.{col}"]
+        if windows[0][j] == windows[1][j]:
+            assert cell.raw == windows[0][j], col
+        else:
+            assert (cell.raw, cell.value, cell.semantic) == ("", None, "empty"), col
+    assert any(windows[0][j] != windows[1][j] for j in range(7))
 
 
 def test_a_text_that_stops_inside_table_three_is_truncated() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.corpus.generate import random_report
+from xxgk.errors import InputError, InvalidReport, XxgkError
 from xxgk.report import Cell, Report
 from xxgk.report import keys as K
 from xxgk.report.values import parse_value
@@ -84,3 +86,76 @@ def test_value_semantics_of_domain_md_section_5() -> None:
     assert parse_value("0.00", decimal=True) == ("0.00", "zero")
     assert parse_value("-8", signed=True) == (-8, "number")
     assert parse_value("+1036", signed=True) == (1036, "number")
+
+
+# -- from_dict holds every value to its raw text (issue 13 point 10) -----------------------------
+
+
+def _dict(seed: int = 11) -> dict:
+    r = random_report(random.Random(seed))
+    r.cells["t3.granted.natural_person"] = Cell.from_raw("t3.granted.natural_person", "12件")
+    r.cells["t3.granted.commercial"] = Cell.from_raw("t3.granted.commercial", "/")
+    return json.loads(r.to_json())
+
+
+def _cell(d: dict, key: str) -> dict:
+    return next(c for c in d["cells"] if c["key"] == key)
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "value"),
+    [
+        ("t3.granted.natural_person", "value", 13),  # the printed "12件" reads as 12
+        ("t3.granted.natural_person", "value", "12"),  # a string is not the count 12
+        ("t3.granted.natural_person", "value", 12.0),
+        ("t3.granted.natural_person", "semantic", "zero"),
+        ("t3.granted.commercial", "value", 0),  # "/" is not applicable, not 0
+        ("t3.granted.commercial", "semantic", "empty"),
+        ("t2.admin_fees_wan_yuan", "value", 1.5),  # the fee is a decimal string, never a float
+    ],
+)
+def test_from_dict_refuses_a_value_that_disagrees_with_its_raw_text(key: str, field: str, value: object) -> None:
+    d = _dict()
+    _cell(d, key)[field] = value
+    with pytest.raises(InvalidReport, match=key) as e:
+        Report.from_dict(d)
+    assert isinstance(e.value, InputError) and isinstance(e.value, XxgkError) and isinstance(e.value, ValueError)
+    assert "raw text" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_from_dict_refuses_a_table_value_that_disagrees_with_its_cell() -> None:
+    d = _dict()
+    d["t3"]["granted"]["natural_person"] = 13
+    with pytest.raises(InvalidReport, match="t3.granted.natural_person"):
+        Report.from_dict(d)
+    d["t3"]["granted"]["natural_person"] = 12
+    assert Report.from_dict(d).value("t3.granted.natural_person") == 12
+
+
+def test_from_dict_takes_value_and_semantic_from_raw_when_left_out() -> None:
+    d = _dict()
+    for c in d["cells"]:
+        del c["value"], c["semantic"]
+    back = Report.from_dict(d)
+    assert back.cells["t3.granted.natural_person"] == Cell("t3.granted.natural_person", "12件", 12, "number", {})
+    assert back.cells["t3.granted.commercial"].semantic == "na"
+    assert back.to_dict() == Report.from_dict(_dict()).to_dict()
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(schema="xxgk/report@2"),
+        lambda d: d["cells"].append(dict(d["cells"][0])),  # a key given twice
+        lambda d: d["cells"].append("t3.granted.total"),
+        lambda d: d["cells"][0].pop("key"),
+        lambda d: d["cells"][0].update(raw=5),
+        lambda d: d["cells"][0].update(where=[1, 2]),
+    ],
+)
+def test_from_dict_refuses_a_malformed_report_with_one_line(mutate) -> None:  # type: ignore[no-untyped-def]
+    d = _dict()
+    mutate(d)
+    with pytest.raises(InvalidReport) as e:
+        Report.from_dict(d)
+    assert str(e.value) and "\n" not in str(e.value)

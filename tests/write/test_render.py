@@ -23,6 +23,12 @@ def test_refuses_a_report_whose_identities_fail(fmt: str) -> None:
     assert any("t3" in f.rule for f in e.value.findings)
 
 
-def test_unknown_format_is_named() -> None:
-    with pytest.raises(ValueError, match="odp"):
-        xxgk.render(random_report(random.Random(1)), "odp")
+@pytest.mark.parametrize("to", ["odp", "DOCX", "", None, ".md"])
+def test_unknown_format_is_an_xxgk_error_naming_it(to: object) -> None:
+    """An XxgkError (issue 13: it was a bare ValueError, exit 3 material), still a ValueError for
+    callers that caught that, raised before the identities are checked."""
+    for report in (random_report(random.Random(1)), _broken()):
+        with pytest.raises(xxgk.UnknownFormat, match=r"unknown output format .*expected one of docx, html, pdf, xlsx, md") as e:
+            xxgk.render(report, to)  # type: ignore[arg-type]
+        assert isinstance(e.value, xxgk.RenderError) and isinstance(e.value, ValueError)
+        assert repr(to) in str(e.value) and "\n" not in str(e.value)

@@ -18,7 +18,7 @@ from ..errors import InputError, InputTooLarge
 from ..report.model import Report
 from .source import MAX_TEXT_BYTES, decode, read_bytes, sniff
 
-__all__ = ["parse", "iter_inputs", "sniff", "MAX_TEXT_BYTES"]
+__all__ = ["parse", "iter_inputs", "sniff", "MAX_TEXT_BYTES", "MAX_DOCUMENT_BYTES"]
 
 Source = str | os.PathLike[str] | bytes
 Stdin = Literal["-"]
@@ -29,7 +29,9 @@ _NOT_YET = {
 }
 
 
-#: Office documents carry images: read up to this much; their XML is bounded separately (docx.check_zip).
+#: Any input (a path, stdin or bytes) is refused above this before its kind matters: Office documents,
+#: PDFs and scans carry images. Text and HTML are held to MAX_TEXT_BYTES after sniffing; Office XML is
+#: bounded separately when unpacked (docx.check_zip), images by their pixels (ocr.MAX_SIDE, MAX_PIXELS).
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 
 
@@ -42,6 +44,12 @@ def parse(source: Source, *, name: str | None = None, max_bytes: int = MAX_TEXT_
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = name or "<bytes>"
+        limit = max(max_bytes, MAX_DOCUMENT_BYTES)
+        if len(data) > limit:  # the same bound as a file on disk (read_bytes), whatever the kind
+            raise InputTooLarge(
+                f"input is {len(data) / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit; "
+                "a report is at most a few MB: check that this is the right file"
+            )
     else:
         data = read_bytes(source, max_bytes=max(max_bytes, MAX_DOCUMENT_BYTES))
         if name is None:

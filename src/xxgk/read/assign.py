@@ -360,9 +360,11 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
         return
     combos = list(itertools.islice(itertools.product(*(ch.candidates for ch in open_)), 4096))
     good = [c for c in combos if _columns_hold(out.cells, open_, c)]
-    pick = good[0] if len(good) == 1 else combos[0]
-    for ch, win in zip(open_, pick):
-        out.cells.update(_cells(ch.spec, win))
+    for i, ch in enumerate(open_):
+        if len(good) == 1:
+            out.cells.update(_cells(ch.spec, good[0][i]))
+        else:  # undecided: keep only what every remaining candidate agrees on (README: no guess)
+            out.cells.update(_agreed(ch.spec, [c[i] for c in good] or ch.candidates))
         alts = " | ".join(" ".join(t.raw.strip() for t in cand) for cand in ch.candidates)
         if len(good) == 1:
             out.findings.append(
@@ -374,9 +376,21 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
                     "read.ambiguous_cells",
                     "error",
                     list(ch.spec.columns),
-                    f"{table}「{ch.spec.label}」行数值多于列数，候选 {alts} 均无法由勾稽关系唯一确定，请人工核对",
+                    f"{table}「{ch.spec.label}」行数值多于列数，候选 {alts} 均无法由勾稽关系唯一确定，各候选不一致的单元格留空，请人工核对",
                 )
             )
+
+
+def _agreed(spec: RowSpec, candidates: Sequence[Sequence[Token]]) -> dict[str, Cell]:
+    """The row's cells when no identity decides among `candidates`: a cell on which all of them
+    agree keeps that value (and the first candidate's location); the others are left blank, never
+    filled with one candidate's guess."""
+    first = _cells(spec, candidates[0])
+    out = {}
+    for j, key in enumerate(spec.columns):
+        texts = {"" if cand[j].blank else cand[j].raw for cand in candidates}
+        out[key] = first[key] if len(texts) == 1 else Cell.from_raw(key, "")
+    return out
 
 
 def _columns_hold(cells: dict[str, Cell], open_: list[_Choice], combo: tuple[list[Token], ...]) -> bool:
@@ -431,10 +445,10 @@ def assign_t4(tokens: Iterable[Token]) -> Assigned:
         out.cells.update(_cells(spec, vals))
     elif len(vals) > 15:
         ch = _row_choice(spec, vals, [(0, 5), (5, 10), (10, 15)], out)
-        out.cells.update(_cells(spec, ch.candidates[0]))
+        out.cells.update(_agreed(spec, ch.candidates))
         if len(ch.candidates) > 1:
             alts = " | ".join(" ".join(t.raw.strip() for t in c) for c in ch.candidates)
-            out.findings.append(Finding("read.ambiguous_cells", "error", list(keys), f"表四有 {len(vals)} 个数，候选 {alts} 均符合勾稽关系，请人工核对"))
+            out.findings.append(Finding("read.ambiguous_cells", "error", list(keys), f"表四有 {len(vals)} 个数，候选 {alts} 均符合勾稽关系，各候选不一致的单元格留空，请人工核对"))
         elif ch.resolved_by_row and ch.mattered:
             kept = " ".join(t.raw.strip() for t in ch.candidates[0])
             out.findings.append(Finding("read.window_by_identity", "warning", list(keys), f"表四有 {len(vals)} 个数，按各栏勾稽关系取 {kept}"))

@@ -24,13 +24,13 @@ What is drawn on depends on what the reader saw (`report.source["kind"]`):
   `where` (points, top from the page top) times `scale`.
 - Scanned image: the image itself (downscaled when a side is over `MAX_IMAGE_SIDE` px); boxes are the
   OCR segments' pixel boxes.
-- Plain text, HTML, Word: these have no pages, so the images show the text the text reader was given,
+- Plain text, HTML, Word, Excel: these have no pages, so the images show the text the text reader was given,
   laid out as it saw it: one row per line, numbered, with tab-separated cells aligned in columns
-  across consecutive table rows (for HTML/Word, `blocks.layout` of the document: a merged cell
+  across consecutive table rows (for HTML/Word/Excel, `blocks.layout` of the document: a merged cell
   appears once, at its first row and column). Boxes cover the characters each cell was read from.
   This rather than a picture of each source table because it is the flattened rows, not the original
   grid, that decide which number lands in which cell; the `{"table", "row", "col"}` of each HTML/Word
-  cell is still the box's source. Pages hold `TEXT_ROWS_PER_PAGE` rows.
+  cell (`{"sheet", "cell"}` in Excel) is still the box's source. Pages hold `TEXT_ROWS_PER_PAGE` rows.
 
 Cells without a location (never found in the source) cannot be drawn; the legend counts them.
 """
@@ -66,7 +66,7 @@ _LEGEND = {"read": "value read", "blank": "no value (blank, /, -)", "warning": "
 _RANK = {"read": 0, "blank": 0, "warning": 1, "error": 2}
 #: Scanned images with a longer side are drawn downscaled to it (an A4 page at 300 dpi is 3,508 px).
 MAX_IMAGE_SIDE = 3508
-#: Rows of laid-out text per image for inputs without pages (text, HTML, Word).
+#: Rows of laid-out text per image for inputs without pages (text, HTML, Word, Excel).
 TEXT_ROWS_PER_PAGE = 60
 _TEXT_PX = 16
 _TEXT_MAX_WIDTH = 3200
@@ -141,7 +141,7 @@ def render(
         yield from _pdf_pages(report, data, status, scale)
     elif kind == "image":
         yield from _image_pages(report, [data], status)
-    elif kind in ("html", "docx"):
+    elif kind in ("html", "docx", "xlsx"):
         yield from _text_pages(report, *_block_text(data, kind, report.source.get("name", "")), status)
     elif kind == "text":
         yield from _text_pages(report, *_plain_text(report, data), status)
@@ -452,7 +452,7 @@ def _plain_text(report: Report, data: bytes) -> tuple[list[str], dict[str, Span]
 
 
 def _block_text(data: bytes, kind: str, name: str) -> tuple[list[str], dict[str, Span]]:
-    """HTML/Word: `blocks.layout` of the document, and each cell's grid cell found in it by `where`.
+    """HTML/Word/Excel: `blocks.layout` of the document, and each cell's grid cell found in it by `where`.
     Returned keyed by `where` (as JSON); `_text_pages` looks the cells up."""
     from .blocks import layout
 
@@ -473,6 +473,10 @@ def _blocks(data: bytes, kind: str, name: str) -> list[Any]:
         from .html import html_blocks
 
         return html_blocks(data, name=name)[0]
+    if kind == "xlsx":
+        from .xlsx import xlsx_blocks
+
+        return xlsx_blocks(data)
     from .docx import convert_legacy, docx_blocks, sniff_office
 
     office = sniff_office(data)
@@ -523,7 +527,7 @@ def _text_pages(report: Report, lines: list[str], spans: dict[str, Span], status
 
 
 def _cell_spans(report: Report, spans: dict[str, Span]) -> dict[str, Span]:
-    """Key → span: directly for text, through the cell's grid `where` for HTML/Word."""
+    """Key → span: directly for text, through the cell's grid `where` for HTML/Word/Excel."""
     out: dict[str, Span] = {}
     for key, cell in report.cells.items():
         span = spans.get(key) or (spans.get(_where_key(cell.where)) if cell.where else None)

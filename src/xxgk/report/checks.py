@@ -13,9 +13,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from . import keys as K
-from .model import Finding, Report
+from .finding import Finding
+from .values import numeric_text
+
+if TYPE_CHECKING:  # pragma: no cover - the model imports this module, never the other way round
+    from .model import Report
 
 ERROR, WARNING = "error", "warning"
 TABLE_FORMATS = ("2021", "2019")
@@ -151,12 +156,24 @@ _PRINTED_ORDER = {k: i for i, k in enumerate(dict.fromkeys(K.cell_keys("2021") +
 
 
 def _value_checks(report: Report) -> Iterator[Finding]:
-    """Rule 5: a reader must never coerce, so what it could not read as a number is shown here."""
+    """Rule 5: a reader must never coerce, so what it could not read as a number is shown here.
+
+    A printed number that the cell cannot hold (a count `-3` or `1.5`, a fee `-2`) reads as `text`
+    (values.parse_value never rounds nor drops a sign) but is reported as what it is, a number
+    that breaks rule 5 (`value.non_negative_integer`), not as "not a number"."""
     for key, cell in sorted(report.cells.items(), key=lambda kc: _PRINTED_ORDER.get(kc[0], len(_PRINTED_ORDER))):
         if key in _FREE_TEXT_KEYS:
             continue
         if cell.semantic == "text":
-            yield Finding("value.not_a_number", ERROR, [key], f"{cell_label(key)}的内容「{cell.raw}」不是数字", actual=cell.raw)
+            printed = numeric_text(cell.raw)
+            if printed is None:
+                yield Finding("value.not_a_number", ERROR, [key], f"{cell_label(key)}的内容「{cell.raw}」不是数字", actual=cell.raw)
+            elif key in K.DECIMAL_KEYS:
+                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负金额", actual=printed)
+            elif printed.startswith("-") and Decimal(printed) != 0:
+                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，件数不能为负", actual=printed)
+            else:
+                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负整数", actual=printed)
             continue
         v = cell.value
         if v is None:

@@ -1,20 +1,26 @@
-"""The report model: typed cells with provenance, findings, and the `xxgk/report@1` JSON form.
+"""The report model: typed cells with provenance, and the `xxgk/report@1` JSON form.
 
 `Report.cells` (key → Cell) is the single source of truth; the nested `t2`/`t3`/`t4` objects of the
 JSON contract are derived from it, so a value can never disagree with its own raw text or location.
+
+`Finding` lives in `finding.py` (re-exported here) so that `checks` needs nothing of this module at
+run time: the dependency runs one way, model → checks → finding, with no import cycle.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from . import keys as K
+from .checks import check as _check
+from .finding import Finding, Severity
 from .values import Semantic, Value, parse_value
 
+__all__ = ["SCHEMA", "Cell", "Finding", "Report", "Severity"]
+
 SCHEMA = "xxgk/report@1"
-Severity = Literal["error", "warning"]
 
 
 @dataclass
@@ -34,34 +40,6 @@ class Cell:
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "raw": self.raw, "value": self.value, "semantic": self.semantic, "where": self.where}
-
-
-@dataclass
-class Finding:
-    """One thing a check or a reader wants a person to look at.
-
-    `rule` is a stable id (`t3.column_identity`, `read.ambiguous_window`, …); `message` is Chinese and
-    carries the numbers so that it can be read without the table at hand.
-    """
-
-    rule: str
-    severity: Severity
-    cells: list[str]
-    message: str
-    expected: Any = None
-    actual: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": self.cells, "message": self.message}
-        if self.expected is not None:
-            d["expected"] = self.expected
-        if self.actual is not None:
-            d["actual"] = self.actual
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Finding:
-        return cls(d["rule"], d["severity"], list(d.get("cells", [])), d.get("message", ""), d.get("expected"), d.get("actual"))
 
 
 @dataclass
@@ -96,9 +74,7 @@ class Report:
 
     def check(self, previous: Report | None = None) -> list[Finding]:
         """Reader findings plus every identity and warning of report-json.md; see `checks.check`."""
-        from .checks import check
-
-        return check(self, previous)
+        return _check(self, previous)
 
     def raise_for_errors(self, previous: Report | None = None) -> None:
         from ..errors import ValidationFailed
@@ -145,9 +121,19 @@ class Report:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:
         """Inverse of `to_dict`. Accepts a contract object with or without `cells`: values given only in
-        t2/t3/t4 become cells whose raw text is the value itself."""
+        t2/t3/t4 become cells whose raw text is the value itself.
+
+        The raw text is what was printed and the value only what it reads as, so a cell whose `value`
+        or `semantic` is not what its `raw` reads as (an edited value, a changed raw text) is refused
+        with `xxgk.InvalidReport`, and so is a t2/t3/t4 value that disagrees with its cell: keeping
+        either would print one number and check another. A cell given without `value`/`semantic`
+        takes them from its raw text."""
+        from ..errors import InvalidReport
+
+        if not isinstance(d, dict):
+            raise InvalidReport(f"a report must be a JSON object, not {type(d).__name__}")
         if d.get("schema", SCHEMA) != SCHEMA:
-            raise ValueError(f"unknown schema {d.get('schema')!r}; expected {SCHEMA}")
+            raise InvalidReport(f"not an {SCHEMA} object: unknown schema {d.get('schema')!r}")
         r = cls(
             format=d.get("format", "unknown"),
             agency=d.get("agency"),
@@ -157,17 +143,27 @@ class Report:
             extra=dict(d.get("extra") or {}),
             published_on=d.get("published_on"),
         )
-        for c in d.get("cells") or []:
-            r.cells[c["key"]] = Cell(c["key"], c.get("raw", ""), c.get("value"), c.get("semantic", "empty"), dict(c.get("where") or {}))
+        for i, c in enumerate(d.get("cells") or []):
+            cell = _cell_from_dict(i, c)
+            if cell.key in r.cells:
+                raise InvalidReport(f"cells[{i}]: {cell.key} is given twice")
+            r.cells[cell.key] = cell
         if r.format in ("2019", "2021"):
             for key in K.cell_keys(r.table_format):
-                if key in r.cells:
+                if not _has_path(d, key):
                     continue
                 node: Any = d
                 for p in key.split("."):
-                    node = node.get(p) if isinstance(node, dict) else None
-                if node is not None or _has_path(d, key):
-                    r.cells[key] = Cell.from_raw(key, "" if node is None else str(node))
+                    node = node[p]
+                if key in r.cells:
+                    cell = r.cells[key]
+                    if not _same(node, cell.value):
+                        raise InvalidReport(
+                            f"{key} is {node!r} in the tables but its cell's raw text {cell.raw!r} reads as "
+                            f"{cell.value!r}: change the cell's raw text, or leave the value out of one of them"
+                        )
+                    continue
+                r.cells[key] = Cell.from_raw(key, "" if node is None else str(node))
         # Reader findings only: arithmetic findings are recomputed by check().
         r.findings = [Finding.from_dict(f) for f in d.get("findings") or [] if f.get("rule", "").startswith("read.")]
         return r
@@ -183,6 +179,34 @@ class Report:
         for key, v in values.items():
             r.cells[key] = Cell.from_raw(key, "" if v is None else str(v))
         return r
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values of the same type: JSON's true is not the count 1, nor "3" the count 3."""
+    return type(a) is type(b) and a == b
+
+
+def _cell_from_dict(i: int, c: Any) -> Cell:
+    """One entry of `cells`, held to its raw text (see `Report.from_dict`)."""
+    from ..errors import InvalidReport
+
+    if not isinstance(c, dict):
+        raise InvalidReport(f"cells[{i}] must be an object with key and raw, not {type(c).__name__}")
+    key, raw, where = c.get("key"), c.get("raw", ""), c.get("where") or {}
+    if not isinstance(key, str) or not key:
+        raise InvalidReport(f"cells[{i}] has no key")
+    if not isinstance(raw, str):
+        raise InvalidReport(f"cells[{i}] ({key}): raw must be the printed text as a string, not {raw!r}")
+    if not isinstance(where, dict):
+        raise InvalidReport(f"cells[{i}] ({key}): where must be an object, not {where!r}")
+    cell = Cell.from_raw(key, raw, dict(where))
+    for name, want in (("value", cell.value), ("semantic", cell.semantic)):
+        if name in c and not _same(c[name], want):
+            raise InvalidReport(
+                f"cells[{i}] ({key}): {name} {c[name]!r} disagrees with its raw text {raw!r}, which reads as "
+                f"{want!r}; the raw text is what was printed: change it, or leave {name} out"
+            )
+    return cell
 
 
 def _has_path(d: dict[str, Any], key: str) -> bool:
