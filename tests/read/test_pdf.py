@@ -11,7 +11,7 @@ import random
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -293,11 +293,20 @@ _coord = st.sampled_from([0.0, 1.0, 1.5, 2.0, 3.0, 10.0, 10.5, 11.0, 20.0, 21.4,
 
 
 @given(st.lists(st.tuples(st.booleans(), _coord, _coord, _coord), max_size=40))
+@example([(False, 0.0, 0.0, 1.0), (True, 0.0, 0.0, 0.0), (True, 2.0, 2.0, 0.0)])
 def test_rule_groups_equal_brute_force(raw: list[tuple[bool, float, float, float]]) -> None:
     rules = [Rule(h, min(a, b), max(a, b), at) for h, a, b, at in raw]
     ident = {id(r): k for k, r in enumerate(rules)}
     fast = sorted(({ident[id(r)] for r in g} for g in G.rule_groups(rules)), key=min)
     assert fast == _brute_groups(rules)
+
+
+def test_a_rule_between_two_collinear_rules_joins_both() -> None:
+    # Two horizontals on one line 2 pt apart (not touching: over TOL) and a short vertical between
+    # them, within TOL of each: all three are one group. The sweep used to look the vertical up in
+    # one chain only (found by hypothesis: the two chains' widened spans overlap).
+    rules = [Rule(True, 0.0, 10.0, 50.0), Rule(True, 12.0, 20.0, 50.0), Rule(False, 45.0, 55.0, 11.0)]
+    assert [len(g) for g in G.rule_groups(rules)] == [3]
 
 
 def test_rule_grouping_is_not_quadratic() -> None:

@@ -74,16 +74,20 @@ def rule_groups(rules: list[Rule]) -> list[list[Rule]]:
     vs = sorted((k for k in range(n) if not rules[k].horizontal), key=lambda k: (rules[k].at, rules[k].a0))
     h_lines = _collinear(rules, hs, uf)
     _collinear(rules, vs, uf)
-    exact = [(at, ranges, members) for at, ranges, members in h_lines if members is not None]
+    exact = [(at, spans, members) for at, spans, members in h_lines if members is not None]
     loose = [k for _, run, members in h_lines if members is None for k in run]
     h_at = [at for at, _, _ in exact]
     for kv in vs:
         v = rules[kv]
         lo, hi = bisect.bisect_left(h_at, v.a0 - TOL), bisect.bisect_right(h_at, v.a1 + TOL)
-        for _, ranges, members in exact[lo:hi]:
-            j = bisect.bisect_right(ranges, v.at) - 1
-            if j >= 0 and (j % 2 == 0 or v.at == ranges[j]):
-                uf.union(members[j // 2], kv)
+        for _, (los, his), members in exact[lo:hi]:
+            # Chains start and end in increasing order, but two chains' widened spans can overlap
+            # (their rules 1.5–3 pt apart do not touch each other): a vertical in the overlap touches
+            # both, so every chain from the last one starting at or before it back is tested.
+            j = bisect.bisect_right(los, v.at) - 1
+            while j >= 0 and his[j] >= v.at:
+                uf.union(members[j], kv)
+                j -= 1
         for kh in loose:  # rules at several positions within TOL: every segment is tested
             h = rules[kh]
             if h.a0 - TOL <= v.at <= h.a1 + TOL and v.a0 - TOL <= h.at <= v.a1 + TOL:
@@ -95,12 +99,13 @@ def rule_groups(rules: list[Rule]) -> list[list[Rule]]:
 
 
 def _collinear(rules: list[Rule], order: list[int], uf: UnionFind) -> list[tuple[float, Any, Any]]:
-    """Union the collinear rules that touch; return the lines as (position, ranges, members).
+    """Union the collinear rules that touch; return the lines as (position, spans, members).
 
-    Rules at exactly one position (the usual case) touch when their spans, widened by `TOL`, overlap:
-    a sweep finds the chains, and each chain is one range [lo, hi] (flattened into `ranges`), its
-    first rule in `members`. Rules whose positions differ by up to `TOL` are compared pairwise and
-    returned with `members` None and `ranges` their indices."""
+    Rules at exactly one position (the usual case) touch when one's span reaches within `TOL` of the
+    other's: a sweep finds the chains, and each chain is one span [lo, hi] widened by `TOL` (its start
+    in `los`, its end in `his`, both increasing), its first rule in `members`. Rules whose positions
+    differ by up to `TOL` are compared pairwise and returned with `members` None and their indices
+    in place of the spans."""
     out: list[tuple[float, Any, Any]] = []
     i = 0
     while i < len(order):
@@ -109,17 +114,19 @@ def _collinear(rules: list[Rule], order: list[int], uf: UnionFind) -> list[tuple
             j += 1
         run = order[i:j]
         if rules[run[-1]].at == rules[run[0]].at:
-            ranges: list[float] = []
+            los: list[float] = []
+            his: list[float] = []
             members: list[int] = []
             for k in run:
                 r = rules[k]
-                if ranges and r.a0 <= ranges[-1]:
+                if his and r.a0 <= his[-1]:
                     uf.union(members[-1], k)
-                    ranges[-1] = max(ranges[-1], r.a1 + TOL)
+                    his[-1] = max(his[-1], r.a1 + TOL)
                 else:
-                    ranges += [r.a0 - TOL, r.a1 + TOL]
+                    los.append(r.a0 - TOL)
+                    his.append(r.a1 + TOL)
                     members.append(k)
-            out.append((rules[run[0]].at, ranges, members))
+            out.append((rules[run[0]].at, (los, his), members))
         else:
             for a, ka in enumerate(run):
                 r = rules[ka]
