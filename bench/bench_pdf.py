@@ -80,16 +80,16 @@ def xxgk_read(data: bytes) -> int:
 
 def xxgk_read_python(data: bytes) -> int:
     """xxgk.parse + check as installed without a C compiler: the reader's pure-Python loops
-    (xxgk.read.pdf._read_chars_py, _objects_py; xxgk.read.type3._differences_py)."""
-    from xxgk.read import pdf as P
+    (xxgk.read.pdf.pdfium.read_chars_py, objects_py; xxgk.read.type3._differences_py)."""
     from xxgk.read import type3 as T
+    from xxgk.read.pdf import pdfium as PA
 
-    saved = P._cloops, T._differences
-    P._cloops, T._differences = None, T._differences_py
+    saved = PA.accelerator, T._differences
+    PA.accelerator, T._differences = None, T._differences_py
     try:
         return xxgk_read(data)
     finally:
-        P._cloops, T._differences = saved
+        PA.accelerator, T._differences = saved
 
 
 def pdfium_floor(data: bytes) -> int:
@@ -117,17 +117,15 @@ def pdfium_floor(data: bytes) -> int:
 
 def pdfium_calls(data: bytes) -> int:
     """The floor plus the reader's calls into PDFium: one per character (code, box, size) and per page
-    object (type, bounds), as xxgk.read.pdf makes them, and nothing computed from them."""
-    import pypdfium2.raw as c
+    object (type, bounds), as xxgk.read.pdf.pdfium makes them, and nothing computed from them."""
+    from xxgk.read.pdf import pdfium as PA
 
-    from xxgk.read import pdf as P
-
-    doc = P._open(data)
+    doc = PA.open_document(data)
     try:
         n = 0
         for i in range(len(doc)):
             page = doc[i]
-            n += len(P._read_page(c, page, i + 1).chars)
+            n += len(PA.read_page(page, i + 1).chars)
             page.close()
         return n
     finally:

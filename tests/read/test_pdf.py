@@ -11,7 +11,7 @@ import random
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -19,8 +19,15 @@ from tests.corpus.generate import random_report
 from tests.corpus.pdf import chromium, html_to_pdf, images_to_pdf, office_pdfs, render_pdf, scan_pages_of, soffice, two_up
 from tests.read.test_roundtrip import _diff
 from xxgk.errors import InputError, InputTooLarge
+from xxgk.read import blocks as B
 from xxgk.read import pdf as P
-from xxgk.read.pdf import parse_pdf
+from xxgk.read.pdf import Char, Page, Rule, chrome, limits, parse_pdf, pdf_blocks
+from xxgk.read.pdf import document as D
+from xxgk.read.pdf import grids as G
+from xxgk.read.pdf import pdfium as PA
+from xxgk.read.pdf.assemble import page_blocks
+from xxgk.read.pdf.lines import group_lines
+from xxgk.read.pdf.tolerances import TOL
 from xxgk.report import Report
 from xxgk.report import keys as K
 
@@ -129,7 +136,7 @@ def test_table_continued_with_repeated_header(seed: int, borders: bool) -> None:
     pages = {got.cells[k].where["page"] for k in K.t3_keys(report.table_format)}
     assert len(pages) >= 2
     if borders:
-        texts = [c.text for b in P.pdf_blocks(data) if isinstance(b, P.B.Table) for row in b.rows for c in row]
+        texts = [c.text for b in pdf_blocks(data) if isinstance(b, B.Table) for row in b.rows for c in row]
         assert sum(t == "申请人情况" for t in texts) >= len(pages), "the header is printed on each page"
 
 
@@ -150,8 +157,8 @@ def test_running_titles_and_page_numbers_removed(seed: int, borders: bool) -> No
     assert _diff(report, got) == []
     heights = [h for _, h in _page_sizes(data)]
     assert len(heights) >= 2
-    for block in P.pdf_blocks(data):
-        wheres = [block.where] if isinstance(block, P.B.Para) else [c.where for row in block.rows for c in row]
+    for block in pdf_blocks(data):
+        wheres = [block.where] if isinstance(block, B.Para) else [c.where for row in block.rows for c in row]
         for w in wheres:
             top, bottom = w["bbox"][1], w["bbox"][3]
             # Chromium prints the margin boxes inside the 2 cm page margins: nothing of them is left.
@@ -166,7 +173,7 @@ def test_vertical_header_text(seed: int) -> None:
     report = random_report(random.Random(seed))
     rng = random.Random(seed)
     data = render_pdf(report, rng, style="official", vertical=True, page_break=False)
-    texts = [c.text for b in P.pdf_blocks(data) if isinstance(b, P.B.Table) for row in b.rows for c in row]
+    texts = [c.text for b in pdf_blocks(data) if isinstance(b, B.Table) for row in b.rows for c in row]
     assert "三、本年度办理结果" in texts and "自然人" in texts
     assert _diff(report, parse_pdf(data)) == []
 
@@ -255,24 +262,30 @@ def test_mixed_pdf_with_a_scanned_page() -> None:
 # --- fast paths = brute force ----------------------------------------------------------------------
 
 
-def _brute_groups(rules: list[P._Rule]) -> list[set[int]]:
+def _brute_groups(rules: list[Rule]) -> list[set[int]]:
     """The connected groups of touching rules, comparing every pair (the reader's old O(n²) loop)."""
-    tol = P._TOL
+    tol = TOL
 
-    def touch(r: P._Rule, s: P._Rule) -> bool:
+    def touch(r: Rule, s: Rule) -> bool:
         if r.horizontal == s.horizontal:
             return abs(r.at - s.at) <= tol and r.a0 <= s.a1 + tol and s.a0 <= r.a1 + tol
         h, v = (r, s) if r.horizontal else (s, r)
         return h.a0 - tol <= v.at <= h.a1 + tol and v.a0 - tol <= h.at <= v.a1 + tol
 
-    uf = P._UF(len(rules))
-    for a in range(len(rules)):
-        for b in range(a + 1, len(rules)):
-            if touch(rules[a], rules[b]):
-                uf.union(a, b)
+    # Connected components by flooding (no union-find shared with the reader).
+    group = list(range(len(rules)))
+    changed = True
+    while changed:
+        changed = False
+        for a in range(len(rules)):
+            for b in range(a + 1, len(rules)):
+                if group[a] != group[b] and touch(rules[a], rules[b]):
+                    low = min(group[a], group[b])
+                    group = [low if g in (group[a], group[b]) else g for g in group]
+                    changed = True
     groups: dict[int, set[int]] = {}
     for k in range(len(rules)):
-        groups.setdefault(uf.find(k), set()).add(k)
+        groups.setdefault(group[k], set()).add(k)
     return sorted(groups.values(), key=min)
 
 
@@ -280,20 +293,29 @@ _coord = st.sampled_from([0.0, 1.0, 1.5, 2.0, 3.0, 10.0, 10.5, 11.0, 20.0, 21.4,
 
 
 @given(st.lists(st.tuples(st.booleans(), _coord, _coord, _coord), max_size=40))
+@example([(False, 0.0, 0.0, 1.0), (True, 0.0, 0.0, 0.0), (True, 2.0, 2.0, 0.0)])
 def test_rule_groups_equal_brute_force(raw: list[tuple[bool, float, float, float]]) -> None:
-    rules = [P._Rule(h, min(a, b), max(a, b), at) for h, a, b, at in raw]
+    rules = [Rule(h, min(a, b), max(a, b), at) for h, a, b, at in raw]
     ident = {id(r): k for k, r in enumerate(rules)}
-    fast = sorted(({ident[id(r)] for r in g} for g in P._rule_groups(rules)), key=min)
+    fast = sorted(({ident[id(r)] for r in g} for g in G.rule_groups(rules)), key=min)
     assert fast == _brute_groups(rules)
+
+
+def test_a_rule_between_two_collinear_rules_joins_both() -> None:
+    # Two horizontals on one line 2 pt apart (not touching: over TOL) and a short vertical between
+    # them, within TOL of each: all three are one group. The sweep used to look the vertical up in
+    # one chain only (found by hypothesis: the two chains' widened spans overlap).
+    rules = [Rule(True, 0.0, 10.0, 50.0), Rule(True, 12.0, 20.0, 50.0), Rule(False, 45.0, 55.0, 11.0)]
+    assert [len(g) for g in G.rule_groups(rules)] == [3]
 
 
 def test_rule_grouping_is_not_quadratic() -> None:
     # 200 rows × 40 columns of separately drawn cell borders (16,000 rules): the old pairwise loop
     # made 128 million comparisons; the sweep takes well under a second.
-    rules = [P._Rule(True, 10.0 * j, 10.0 * (j + 1), 5.0 * i) for i in range(201) for j in range(40)]
-    rules += [P._Rule(False, 5.0 * i, 5.0 * (i + 1), 10.0 * j) for i in range(200) for j in range(41)]
+    rules = [Rule(True, 10.0 * j, 10.0 * (j + 1), 5.0 * i) for i in range(201) for j in range(40)]
+    rules += [Rule(False, 5.0 * i, 5.0 * (i + 1), 10.0 * j) for i in range(200) for j in range(41)]
     t = time.process_time()
-    grids = P._grids(rules)
+    grids = G.grids(rules)
     assert time.process_time() - t < 3.0
     assert len(grids) == 1 and len(grids[0].xs) == 41 and len(grids[0].ys) == 201
 
@@ -316,13 +338,13 @@ def test_no_pypdfium2_object_wrappers(sample_pdf: bytes, monkeypatch: pytest.Mon
 # --- geometry without Chromium ------------------------------------------------------------------------
 
 
-def _chars(text: str, x: float, top: float, size: float = 10.0) -> list[P._Ch]:
-    return [P._Ch(c, x + k * size, top, x + (k + 1) * size, top + size, size) for k, c in enumerate(text)]
+def _chars(text: str, x: float, top: float, size: float = 10.0) -> list[Char]:
+    return [Char(c, x + k * size, top, x + (k + 1) * size, top + size, size) for k, c in enumerate(text)]
 
 
-def _page(lines: list[list[P._Ch]], width: float, height: float, number: int = 1) -> P._Page:
-    page = P._Page(number, [c for line in lines for c in line], [], width, height)
-    page.lines = P._lines(page.chars)
+def _page(lines: list[list[Char]], width: float, height: float, number: int = 1) -> Page:
+    page = Page(number, [c for line in lines for c in line], [], width, height)
+    page.lines = group_lines(page.chars)
     return page
 
 
@@ -330,12 +352,12 @@ def test_flipbook_gutter_needs_a_landscape_sheet_and_an_empty_middle() -> None:
     left = [_chars("左页正文内容" * 8, 60, 100 + 20 * i) for i in range(10)]  # x 60–540
     right = [_chars("右页正文内容" * 8, 650, 100 + 20 * i) for i in range(10)]  # x 650–1130
     sheet = _page(left + right, 1191, 842)
-    assert P._gutter(sheet) is not None
-    halves = P._halves(sheet)
-    assert [len(h.chars) for h in halves] == [480, 480] and all(c.c in "左页正文内容" for c in halves[0].chars)
-    assert P._gutter(_page(left + right, 842, 1191)) is None  # portrait: never split
+    assert chrome.gutter(sheet) is not None
+    halves = chrome.halves(sheet)
+    assert [len(h.chars) for h in halves] == [480, 480] and all(c.text in "左页正文内容" for c in halves[0].chars)
+    assert chrome.gutter(_page(left + right, 842, 1191)) is None  # portrait: never split
     across = [_chars("横跨两页的一行文字" * 12, 60, 400)]
-    assert P._gutter(_page(left + right + across, 1191, 842)) is None  # a line crosses the middle
+    assert chrome.gutter(_page(left + right + across, 1191, 842)) is None  # a line crosses the middle
 
 
 def test_running_titles_dropped_only_where_they_repeat() -> None:
@@ -344,8 +366,8 @@ def test_running_titles_dropped_only_where_they_repeat() -> None:
         for n in (1, 2, 3)
     ]
     pages.append(_page([_chars("某某局年度报告", 200, 300), _chars("单独标题", 200, 30)], 595, 842, 4))
-    P._drop_margins(pages)
-    kept = ["".join(c.c for c in line) for page in pages for line in page.lines]
+    chrome.drop_margins(pages)
+    kept = ["".join(c.text for c in line) for page in pages for line in page.lines]
     assert kept == ["正文第一页"] * 3 + ["单独标题", "某某局年度报告"]
 
 
@@ -359,7 +381,7 @@ def test_borderless_wrapped_labels_follow_the_widest_gap() -> None:
         _chars("接着", 50, 154),
     ]
     page = _page(lines, 595, 842)
-    (_, table), = P._page_blocks(page)
+    (_, table), = page_blocks(page)
     rows = [[c.text for c in row] for row in table.rows]
     assert rows == [["第一行标签续写结尾", "12", "34"], ["第二行接着", "5", "6"]]
 
@@ -367,16 +389,16 @@ def test_borderless_wrapped_labels_follow_the_widest_gap() -> None:
 def test_borderless_blank_value_between_values_is_kept_as_a_blank_cell() -> None:
     lines = [_chars("甲", 50, 100) + _chars("1", 300, 100) + _chars("2", 360, 100) + _chars("3", 420, 100)]
     lines.append(_chars("乙", 50, 120) + _chars("4", 300, 120) + _chars("6", 420, 120))
-    (_, table), = P._page_blocks(_page(lines, 595, 842))
+    (_, table), = page_blocks(_page(lines, 595, 842))
     assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2", "3"], ["乙", "4", "", "6"]]
 
 
-def _ruled_page(cells: list[tuple[str, float, float]], hs: list[float], vs: list[tuple[float, float, float]]) -> P._Page:
+def _ruled_page(cells: list[tuple[str, float, float]], hs: list[float], vs: list[tuple[float, float, float]]) -> Page:
     """A page with characters (text, x, top) and rules: horizontals across x 50–350 at `hs`,
     verticals (x, top, bottom)."""
     chars = [c for text, x, top in cells for c in _chars(text, x, top)]
-    rules = [P._Rule(True, 50.0, 350.0, y) for y in hs] + [P._Rule(False, t, b, x) for x, t, b in vs]
-    return P._Page(1, chars, rules, 595, 842)
+    rules = [Rule(True, 50.0, 350.0, y) for y in hs] + [Rule(False, t, b, x) for x, t, b in vs]
+    return Page(1, chars, rules, 595, 842)
 
 
 @pytest.mark.parametrize("edge", ["top", "bottom"])
@@ -391,7 +413,7 @@ def test_row_left_open_at_a_page_break_is_a_ruled_row(edge: str) -> None:
         hs, open_top = [40.0, 60.0], 60.0
         cells = [("甲", 60, 45), ("1", 160, 45), ("2", 260, 45), ("总计", 60, 65), ("368", 160, 62), ("件", 160, 72), ("0件", 260, 65)]
     page = _ruled_page(cells, hs, vs)
-    rest = P._ruled(page)
+    rest = G.ruled(page)
     assert rest == []
     ((_, table),) = page.tables
     rows = [[c.text for c in row] for row in table.rows]
@@ -404,20 +426,20 @@ def test_row_left_open_at_a_page_break_is_a_ruled_row(edge: str) -> None:
 def test_rules_overshooting_the_frame_by_a_little_open_no_row() -> None:
     vs = [(x, 58.0, 102.0) for x in (50.0, 150.0, 250.0, 350.0)]  # 2 pt past the frame: line caps
     page = _ruled_page([("甲", 60, 65), ("1", 160, 65), ("2", 260, 65)], [60.0, 80.0, 100.0], vs)
-    P._ruled(page)
+    G.ruled(page)
     ((_, table),) = page.tables
     assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2"], ["", "", ""]]
 
 
-def _h(at: float, a0: float, a1: float) -> P._Rule:
-    return P._Rule(True, a0, a1, at)
+def _h(at: float, a0: float, a1: float) -> Rule:
+    return Rule(True, a0, a1, at)
 
 
-def _v(at: float, a0: float, a1: float) -> P._Rule:
-    return P._Rule(False, a0, a1, at)
+def _v(at: float, a0: float, a1: float) -> Rule:
+    return Rule(False, a0, a1, at)
 
 
-def _table_rules(x0: float, x1: float, ys: list[float], cols: int) -> list[P._Rule]:
+def _table_rules(x0: float, x1: float, ys: list[float], cols: int) -> list[Rule]:
     xs = [x0 + (x1 - x0) * k / cols for k in range(cols + 1)]
     return [_h(y, x0, x1) for y in ys] + [_v(x, ys[0], ys[-1]) for x in xs]
 
@@ -427,9 +449,9 @@ def test_a_layout_frame_around_prose_and_a_table_is_not_part_of_the_table() -> N
     # article; a half-width table 1.2 pt inside its left side touches it within _TOL.
     frame = [_h(100.0, 35.0, 577.0), _v(35.6, 100.0, 764.0), _v(576.4, 100.0, 764.0)]
     table = _table_rules(36.8, 344.0, [634.0, 652.0, 670.0, 688.0], 3)
-    grids = P._grids(frame + table)
+    grids = G.grids(frame + table)
     assert [(round(g.x0, 1), round(g.top), round(g.x1, 1), len(g.xs), len(g.ys)) for g in grids] == [(36.8, 634, 344.0, 4, 4)]
-    assert P._without_frames(frame + table) == table
+    assert G.without_frames(frame + table) == table
 
 
 @pytest.mark.parametrize("kind", ["rows-across", "first-column-merged"])
@@ -440,14 +462,14 @@ def test_a_tables_own_long_border_is_not_a_frame(kind: str) -> None:
         ys = [30.0 + 20 * k for k in range(36)]
         rules = [_h(ys[0], 40.0, 560.0), _h(ys[-1], 40.0, 560.0), _v(40.0, ys[0], ys[-1]), _v(200.0, ys[0], ys[-1]), _v(560.0, ys[0], ys[-1])]
         rules += [_h(y, 200.0, 560.0) for y in ys[1:-1]]
-    assert P._without_frames(rules) == rules
-    (grid,) = P._grids(rules)
+    assert G.without_frames(rules) == rules
+    (grid,) = G.grids(rules)
     assert (grid.x0, grid.x1) == (40.0, 560.0)
 
 
-def _boxes(x0: float, top: float, widths: list[float], heights: list[float], spacing: float) -> list[P._Rule]:
+def _boxes(x0: float, top: float, widths: list[float], heights: list[float], spacing: float) -> list[Rule]:
     """Every cell drawn as its own outlined box, `spacing` pt apart (HTML cellspacing, printed)."""
-    rules: list[P._Rule] = []
+    rules: list[Rule] = []
     y = top
     for h in heights:
         x = x0
@@ -465,9 +487,9 @@ def test_a_frame_around_a_table_as_wide_as_itself_is_taken_apart() -> None:
     # above the table became one tall row of a grid (portal seed 38: section 四 and 表四 lost).
     frame = [_v(35.6, 27.75, 764.25), _v(576.4, 27.75, 764.25)]
     table = _boxes(37.1, 600.0, [100.0, 145.0, 145.0, 145.55], [30.0, 30.0, 30.0], 0.75)
-    got = P._grids(frame + table)
+    got = G.grids(frame + table)
     assert [(round(g.x0, 1), round(g.top), round(g.x1, 1), round(g.bottom)) for g in got] == [(37.1, 600, 574.9, 692)]
-    assert P._without_frames(P._merged(frame + table)) == P._merged(table)
+    assert G.without_frames(G.merged(frame + table)) == G.merged(table)
 
 
 def test_a_frame_enclosing_a_table_is_peeled_not_dropped() -> None:
@@ -479,13 +501,13 @@ def test_a_frame_enclosing_a_table_is_peeled_not_dropped() -> None:
     frame = [_v(35.6, 27.75, 627.75), _v(576.4, 27.75, 627.75), _h(627.4, 35.25, 576.75), _h(200.0, 35.6, 576.4)]
     inner = _table_rules(36.75, 575.25, [231.4, 264.4, 313.1, 346.1, 388.1], 15)
     apart = _table_rules(40.0, 572.0, [30.0, 60.0, 90.0, 162.0], 6)
-    assert len(P._without_frames(P._merged(frame + inner + apart))) == len(P._merged(frame + inner + apart))
-    got = sorted((round(g.top), len(g.xs), len(g.ys)) for g in P._grids(frame + inner + apart))
+    assert len(G.without_frames(G.merged(frame + inner + apart))) == len(G.merged(frame + inner + apart))
+    got = sorted((round(g.top), len(g.xs), len(g.ys)) for g in G.grids(frame + inner + apart))
     assert got == [(30, 7, 4), (231, 16, 5)]
     # A table ruled only across (no sides of its own: the frame's sides were its borders) cannot be
     # told from the frame: nothing of it is read as a grid, rather than a grid missing its outer columns.
     open_table = [_h(y, 36.75, 575.25) for y in (231.4, 264.4, 388.1)] + [_v(x, 231.4, 388.1) for x in (150.0, 300.0)]
-    assert [round(g.top) for g in P._grids(frame + open_table + apart)] == [30]
+    assert [round(g.top) for g in G.grids(frame + open_table + apart)] == [30]
 
 
 def test_the_spacing_between_boxed_cells_makes_no_cells() -> None:
@@ -494,14 +516,14 @@ def test_the_spacing_between_boxed_cells_makes_no_cells() -> None:
     # chain into one grid position per side, leaving a 2.24 pt strip between boxes: a grid column of
     # its own whose empty positions used to be read as cells, so 表三's values shifted into them.
     edges = [(50.0, 130.0), (130.75, 160.0), (160.75, 190.0)]
-    rules: list[P._Rule] = []
+    rules: list[Rule] = []
     for top, shrink in ((60.0, 0.0), (80.75, 0.0), (101.5, 0.74)):
         for x0, x1 in edges:
             x0, x1 = x0 + shrink, x1 - shrink
             rules += [_h(top, x0, x1), _h(top + 20.0, x0, x1), _v(x0, top, top + 20.0), _v(x1, top, top + 20.0)]
     chars = _chars("甲", 60, 65) + _chars("1", 135, 65) + _chars("2", 167, 65) + _chars("乙", 60, 86) + _chars("丙", 60, 106) + _chars("3", 135, 106)
-    page = P._Page(1, chars, rules, 595, 842)
-    P._ruled(page)
+    page = Page(1, chars, rules, 595, 842)
+    G.ruled(page)
     ((_, table),) = page.tables
     assert [[c.text for c in row] for row in table.rows] == [["甲", "1", "2"], ["乙", "", ""], ["丙", "3", ""]]
 
@@ -602,7 +624,7 @@ def test_blank_pdf_is_refused() -> None:
 
 
 def test_too_many_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "MAX_PAGES", 3)
+    monkeypatch.setattr(limits, "MAX_PAGES", 3)
     with pytest.raises(InputTooLarge) as e:
         parse_pdf(_blank_pdf(4))
     assert "page" in _one_line(e.value)
@@ -630,14 +652,14 @@ _PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAC
 def test_image_only_page_without_text_is_refused_after_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     # A 1×1 PNG stretched over the page: an image, no characters, so the page goes to OCR, which
     # finds nothing (the OCR itself is stubbed: this is about the reader's decision and message).
-    monkeypatch.setattr(P, "_ocr_available", lambda: True)
+    monkeypatch.setattr(D, "ocr_available", lambda: True)
     calls: list[int] = []
 
     def no_text(page: object, number: int, red: list[int]) -> list[object]:
         calls.append(number)
         return []
 
-    monkeypatch.setattr(P, "_ocr_page", no_text)
+    monkeypatch.setattr(D, "ocr_page", no_text)
     data = html_to_pdf(f'<html><body style="margin:0"><img src="data:image/png;base64,{_PNG_1PX}" style="width:100%;height:900px"></body></html>')
     with pytest.raises(InputError) as e:
         parse_pdf(data)
@@ -646,7 +668,7 @@ def test_image_only_page_without_text_is_refused_after_ocr(monkeypatch: pytest.M
 
 
 def test_scanned_pdf_without_the_ocr_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "_ocr_available", lambda: False)
+    monkeypatch.setattr(D, "ocr_available", lambda: False)
     png = io.BytesIO()
     Image.new("L", (400, 300), 255).save(png, "PNG")
     with pytest.raises(InputError) as e:
@@ -679,12 +701,10 @@ def _pdf_with_rectangles(angles: list[float]) -> bytes:
 
 @pytest.mark.parametrize("angle,rules", [(0, 4), (90, 4), (30, 0)])
 def test_a_stroked_box_gives_its_four_sides_as_rules_only_when_upright(angle: float, rules: int) -> None:
-    import pypdfium2.raw as c
-
-    doc = P._open(_pdf_with_rectangles([angle]))
+    doc = PA.open_document(_pdf_with_rectangles([angle]))
     try:
         page = doc[0]
-        got = P._read_page(c, page, 1)
+        got = PA.read_page(page, 1)
         page.close()
     finally:
         doc.close()

@@ -18,24 +18,22 @@ from tests.corpus.generate import random_report
 from tests.corpus.pdf import chromium, images_to_pdf, office_pdfs, render_pdf, soffice
 from tests.read.test_pdf import _pdf_with_rectangles, _roundtrip
 from tests.read.test_type3 import _type3_pdf
-from xxgk.read import pdf as P
+from xxgk.read.pdf import pdfium as PA
 
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium not installed (run `make sysdeps` as root)")
-needs_cloops = pytest.mark.skipif(P._cloops is None, reason="xxgk.read._pdfscan not built (no C compiler at install)")
+needs_cloops = pytest.mark.skipif(PA.accelerator is None, reason="xxgk.read._pdfscan not built (no C compiler at install)")
 
 
 def _pages(data: bytes) -> list[tuple]:
-    """Everything _read_page gives, page by page, as plain values."""
-    import pypdfium2.raw as c
-
-    doc = P._open(data)
+    """Everything read_page gives, page by page, as plain values."""
+    doc = PA.open_document(data)
     out = []
     try:
         for i in range(len(doc)):
             page = doc[i]
-            p = P._read_page(c, page, i + 1)
+            p = PA.read_page(page, i + 1)
             page.close()
-            chars = [(h.c, h.x0, h.top, h.x1, h.bottom, h.size) for h in p.chars]
+            chars = [(h.text, h.x0, h.top, h.x1, h.bottom, h.size) for h in p.chars]
             rules = [(r.horizontal, r.a0, r.a1, r.at) for r in p.rules]
             out.append((chars, rules, p.image_area, p.objects, p.width, p.height))
     finally:
@@ -46,7 +44,7 @@ def _pages(data: bytes) -> list[tuple]:
 def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple], list[tuple]]:
     fast = _pages(data)
     with monkeypatch.context() as m:
-        m.setattr(P, "_cloops", None)
+        m.setattr(PA, "accelerator", None)
         slow = _pages(data)
     return fast, slow
 
@@ -56,7 +54,7 @@ def test_accelerator_is_built_where_a_compiler_is() -> None:
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None or not Path(sysconfig.get_paths()["include"], "Python.h").exists():
         pytest.skip("no C compiler or Python headers here")
-    assert P._cloops is not None, "src/xxgk/read/_pdfscan.c was not built: run `make install`"
+    assert PA.accelerator is not None, "src/xxgk/read/_pdfscan.c was not built: run `make install`"
 
 
 def _form_xobject_pdf() -> bytes:
@@ -155,5 +153,5 @@ def test_same_pages_on_every_producer(producer: str, monkeypatch: pytest.MonkeyP
 
 @needs_chromium
 def test_the_reader_reads_exactly_on_the_python_loops_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "_cloops", None)
+    monkeypatch.setattr(PA, "accelerator", None)
     _roundtrip(20261123, "official", "2021", True, page_break=True)

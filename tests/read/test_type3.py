@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests.corpus.generate import random_report
 from tests.corpus.pdf import chromium, render_pdf
 from xxgk.read import pdf as P
+from xxgk.read.pdf import pdfium as PA
 from xxgk.read.type3 import _compact_differences, _differences, _differences_py, blank_type3_glyphs
 
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium not installed (run `make sysdeps` as root)")
@@ -200,12 +201,10 @@ def _chromium_like_differences() -> bytes:
 
 
 def _reader_chars(data: bytes) -> list[tuple]:
-    import pypdfium2.raw as c
-
-    doc = P._open(data)
+    doc = PA.open_document(data)
     try:
         page = doc[0]
-        got = [(h.c, h.x0, h.top, h.x1, h.bottom, h.size) for h in P._read_page(c, page, 1).chars]
+        got = [(h.text, h.x0, h.top, h.x1, h.bottom, h.size) for h in PA.read_page(page, 1).chars]
         page.close()
     finally:
         doc.close()
@@ -233,12 +232,12 @@ def test_a_drawn_placeholder_code_keeps_its_text_and_only_its_box_changes() -> N
     assert re.search(rb"/Differences \[0 /g0 32 /space 49 /one 50 /two 65 /A 66 /B +\]", out)
     assert [c[1] for c in _chars(out)] == [c[1] for c in _chars(data)]
     fast = _reader_chars(out)
-    monkey = P.blank_type3_glyphs
+    monkey = PA.blank_type3_glyphs
     try:
-        P.blank_type3_glyphs = lambda d: d
+        PA.blank_type3_glyphs = lambda d: d
         slow = _reader_chars(data)
     finally:
-        P.blank_type3_glyphs = monkey
+        PA.blank_type3_glyphs = monkey
     assert "".join(ch[0] for ch in fast) == "".join(ch[0] for ch in slow) == "ABC12"
     k = "".join(ch[0] for ch in fast).index("C")
     assert fast[:k] == slow[:k]
@@ -315,7 +314,7 @@ def test_chromium_prints_read_the_same_with_and_without_blanking(chromium_prints
         assert out.count(b"/g0") < data.count(b"/g0") // 10, "placeholder codes left out"
         assert _chars(out) == _chars(data)
         fast = P.parse_pdf(data, name="x.pdf")
-        monkeypatch.setattr(P, "blank_type3_glyphs", lambda d: d)
+        monkeypatch.setattr(PA, "blank_type3_glyphs", lambda d: d)
         slow = P.parse_pdf(data, name="x.pdf")
         monkeypatch.undo()
         assert fast.cells == slow.cells

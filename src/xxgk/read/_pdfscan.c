@@ -5,7 +5,7 @@ characters costs ~5,000 calls across ctypes (code, box, size per character; obje
 object) at ~0.5 µs each, more than the whole layout (bench/RESULTS.md). Here each call is a plain C
 call through the function pointer pypdfium2 already resolved; nothing is linked against PDFium.
 
-The Python loops in xxgk/read/pdf.py (_read_chars_py, _objects_py) are the reference: same filter,
+The Python loops in xxgk/read/pdf/pdfium.py (read_chars_py, objects_py) are the reference: same filter,
 same float arithmetic, same order. tests/read/test_pdfscan.py compares the two on every corpus
 producer. Without a C compiler the package installs without this module and the reader uses them.
 */

@@ -1,0 +1,346 @@
+"""PDFium access: the only module of the reader that calls PDFium (pypdfium2's raw API, no Python
+wrapper objects per character or object).
+
+Per page, PDFium gives the characters with their boxes and the page's path objects. The per-character
+and per-object loops run in C when the optional module xxgk/read/_pdfscan.c is built (setup.py, at
+install), else in Python through ctypes: same result (tests/read/test_pdfscan.py); the C loops are
+what lets a Chromium print, one text object per character, read at 20 reports/s (bench/RESULTS.md).
+
+Every PDFium failure (a document or page that does not load, a text page that does not open, a
+broken object) becomes a one-line InputError here: a hostile file never ends in a PdfiumError."""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ...errors import InputError, InputTooLarge
+from ..type3 import blank_type3_glyphs
+from . import limits
+from .objects import Char, Page, Rule
+from .tolerances import RULE
+
+try:  # the optional C loops (setup.py builds them when a compiler is present)
+    from .. import _pdfscan as accelerator
+except ImportError:  # pragma: no cover - exercised by setting accelerator = None in the tests
+    accelerator = None
+
+__all__ = ["accelerator", "document", "is_scan", "load_page", "objects_py", "open_document", "page_count", "read_chars_py", "read_page"]
+
+_SKIP = frozenset({0xFFFE, 0xFFFF, 0x200B, 0xFEFF, 0x3000})  # 0x3000: the one space at or above 0x2E80
+_PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_*
+
+
+def _reason(e: BaseException) -> str:
+    """PDFium's message on one line (a ctypes or pypdfium2 error), else the exception's type."""
+    msg = " ".join(str(e).split())
+    return msg[:200] if msg else type(e).__name__
+
+
+def open_document(data: bytes) -> Any:
+    """A pypdfium2 PdfDocument of `data` (Type 3 glyph programs blanked: text only, see type3.py;
+    40% faster on Chromium prints). The caller closes it (or uses `document`). Raises InputTooLarge
+    over `limits.MAX_PDF_BYTES`, InputError "encrypted PDF" or "not a valid PDF: …"."""
+    import pypdfium2 as pdfium
+
+    if len(data) > limits.MAX_PDF_BYTES:
+        raise InputTooLarge(
+            f"PDF is {len(data) / 1048576:.1f} MiB, over the {limits.MAX_PDF_BYTES / 1048576:.0f} MiB limit of the PDF reader; "
+            "a report is a few MB: check that this is the right file"
+        )
+    if not data.lstrip()[:5].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        raise InputError("not a valid PDF: no %PDF- header")
+    try:
+        return pdfium.PdfDocument(blank_type3_glyphs(data))
+    except pdfium.PdfiumError as e:
+        msg = " ".join(str(e).split())
+        if "password" in msg.lower():
+            raise InputError("encrypted PDF: remove the password (e.g. qpdf --decrypt) and try again") from None
+        raise InputError(f"not a valid PDF: {msg}") from None
+
+
+@contextmanager
+def document(data: bytes) -> Iterator[Any]:
+    """`open_document`, closed on leaving."""
+    doc = open_document(data)
+    try:
+        yield doc
+    finally:
+        doc.close()
+
+
+def page_count(doc: Any) -> int:
+    """The document's page count (a PDFium failure: InputError)."""
+    try:
+        return len(doc)
+    except Exception as e:
+        raise InputError(f"not a valid PDF: its pages cannot be counted ({_reason(e)})") from None
+
+
+@contextmanager
+def load_page(doc: Any, number: int) -> Iterator[Any]:
+    """Page `number` (1-based) of `doc`, closed on leaving. A page PDFium cannot load (a broken page
+    tree or page dictionary: "Failed to load page") is an InputError, as is any PDFium failure while
+    the page is used."""
+    try:
+        page = doc[number - 1]
+    except Exception as e:
+        raise InputError(f"not a valid PDF: page {number} cannot be loaded ({_reason(e)})") from None
+    try:
+        yield page
+    except InputError:
+        raise
+    except Exception as e:
+        import pypdfium2 as pdfium
+
+        if isinstance(e, pdfium.PdfiumError):  # rendering it for OCR, say
+            raise InputError(f"not a valid PDF: page {number} cannot be read ({_reason(e)})") from None
+        raise
+    finally:
+        page.close()
+
+
+class _Api:
+    """The few PDFium functions called once per character or page object, re-declared on plain
+    integer handles: pypdfium2's declarations wrap every handle in a ctypes pointer object, which
+    costs more than the call itself. Same functions, same calling convention (the library's own
+    function-pointer class)."""
+
+    def __init__(self, c: Any):
+        V, I = ctypes.c_void_p, ctypes.c_int
+        self.unicode = self._fn(c.FPDFText_GetUnicode, ctypes.c_uint, V, I)
+        self.loose_box = self._fn(c.FPDFText_GetLooseCharBox, I, V, I, V)
+        self.font_size = self._fn(c.FPDFText_GetFontSize, ctypes.c_double, V, I)
+        self.count_objects = self._fn(c.FPDFPage_CountObjects, I, V)
+        self.get_object = self._fn(c.FPDFPage_GetObject, V, V, I)
+        self.form_count = self._fn(c.FPDFFormObj_CountObjects, I, V)
+        self.form_object = self._fn(c.FPDFFormObj_GetObject, V, V, ctypes.c_ulong)
+        self.type = self._fn(c.FPDFPageObj_GetType, I, V)
+        self.bounds = self._fn(c.FPDFPageObj_GetBounds, I, V, V, V, V, V)
+        self.matrix = self._fn(c.FPDFPageObj_GetMatrix, I, V, V)
+        self.FS_MATRIX = c.FS_MATRIX
+        self.draw_mode = self._fn(c.FPDFPath_GetDrawMode, I, V, V, V)
+        self.count_segments = self._fn(c.FPDFPath_CountSegments, I, V)
+        self.segment = self._fn(c.FPDFPath_GetPathSegment, V, V, I)
+        self.segment_point = self._fn(c.FPDFPathSegment_GetPoint, I, V, V, V)
+        # The same functions' addresses, for the C loops (xxgk/read/_pdfscan.c).
+        addr = self._addr
+        self.addr_unicode, self.addr_loose_box, self.addr_font_size = addr(self.unicode), addr(self.loose_box), addr(self.font_size)
+        self.addr_objects = tuple(map(addr, (self.count_objects, self.get_object, self.form_count, self.form_object, self.type, self.bounds)))
+
+    @staticmethod
+    def _addr(f: Any) -> int:
+        return ctypes.cast(f, ctypes.c_void_p).value or 0
+
+    @staticmethod
+    def _fn(original: Any, restype: Any, *argtypes: Any) -> Any:
+        f = type(original)(ctypes.cast(original, ctypes.c_void_p).value)
+        f.restype, f.argtypes = restype, argtypes
+        return f
+
+
+_api: _Api | None = None
+
+
+def _fast(c: Any) -> _Api:
+    global _api
+    if _api is None:
+        _api = _Api(c)
+    return _api
+
+
+def _handle(ptr: Any) -> int:
+    return ctypes.cast(ptr, ctypes.c_void_p).value or 0
+
+
+def _read_chars(c: Any, textpage: Any, height: float) -> list[Char]:
+    """The page's visible characters: by the C loop when the accelerator is built, else in Python."""
+    n = min(c.FPDFText_CountChars(textpage), limits.MAX_CHARS_PER_PAGE)
+    if accelerator is None:
+        return read_chars_py(c, textpage, n, height)
+    api = _fast(c)
+    return accelerator.chars(api.addr_unicode, api.addr_loose_box, api.addr_font_size, _handle(textpage), n, height, _SKIP, Char)
+
+
+def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
+    """The reference loop (xxgk/read/_pdfscan.c does the same): one PDFium call each for code, loose
+    box and font size. Kept: code above U+0020, not in _SKIP, not whitespace below U+2E80, with a box
+    not empty both ways. PDFium gives a character beyond U+FFFF (a CJK Extension B name, say) as
+    two characters, its UTF-16 surrogates, at one box: they are joined into one (with the first's
+    box). A lone surrogate or a code beyond U+10FFFF (a broken ToUnicode map) reads U+FFFD, visibly
+    wrong rather than dropped."""
+    api = _fast(c)
+    get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
+    tp = _handle(textpage)
+    rect = c.FS_RECTF()
+    ref = ctypes.addressof(rect)
+    chars: list[Char] = []
+    append, skip, new = chars.append, _SKIP, Char
+    low = -1  # the index of a low surrogate already joined to the character before it
+    for k in range(n):
+        if k == low:
+            continue
+        code = get_unicode(tp, k)
+        if code <= 0x20:
+            continue
+        if code >= 0xD800 and (code <= 0xDFFF or code > 0x10FFFF):
+            following = get_unicode(tp, k + 1) if code <= 0xDBFF and k + 1 < n else 0
+            if 0xDC00 <= following <= 0xDFFF:
+                code = 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00)
+                low = k + 1
+            else:
+                code = 0xFFFD
+        if code in skip:
+            continue
+        ch = chr(code)
+        if (code < 0x2E80 and ch.isspace()) or not get_box(tp, k, ref):
+            continue
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        if right <= left and top <= bottom:
+            continue
+        append(new(ch, left, height - top, right, height - bottom, get_size(tp, k) or (top - bottom)))
+    return chars
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    a, b, c, d, e, f = inner
+    A, Bm, C, D, E, F = outer
+    return (a * A + b * C, a * Bm + b * D, c * A + d * C, c * Bm + d * D, e * A + f * C + E, e * Bm + f * D + F)
+
+
+def _read_objects(c: Any, page_raw: Any, page: Page) -> None:
+    """The page's rules (thin path objects), largest image and object count, descending into form
+    XObjects (their objects' bounds are in the form's space: mapped through the form's matrix)."""
+    api = _fast(c)
+    fm = c.FS_MATRIX()
+    height = page.height
+    identity: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack: list[tuple[int, bool, _Matrix, int]] = [(_handle(page_raw), False, identity, 0)]
+    rules = page.rules
+    while stack:
+        parent, is_form, matrix, depth = stack.pop()
+        limit = limits.MAX_OBJECTS_PER_PAGE - page.objects
+        if accelerator is None:
+            count, found = objects_py(api, parent, is_form, limit)
+        else:
+            count, found = accelerator.objects(*api.addr_objects, parent, is_form, limit)
+        for obj, kind, x0, y0, x1, y1 in found:
+            if kind == _FORM:
+                if depth < 3:
+                    api.matrix(obj, ctypes.addressof(fm))
+                    stack.append((obj, True, _compose((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), matrix), depth + 1))
+                continue
+            if is_form:
+                x0, y0, x1, y1 = _map_box(matrix, x0, y0, x1, y1)
+            if kind == _IMAGE:
+                page.image_area = max(page.image_area, (x1 - x0) * (y1 - y0))
+                continue
+            w, h = x1 - x0, y1 - y0
+            if h <= RULE and w > RULE:
+                rules.append(Rule(True, x0, x1, height - (y1 + y0) / 2))
+            elif w <= RULE and h > RULE:
+                rules.append(Rule(False, height - y1, height - y0, (x0 + x1) / 2))
+            elif w > RULE and h > RULE and not is_form and _stroked_rectangle(api, obj):
+                # A cell drawn as its own outlined box (a browser's separate-border table): its
+                # four sides are rules; the box's bounds include half the line width all round.
+                top, bottom = height - y1, height - y0
+                rules += (Rule(True, x0, x1, top), Rule(True, x0, x1, bottom), Rule(False, top, bottom, x0), Rule(False, top, bottom, x1))
+            # Anything else is a filled box or a drawing, not a rule.
+            if len(rules) >= limits.MAX_RULES_PER_PAGE:
+                return
+        page.objects += max(count, 0)
+        if page.objects >= limits.MAX_OBJECTS_PER_PAGE:
+            return
+
+
+_Found = tuple[int, int, float, float, float, float]
+
+
+def objects_py(api: _Api, parent: int, is_form: bool, limit: int) -> tuple[int, list[_Found]]:
+    """The reference loop (xxgk/read/_pdfscan.c does the same): the parent's object count, and of its
+    first `limit` objects, in order, the paths and images whose bounds PDFium gives (left, bottom,
+    right, top) and the form XObjects (bounds 0)."""
+    box = (ctypes.c_float * 4)()
+    refs = [ctypes.addressof(box) + 4 * k for k in range(4)]
+    count = (api.form_count if is_form else api.count_objects)(parent)
+    get, get_type, get_bounds = (api.form_object if is_form else api.get_object), api.type, api.bounds
+    found: list[_Found] = []
+    for i in range(min(max(count, 0), limit)):
+        obj = get(parent, i)
+        if not obj:
+            continue
+        kind = get_type(obj)
+        if kind == _FORM:
+            found.append((obj, kind, 0.0, 0.0, 0.0, 0.0))
+        elif (kind == _PATH or kind == _IMAGE) and get_bounds(obj, *refs):
+            found.append((obj, kind, *box))
+    return count, found
+
+
+def _stroked_rectangle(api: _Api, obj: int) -> bool:
+    """The path object is one axis-aligned rectangle, stroked and not filled (4 or 5 segments: a move
+    and its lines, closed)."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not api.draw_mode(obj, ctypes.addressof(fill), ctypes.addressof(stroke)) or fill.value or not stroke.value:
+        return False
+    m = api.FS_MATRIX()
+    if not api.matrix(obj, ctypes.addressof(m)) or not (abs(m.b) + abs(m.c) < 1e-6 or abs(m.a) + abs(m.d) < 1e-6):
+        return False  # rotated or skewed: its bounds are not its sides
+    n = api.count_segments(obj)
+    if n not in (4, 5):
+        return False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xs, ys = set(), set()
+    for k in range(n):
+        if not api.segment_point(api.segment(obj, k), ctypes.addressof(x), ctypes.addressof(y)):
+            return False
+        xs.add(round(x.value, 2))
+        ys.add(round(y.value, 2))
+    return len(xs) == 2 and len(ys) == 2
+
+
+def _map_box(m: _Matrix, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    pts = [_apply(m, x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def read_page(page: Any, number: int) -> Page:
+    """Page `number` (1-based) of an open document as the reader sees it: its visible characters,
+    rules, largest image and object count. A PDFium failure is an InputError."""
+    import pypdfium2.raw as c
+
+    try:
+        width, height = page.get_size()
+        textpage = c.FPDFText_LoadPage(page.raw)
+        if not textpage:
+            raise InputError(f"not a valid PDF: page {number} has no readable content")
+        try:
+            chars = _read_chars(c, textpage, height)
+        finally:
+            c.FPDFText_ClosePage(textpage)
+        out = Page(number, chars, [], width, height)
+        _read_objects(c, page.raw, out)
+    except InputError:
+        raise
+    except Exception as e:  # a broken page object: PDFium's own errors
+        raise InputError(f"not a valid PDF: page {number} cannot be read ({_reason(e)})") from None
+    return out
+
+
+def is_scan(page: Page) -> bool:
+    """No text layer: no characters at all on a page that shows something, or a handful (a stamped
+    page number) over an image covering most of the page."""
+    if not page.chars:
+        return page.objects > 0
+    return len(page.chars) < limits.SCAN_MAX_CHARS and page.image_area >= 0.5 * page.width * page.height
