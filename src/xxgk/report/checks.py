@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import keys as K
 from .finding import Finding
+from .suggest import SUGGEST_KINDS, suggest
 from .values import numeric_text
 
 if TYPE_CHECKING:  # pragma: no cover - the model imports this module, never the other way round
@@ -58,6 +59,8 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
             findings += [f for f in _t3_identities(report, fmt) if f]
         elif table == "t4":
             findings += [f for f in _t4_identities(report) if f]
+    if report.source.get("kind") in SUGGEST_KINDS and any(f.severity == ERROR and f.rule.startswith(("t3.", "t4.")) for f in findings):
+        findings += _suggestions(report, fmt)
     findings += _section_warnings(report)
     findings += _agency_warnings(report)
     findings += _narrative_warnings(report)
@@ -255,6 +258,50 @@ def _t4_identities(report: Report) -> Iterator[Finding | None]:
             report, "t4.block_sum", [f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]], [f"t4.{block}.total"],
             f"表四「{K.T4_BLOCK_LABELS[block]}」", "维持+纠正+其他+尚未审结", "总计", show_parts=True,
         )
+
+
+# --- suggestions (domain.md §6.3) -------------------------------------------------------------
+
+_SUGGESTION_CAUSES = {"digit_drop": "疑识别时漏掉一位数字", "value": "疑识别有误，也可能原件本身有误", "swap": "疑数字错列"}
+
+
+def _suggestions(report: Report, fmt: str) -> list[Finding]:
+    """One warning per suggestion of `suggest.suggest`: which cell, printed how and where, and what
+    value would make the broken identities hold. The cells keep their printed values."""
+    values = {k: _num(report, k) for k in (*K.t3_keys(fmt), *K.t4_keys())}
+    out = []
+    for s in suggest(values, fmt):
+        scopes = "、".join(dict.fromkeys(_scope_label(i.rule, i.scope) for i in s.fixes))
+        cause = _SUGGESTION_CAUSES[s.kind]
+        keys = [k for k, _, _ in s.changes]
+        if s.kind == "swap":
+            (a, va, _), (b, vb, _) = s.changes
+            what = f"{cell_label(a)}{_page(report, a)}（印刷为 {va}）与{cell_label(b)}{_page(report, b)}（印刷为 {vb}）若互换"
+            expected: object = {a: vb, b: va}
+            actual: object = {a: va, b: vb}
+        else:
+            ((key, printed, new),) = s.changes
+            what = f"{cell_label(key)}{_page(report, key)}印刷为 {printed}，若为 {new}"
+            expected, actual = new, printed
+        out.append(Finding(
+            "identity.suggestion", WARNING, keys,
+            f"{what}，则{scopes}的勾稽关系均成立：{cause}；单元格保留印刷值，请对照原件核对",
+            expected=expected, actual=actual,
+        ))
+    return out
+
+
+def _scope_label(rule: str, scope: str) -> str:
+    if rule == "t3.row_sum":
+        return f"表三「{_T3_ROW_LABELS[scope]}」行"
+    if rule == "t4.block_sum":
+        return f"表四「{K.T4_BLOCK_LABELS[scope]}」"
+    return f"表三「{K.T3_COLUMN_LABELS[scope]}」列"
+
+
+def _page(report: Report, key: str) -> str:
+    page = report.cells[key].where.get("page") if key in report.cells else None
+    return f"（第 {page} 页）" if isinstance(page, int) else ""
 
 
 # --- agency-dependent warnings ----------------------------------------------------------------
