@@ -6,6 +6,8 @@
     jpg = render_scan(report, rng)                     # the whole report on one tall page
     jpg = render_rows([["合计", "0", "1", "10"]], rng) # bare table rows
     report, pages, meta = scan_case(seed)              # one case of the OCR test corpus
+    pages = render_report_scan(report, rng)            # the WHOLE report as published, scanned (4–5 pages)
+    report, pages, meta = report_scan_case(seed)       # one case of the whole-report scan corpus
 
 Content is the ``tab000`` text layout in its canonical form (``variants=False``): the title line
 "{agency}{year}年政府信息公开工作年度报告", the preface, the six section headings with (only) the first
@@ -17,6 +19,15 @@ rule). At 200 dpi body text is ~29 px (10.5 pt) and table text 26 px, in Noto Sa
 are the usual scanner settings), so a 300 dpi page is drawn at 300 dpi, not enlarged. Each page is then
 rotated by `angle` (default: uniform in ±3°), given Gaussian noise (σ 4–10 grey levels) and encoded as
 JPEG at quality 60–85: those bytes are returned, as a scanner saves them.
+
+Whole reports (`render_report_scan`): the report printed as agencies publish it, on A4 pages in the
+layout of 国办公开办函〔2021〕30号 — the title in 2号 on two lines, the preface and the six sections in
+3号 body text (16 pt, 28 characters a line, 1.5× the tables' type), 表二/三/四 ruled with their merged
+headers, labels wrapped inside their cells, 表三 continued over a page break with its header repeated,
+page numbers "- N -" — then scanned: grey paper (paper 200–235, ink 20–60 grey levels), skewed
+uniformly in ±1.5°, noisy, JPEG. The printed pages come from xxgk's DOCX/PDF layout
+(`xxgk.render(report, "pdf")`, WeasyPrint), rasterised by PDFium; the test's oracle is the generated
+report itself, never what a reader makes of the pages.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from xxgk.report import Report
 
 from .layouts import render_text
 
-__all__ = ["render_scan", "render_scan_pages", "render_prose_page", "render_rows", "scan_case", "score_cells", "FONT_PATH", "FONTS"]
+__all__ = ["render_report_scan", "report_scan_case", "render_scan", "render_scan_pages", "render_prose_page", "render_rows", "scan_case", "score_cells", "FONT_PATH", "FONTS"]
 
 FONT_PATH = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #: Typefaces by name: a 黑体-like sans and a 宋体-like serif, the two faces of printed government reports.
@@ -304,6 +315,47 @@ def scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
     }
     pages = render_scan_pages(report, random.Random(seed ^ 0x5CA9), **meta)  # type: ignore[arg-type]
     return report, pages, meta
+
+
+def _paper(img: Image.Image, rng: random.Random, angle: float | None) -> bytes:
+    """A printed page (L, white paper) as scanned on grey paper: paper and ink levels drawn per page,
+    skewed by `angle` (None: uniform in ±1.5°), noisy, JPEG."""
+    drawn = rng.uniform(-1.5, 1.5)
+    paper, ink = rng.uniform(200.0, 235.0), rng.uniform(20.0, 60.0)
+    arr = ink + np.asarray(img, dtype=np.float32) / 255.0 * (paper - ink)
+    grey = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    grey = grey.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=round(paper))
+    arr = np.asarray(grey, dtype=np.float32)
+    arr = arr + np.random.default_rng(rng.getrandbits(32)).normal(0.0, rng.uniform(4.0, 10.0), arr.shape).astype(np.float32)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L").save(buf, "JPEG", quality=rng.randint(60, 85))
+    return buf.getvalue()
+
+
+def render_report_scan(report: Report, rng: random.Random, *, dpi: int = 200, angle: float | None = None) -> list[bytes]:
+    """The whole report as published (title, preface, six sections, tables over page breaks) scanned
+    at `dpi` on grey paper: JPEG bytes, one per A4 page (see the module docstring)."""
+    import pypdfium2 as pdfium
+
+    import xxgk
+
+    doc = pdfium.PdfDocument(xxgk.render(report, "pdf"))
+    try:
+        printed = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
+    finally:
+        doc.close()
+    return [_paper(p, rng, angle) for p in printed]
+
+
+def report_scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
+    """Generated report `seed` (2019 format every 5th) scanned whole, as the whole-report scan corpus
+    draws it: (report, JPEG pages, {"dpi", "pages"}). dpi 200, 150, 300 in turn."""
+    from .generate import random_report
+
+    report = random_report(random.Random(seed), fmt="2019" if seed % 5 == 4 else "2021")
+    dpi = (200, 150, 300)[seed % 3]
+    pages = render_report_scan(report, random.Random(seed ^ 0x7E90), dpi=dpi)
+    return report, pages, {"dpi": dpi, "pages": len(pages)}
 
 
 def score_cells(expected: Report, got: Report) -> tuple[int, int, list[str]]:

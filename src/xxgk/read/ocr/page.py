@@ -7,7 +7,7 @@ import statistics
 from typing import Any
 
 from .. import blocks as B
-from .boxes import Box, text_boxes
+from .boxes import Box, line_scales, text_boxes
 from .detect import apply_affine, detect_boxes, find_rules, find_skew, rotation, scaled
 from .load import gray
 from . import params as P
@@ -31,8 +31,10 @@ def read_page(gray: Any) -> list[list[Box]]:
     rects = np.stack([corners[:, :, 0].min(1), corners[:, :, 1].min(1), corners[:, :, 0].max(1), corners[:, :, 1].max(1)], 1)
     th = float(np.median(rects[:, 3] - rects[:, 1])) / 1.5  # detector boxes are ~1.5× the text height
     _, ink = cv2.threshold(upright, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rules, ver = find_rules(ink, th)
-    boxes = text_boxes(rects, ink & (1 - rules), ver, th)
+    scales = line_scales(ink, rects)
+    big = np.concatenate([rects, th * scales[:, None]], 1)[scales > 1.0]
+    rules, ver = find_rules(ink, th, big)
+    boxes = text_boxes(rects, ink & (1 - rules), ver, th, scales)
     if not boxes:
         return []
     upright[rules > 0] = 255

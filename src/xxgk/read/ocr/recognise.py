@@ -17,6 +17,7 @@ def crop_box(page: Any, box: Box, href: float) -> Any:
     """The box cut from the upright page at the common scale (step 5), white outside the page."""
     import numpy as np
 
+    href *= box.scale
     py, px = PAD_Y * href, PAD_X * href
     ch = max(box.h, MIN_H * href) + 2 * py
     y0, y1 = round(box.cy - ch / 2), round(box.cy + ch / 2)
@@ -91,6 +92,7 @@ def _strip_ink(box: Box, span: tuple[int, int], href: float) -> list[tuple[float
     """The box's digit-sized ink components as glyph x-ranges in strip coordinates."""
     a, b = span
     f = (b - a) / max(1, box.crop[2] - box.crop[0])
+    href *= box.scale
     ink = [(a + (x0 - box.crop[0]) * f, a + (x1 - box.crop[0]) * f) for x0, x1, h in box.ink if h >= 0.4 * href]
     return glyphs(ink, href * f)
 
@@ -165,7 +167,7 @@ def _score_chars(probs: Any, chars: list[tuple[int, int]], box: Box, href: float
     eng = get_engine()
     text = "".join(eng.chars[c] for c, _ in chars)
     numeric = all(ch.isdigit() or ch in ZEROS or ch in ".," for ch in text) and any(ch.isdigit() or ch in ZEROS for ch in text)
-    zeros = eng.round_zeros if box.h >= 0.55 * href else eng.zeros
+    zeros = eng.round_zeros if box.h >= 0.55 * href * box.scale else eng.zeros
     out, worst = [], 1.0
     for c, t in chars:
         ch = eng.chars[c]
