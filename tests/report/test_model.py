@@ -84,3 +84,12 @@ def test_value_semantics_of_domain_md_section_5() -> None:
     assert parse_value("0.00", decimal=True) == ("0.00", "zero")
     assert parse_value("-8", signed=True) == (-8, "number")
     assert parse_value("+1036", signed=True) == (1036, "number")
+
+
+def test_a_digit_run_longer_than_any_number_is_text_not_a_crash() -> None:
+    """Fuzz (issue 13): int() refuses more than 4,300 digits with a ValueError."""
+    assert parse_value("9" * 100) == (int("9" * 100), "number")
+    for n in (103, 4301, 100_000):
+        assert parse_value("9" * n) == (None, "text"), n
+        assert parse_value("9" * n, decimal=True) == (None, "text"), n
+        assert parse_value("9" * (n - 2) + ".0") == (None, "text"), n
