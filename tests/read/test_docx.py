@@ -328,6 +328,9 @@ def test_too_many_entries_and_too_much_data_are_refused(monkeypatch: pytest.Monk
         ("bad XML", lambda g: _rezip(g, lambda n, b: b[: len(b) // 2] if n == "word/document.xml" else b), "bad XML"),
         ("no content types", lambda g: _rezip(g, lambda n, b: None if n == "[Content_Types].xml" else b), "not a valid DOCX"),
         ("no package rels", lambda g: _rezip(g, lambda n, b: None if n == "_rels/.rels" else b), "not a valid DOCX"),
+        # Fuzz (issue 13): a duplicated footer entry shadowed document.xml → AttributeError on .body.
+        ("main part is a footer", lambda g: _rezip(g, lambda n, b: f"<w:ftr {WNS}><w:p/></w:ftr>".encode() if n == "word/document.xml" else b),
+         "holds a <ftr>, not a w:document"),
     ],
 )
 def test_corrupt_docx_is_one_line_input_error(what: str, make, message: str) -> None:

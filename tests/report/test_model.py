@@ -159,3 +159,10 @@ def test_from_dict_refuses_a_malformed_report_with_one_line(mutate) -> None:  # 
     with pytest.raises(InvalidReport) as e:
         Report.from_dict(d)
     assert str(e.value) and "\n" not in str(e.value)
+def test_a_digit_run_longer_than_any_number_is_text_not_a_crash() -> None:
+    """Fuzz (issue 13): int() refuses more than 4,300 digits with a ValueError."""
+    assert parse_value("9" * 100) == (int("9" * 100), "number")
+    for n in (103, 4301, 100_000):
+        assert parse_value("9" * n) == (None, "text"), n
+        assert parse_value("9" * n, decimal=True) == (None, "text"), n
+        assert parse_value("9" * (n - 2) + ".0") == (None, "text"), n

@@ -242,7 +242,11 @@ def docx_blocks(data: bytes) -> list[Block]:
         if type(e).__module__.startswith("lxml") or "XMLSyntaxError" in type(e).__name__:
             raise InputError(f"not a valid DOCX: bad XML ({_short(e)})") from None
         raise InputError(f"not a valid DOCX: {type(e).__name__}: {_short(e)}") from None
-    body = document.element.body
+    root = document.element
+    if root.tag != _W + "document":  # the main relationship points at another part (a footer, styles)
+        local = root.tag.rsplit("}", 1)[-1] if isinstance(root.tag, str) else "?"
+        raise InputError(f"not a valid DOCX: the main document part holds a <{local}>, not a w:document")
+    body = root.body
     if body is None:
         raise InputError("not a valid DOCX: word/document.xml has no document body (w:body)")
     return _Walker().body(body)

@@ -18,6 +18,11 @@ Value = int | str | None  # int for counts, decimal string for money, None other
 NA_FORMS = frozenset({"/", "-", "—", "--", "——", "－", "不适用", "N/A", "n/a", "NA"})
 ZERO_WORDS = frozenset({"零", "〇"})
 _UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+#: Most digits a cell may have and still be a number. No count or amount in a report comes near (the
+#: largest real counts have 6 digits, a glued 2021 表三 row is at most ~35); a longer run is not a
+#: number anyone printed, so it stays `text` (value.not_a_number). Also keeps int() below Python's
+#: 4,300-digit conversion limit, whose ValueError a 5,000-digit run used to raise (fuzz, issue 13).
+MAX_DIGITS = 100
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WS_RE = re.compile(r"\s+")
 
@@ -73,7 +78,7 @@ def parse_value(raw: str, *, decimal: bool = False, signed: bool = False) -> tup
     if t in ZERO_WORDS:
         return ("0" if decimal else 0), "zero"
     num = numeric_text(t)
-    if num is None:
+    if num is None or len(num) > MAX_DIGITS + 2:  # + sign and decimal point
         return None, "text"
     if num[0] in "+-" and not signed:
         # A negative count is reported by the checks, so keep it as a number but only if signed.
