@@ -101,6 +101,10 @@ _OUTCOME_WEIGHTS: dict[str, float] = {
 #: Probability that an organisation column has any applications at all (natural persons always do).
 _ORG_PRESENCE = {"commercial_enterprise": 0.75, "research_institution": 0.12, "public_welfare_org": 0.25,
                  "legal_service_org": 0.45, "other_org": 0.45}
+#: `dense=True` (reports for label/layout round trips): every organisation column present this often,
+#: and agencies of the larger kinds, so that most cells of Table 三 are non-zero and of varied size.
+_DENSE_PRESENCE = 0.85
+_DENSE_KINDS = ("county_gov", "county_dept", "city_gov", "city_dept", "province_gov", "township")
 
 
 def _split(rng: random.Random, n: int, weights: dict[str, float]) -> dict[str, int]:
@@ -113,20 +117,24 @@ def _split(rng: random.Random, n: int, weights: dict[str, float]) -> dict[str, i
     return out
 
 
-def _t3(rng: random.Random, fmt: str, n_apps: int) -> dict[str, int]:
+def _t3(rng: random.Random, fmt: str, n_apps: int, dense: bool = False) -> dict[str, int]:
     rows = K.t3_rows(fmt)
     leaves = K.t3_outcome_rows(fmt)
-    # Column sizes: natural persons dominate, organisations are sparse.
+    # Column sizes: natural persons dominate, organisations are sparse (dense: most columns present).
     col_w = {"natural_person": rng.uniform(3.0, 12.0)}
     for col, p in _ORG_PRESENCE.items():
+        p = max(p, _DENSE_PRESENCE) if dense else p
         col_w[col] = (rng.uniform(0.3, 3.0) if col == "commercial_enterprise" else rng.uniform(0.05, 0.8)) if rng.random() < p else 0.0
     closed = _split(rng, n_apps, col_w)
     # Outcome mix: per report, perturb and sometimes drop an outcome entirely.
     base = dict(_OUTCOME_WEIGHTS)
     if fmt == "2019":
         base["other_processing"] = base.pop("other_no_correction") + base.pop("other_fee_unpaid") + base.pop("other_other")
-    mix = {k: (0.0 if rng.random() < 0.3 and k not in ("granted", "unable_not_held") else base[k] * rng.uniform(0.3, 1.7))
+    drop = 0.1 if dense else 0.3
+    mix = {k: (0.0 if rng.random() < drop and k not in ("granted", "unable_not_held") else base[k] * rng.uniform(0.3, 1.7))
            for k in leaves}
+    if dense:  # rare outcomes get a share large enough to show up in a few hundred applications
+        mix = {k: (max(w, 0.02) if w else 0.0) for k, w in mix.items()}
     values: dict[str, int] = {}
     for col in K.T3_APPLICANT_COLUMNS:
         leaf = _split(rng, closed[col], mix)
@@ -145,11 +153,14 @@ def _t3(rng: random.Random, fmt: str, n_apps: int) -> dict[str, int]:
 # --- Table 四 -----------------------------------------------------------------------------------
 
 
-def _t4(rng: random.Random, scale: int) -> dict[str, int]:
+def _t4(rng: random.Random, scale: int, dense: bool = False) -> dict[str, int]:
     values: dict[str, int] = {}
     hi = {"review": max(1, scale // 60), "litigation_direct": max(1, scale // 150), "litigation_after_review": max(1, scale // 250)}
+    if dense:
+        hi = {k: max(3, 2 * v) for k, v in hi.items()}
     for block in K.T4_BLOCKS:
-        n = rng.randint(0, hi[block]) if rng.random() < (0.6 if scale > 50 else 0.15) else 0
+        p = 0.8 if dense else (0.6 if scale > 50 else 0.15)
+        n = rng.randint(0, hi[block]) if rng.random() < p else 0
         parts = _split(rng, n, {"upheld": 6.0, "corrected": 1.5, "other": 2.0, "pending": 1.5})
         for col in ("upheld", "corrected", "other", "pending"):
             values[f"t4.{block}.{col}"] = parts[col]
@@ -347,10 +358,12 @@ def _sections(rng: random.Random, v: dict[str, int | str], agency: str, short: s
 # --- public API -------------------------------------------------------------------------------
 
 
-def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False) -> Report:
+def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False, dense: bool = False) -> Report:
     """A random report in `fmt` ('2021' or '2019') whose cells satisfy every hard identity.
 
     `zero=True` gives an all-zero report (like the sample townships) with the same narrative shape.
+    `dense=True` gives many non-zero cells of varied magnitudes (larger agencies, organisation columns
+    and rare outcomes present): a round trip then proves something about every row and column.
     """
     if fmt not in ("2021", "2019"):
         raise ValueError(f"fmt must be '2021' or '2019', not {fmt!r}")
@@ -358,14 +371,18 @@ def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False) 
     kind = rng.choices(kinds, weights=[_KINDS[k][0] for k in kinds])[0]
     if zero:
         kind = rng.choice(("township", "township", "street", "county_dept"))
+    elif dense:
+        kind = rng.choice(_DENSE_KINDS)
     agency, short = _agency(rng, kind)
     year = rng.randint(2021, 2025) if fmt == "2021" else rng.choice((2019, 2020))
     lo, hi = _KINDS[kind][1]
     n_apps = 0 if zero else max(1, int(10 ** rng.uniform(_log10(lo), _log10(hi))))
     values: dict[str, int | str] = {}
     values.update(_t2_2019(rng, kind) if fmt == "2019" else _t2_2021(rng, kind))
-    values.update(_t3(rng, fmt, n_apps))
-    values.update(_t4(rng, n_apps))
+    if dense:
+        n_apps = max(n_apps, rng.randint(20, 60))
+    values.update(_t3(rng, fmt, n_apps, dense))
+    values.update(_t4(rng, n_apps, dense))
     if zero:
         values = {k: ("0" if isinstance(val, str) else 0) for k, val in values.items()}
     sections = _sections(rng, values, agency, short, year, fmt, zero)
