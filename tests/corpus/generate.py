@@ -15,6 +15,13 @@ single line. Every layout prints each paragraph verbatim on a line of its own (l
 blank lines between paragraphs), so a reader recovers a section by joining the non-blank lines between
 two section headings (for proactive/applications/appeals: between the heading and the table) with "\\n".
 
+Real-shaped text (labels from the catalogue tests/corpus/variants.py, layouts of crawler text, PDF
+extractors and office PDFs, see tests/corpus/printed.py)::
+
+    from tests.corpus.generate import printed_corpus, glued_corpus
+    docs = printed_corpus(20, seed=1, layout="md_extract", family="any")   # Printed: text + truth
+    pairs = glued_corpus(50, seed=1)                                       # [(name, bytes)] for bench/
+
 CLI: ``python -m tests.corpus.generate OUTDIR --n 20 [--seed 1] [--fmt 2021|2019|mixed] [--zero]
 [--no-variants]`` writes ``NNN.json`` (``report.to_dict(with_findings=False)``) and one
 ``NNN_<layout>.txt`` per layout.
@@ -26,13 +33,15 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from xxgk.report import Report
 from xxgk.report import keys as K
 
 from .layouts import LAYOUTS, SECTION_TITLES, render_text
 
-__all__ = ["LAYOUTS", "SECTION_TITLES", "random_report", "render_text", "main"]
+__all__ = ["LAYOUTS", "SECTION_TITLES", "random_report", "render_text", "printed_corpus", "glued_corpus",
+           "write_printed_corpus", "main"]
 
 # --- agencies ---------------------------------------------------------------------------------
 
@@ -220,7 +229,7 @@ def _t2_2021(rng: random.Random, kind: str) -> dict[str, int | str]:
     return v
 
 
-def _t2_2019(rng: random.Random, kind: str) -> dict[str, int | str]:
+def _t2_2019(rng: random.Random, kind: str, dense: bool = False) -> dict[str, int | str]:
     v: dict[str, int | str] = {}
     rule_maker = kind in ("city_gov", "province_gov")
     for row, lo_hi in (("regulations", (0, 8) if rule_maker else (0, 0)), ("normative_documents", (0, 30))):
@@ -236,7 +245,7 @@ def _t2_2019(rng: random.Random, kind: str) -> dict[str, int | str]:
     prev = rng.randint(0, 12)
     v["t2_2019.admin_fees.previous_items"] = prev
     v["t2_2019.admin_fees.change"] = rng.randint(-min(prev, 3), 3)
-    items = rng.choice((0, 0, rng.randint(1, 60)))
+    items = rng.choice((0, 0, rng.randint(1, 60))) if not dense else (rng.randint(1, 60) if rng.random() < 0.8 else 0)
     v["t2_2019.procurement.items"] = items
     v["t2_2019.procurement.amount"] = "0" if items == 0 else f"{10 ** rng.uniform(0.5, 6.5):.{rng.choice((0, 2))}f}"
     return v
@@ -378,7 +387,7 @@ def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False, 
     lo, hi = _KINDS[kind][1]
     n_apps = 0 if zero else max(1, int(10 ** rng.uniform(_log10(lo), _log10(hi))))
     values: dict[str, int | str] = {}
-    values.update(_t2_2019(rng, kind) if fmt == "2019" else _t2_2021(rng, kind))
+    values.update(_t2_2019(rng, kind, dense) if fmt == "2019" else _t2_2021(rng, kind))
     if dense:
         n_apps = max(n_apps, rng.randint(20, 60))
     values.update(_t3(rng, fmt, n_apps, dense))
@@ -393,6 +402,52 @@ def _log10(x: float) -> float:
     import math
 
     return math.log10(max(x, 1))
+
+
+# --- corpora of real-shaped text (tests/corpus/printed.py) ------------------------------------------
+
+
+def printed_corpus(n: int, seed: int = 1, *, layout: str = "oneline_glued", family: str = "official",
+                   fmt: str = "mixed") -> list[Any]:
+    """`n` dense reports printed in `layout` with labels of `family` (`printed.Printed` objects:
+    text, per-cell truth, expected values, decidable keys). Report i uses seed+i; `fmt` 'mixed' makes
+    every 5th report 2019, else all are `fmt`."""
+    from .printed import print_report, style_for
+
+    out = []
+    for i in range(n):
+        s = seed + i
+        f = fmt if fmt != "mixed" else ("2019" if i % 5 == 4 else "2021")
+        report = random_report(random.Random(s), fmt=f, dense=True)
+        rng = random.Random(f"{layout}:{family}:{s}")
+        out.append(print_report(report, layout, style_for(family, rng), rng))
+    return out
+
+
+def glued_corpus(n: int, seed: int = 1, *, family: str = "official") -> list[tuple[str, bytes]]:
+    """`n` reports as crawlers store portal pages (one line, cells glued: `713000074`), as
+    (name, UTF-8 bytes) for bench/bench_text.py. Deterministic in (n, seed)."""
+    return [(f"{i:03d}_oneline_glued.txt", doc.text.encode("utf-8"))
+            for i, doc in enumerate(printed_corpus(n, seed, layout="oneline_glued", family=family))]
+
+
+def write_printed_corpus(outdir: Path, n: int, seed: int = 1, *, layout: str = "oneline_glued",
+                         family: str = "official") -> list[Path]:
+    """Write `printed_corpus` to `outdir`: NNN_<layout>.txt and NNN_<layout>.truth.json (expected values,
+    decidable keys and, per printed cell, its raw text, row label and column label)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, doc in enumerate(printed_corpus(n, seed, layout=layout, family=family)):
+        stem = outdir / f"{i:03d}_{layout}"
+        stem.with_suffix(".txt").write_text(doc.text, encoding="utf-8")
+        truth = {
+            "format": doc.format, "layout": layout, "style": vars(doc.style),
+            "expected": doc.expected, "decidable": sorted(doc.decidable),
+            "printed": {k: vars(c) for k, c in doc.truth.items()},
+        }
+        stem.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        paths.append(stem.with_suffix(".txt"))
+    return paths
 
 
 # --- CLI ----------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ Layouts (`REAL_LAYOUTS`), each after a real document in ../shared/real:
 `Style` holds the label choices of one document: the catalogue family of the row bodies
 (official / wording / typo / any), the numbering styles, where group labels sit (merged into the
 first row, on their own line, on the second row, missing), whether a 2021 table prints the 2019
-row （六）其他处理 as one row (real 021), whether labels wrap. `style_for(family, rng)` gives the
+row （六）其他处理 as one row (real 021), whether labels wrap, whether Table 二 values carry units
+(`2笔 984361元`, real 008; glued layouts always print the amount's 元, real 015). `style_for(family, rng)` gives the
 style of one label-variant family (`LABEL_FAMILIES`), all else official.
 
 Glued digit runs can be split several ways. `decidable` holds the keys whose value every split of
@@ -49,7 +50,9 @@ REAL_LAYOUTS: tuple[str, ...] = (
     "tsv", "spaced_rows", "oneline_spaced", "oneline_glued", "glued_rows", "md_extract", "pdf_wrapped",
 )
 GLUED_LAYOUTS = frozenset({"oneline_glued", "glued_rows"})
-LABEL_FAMILIES: tuple[str, ...] = ("official", "wording", "typo", "numbering", "group", "wrapped", "mixed2019", "any")
+LABEL_FAMILIES: tuple[str, ...] = (
+    "official", "wording", "typo", "numbering", "group", "wrapped", "mixed2019", "units", "any",
+)
 
 #: Splits enumerated per glued row before a row counts as undecidable as a whole (a dense city
 #: report's longest Table 三 row has < 2,000 candidate splits; the cap only bounds pathological runs).
@@ -68,6 +71,7 @@ class Style:
     groups: str = "merged"  # merged | own | late | missing
     mixed: bool = False  # 2021 table printing （六）其他处理 as one row (real 021)
     wrap: bool = False  # long labels wrapped over lines (line layouts only)
+    units: bool = False  # units on Table 二 values: '2笔 984361元' (real 008), '12件'
 
 
 def style_for(family: str, rng: random.Random) -> Style:
@@ -87,6 +91,8 @@ def style_for(family: str, rng: random.Random) -> Style:
         s.wrap = True
     elif family == "mixed2019":
         s.mixed = True
+    elif family == "units":
+        s.units = True
     elif family == "any":
         s.labels = "any"
         s.item_numbering = rng.choice(list(V.NUMBERING))
@@ -95,6 +101,7 @@ def style_for(family: str, rng: random.Random) -> Style:
         s.groups = rng.choice(("merged", "merged", "own", "late", "missing"))
         s.mixed = rng.random() < 0.2
         s.wrap = rng.random() < 0.5
+        s.units = rng.random() < 0.3
     return s
 
 
@@ -144,6 +151,8 @@ def _raw(report: Any, key: str, glued: bool, rng: random.Random, units: bool) ->
         return f"{val}元" if glued or units else str(val)
     if key.endswith("procurement.items") and units and int(val):
         return f"{val}笔"
+    if units and not glued and key.startswith("t2") and not key.endswith("_wan_yuan") and rng.random() < 0.2:
+        return f"{val}件"
     return str(val)
 
 
@@ -153,7 +162,7 @@ def same_value(got: Any, want: Any) -> bool:
         return want is None and got is None
     if isinstance(want, str) or isinstance(got, str):
         try:
-            return Decimal(re.sub(r"[元万笔]+$", "", str(got))) == Decimal(re.sub(r"[元万笔]+$", "", str(want)))
+            return Decimal(re.sub(r"[元万笔件]+$", "", str(got))) == Decimal(re.sub(r"[元万笔件]+$", "", str(want)))
         except InvalidOperation:
             return str(got) == str(want)
     return got == want
@@ -171,7 +180,10 @@ def _row_label(key: str, style: Style, rng: random.Random) -> str:
 
 def _group_label(group: str, style: Style, rng: random.Random) -> str:
     spec = V.T3_GROUPS[group]
-    body = V.pick(spec.bodies, style.labels, rng).text
+    lab = V.pick(spec.bodies, style.labels, rng)
+    if lab.numbered:
+        return lab.text
+    body = lab.text
     numbering = style.top_numbering if spec.kind == "top" else style.sub_numbering
     return V.numbered(spec.kind, spec.n, numbering) + body
 
@@ -425,9 +437,11 @@ def _line_rows(rows: list[Row], sep: str, d: _Doc, wrap: bool) -> list[str]:
     for row in rows:
         label = "".join(row.texts) if sep == "" else sep.join(row.texts)
         vals = sep.join(row.raws) if sep else "".join(row.raws)
-        if wrap and row.keys and row.key and len(label) > 10:
-            pieces = [p for t in row.texts for p in _wrap(t, rng)]
-            row.pieces = pieces
+        if wrap and row.keys and row.key and len(row.texts[-1]) > 10:
+            # Group labels (merged cells of their own) first, then the row label wrapped in its cell.
+            out += row.texts[:-1]
+            pieces = _wrap(row.texts[-1], rng)
+            row.pieces = [*row.texts[:-1], *pieces]
             where = rng.choice(("first", "between", "below")) if len(pieces) > 1 else "first"
             if where == "first":
                 out += [f"{pieces[0]}{sep or ' '}{vals}", *pieces[1:]]
@@ -584,7 +598,7 @@ def print_report(report: Any, layout: str, style: Style, rng: random.Random) -> 
     if fmt == "2019":
         style.mixed = False
     glued = layout in GLUED_LAYOUTS
-    units = layout in ("oneline_spaced", "spaced_rows") and rng.random() < 0.3
+    units = style.units
     t2 = _t2_rows(report, fmt, style, rng, glued, units)
     t3, expected = _t3_rows(report, fmt, style, rng)
     t4 = _t4_rows(report, style, rng)

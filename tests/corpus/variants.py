@@ -42,6 +42,8 @@ class Label:
     text: str
     family: str = "official"
     source: str = "format"
+    #: The text carries its own (mis)printed ordinal, e.g. 三三、本年度办理结果: print it as is.
+    numbered: bool = False
 
 
 def _L(*items: tuple[str, str, str] | str) -> tuple[Label, ...]:
@@ -129,8 +131,7 @@ T3_GROUPS: dict[str, RowSpec] = {
         "本年度办理结果",
         ("本年度办理结果情况", "wording", "plausible"),
         ("本年办理结果", "wording", "plausible"),
-        ("三、本年度办理结果", "typo", "real 015 (三三、本年度办理结果: the ordinal printed twice)"),
-    )),
+    ) + (Label("三三、本年度办理结果", "typo", "real 015 (the ordinal printed twice)", numbered=True),)),
     "denied": RowSpec("denied", "sub", 3, _L("不予公开", ("不予公开的", "wording", "plausible"), ("不与公开", "typo", "plausible"))),
     "unable": RowSpec("unable", "sub", 4, _L("无法提供", ("无法提供的", "wording", "plausible"))),
     "not_processed": RowSpec("not_processed", "sub", 5, _L("不予处理", ("不予处理的", "wording", "plausible"))),
