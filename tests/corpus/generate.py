@@ -40,8 +40,8 @@ from xxgk.report import keys as K
 
 from .layouts import LAYOUTS, SECTION_TITLES, render_text
 
-__all__ = ["LAYOUTS", "SECTION_TITLES", "random_report", "render_text", "printed_corpus", "glued_corpus",
-           "write_printed_corpus", "main"]
+__all__ = ["LAYOUTS", "SECTION_TITLES", "SOURCE_ERRORS", "random_report", "render_text", "inject_error",
+           "printed_corpus", "glued_corpus", "write_printed_corpus", "main"]
 
 # --- agencies ---------------------------------------------------------------------------------
 
@@ -402,6 +402,50 @@ def _log10(x: float) -> float:
     import math
 
     return math.log10(max(x, 1))
+
+
+# --- source errors as real reports print them ----------------------------------------------------------
+
+#: Source errors seen in ../shared/real (meta.json source_errors), each breaking one hard identity.
+SOURCE_ERRORS = ("double_count", "total_zero", "t4_total_zero")
+
+
+def inject_error(report: Report, rng: random.Random, kind: str | None = None) -> tuple[Report, str, set[str]]:
+    """A copy of `report` with one source error of `kind` (drawn when None), as real reports print them:
+
+    - ``double_count`` (real 006): one application counted under an outcome AND carried forward — the
+      outcome cell, its row total and （七）总计 all +1, so every row sum and the outcome sum still hold
+      and only the column identity 一+二 = （七）+四 breaks;
+    - ``total_zero`` (real 025): （七）总计 printed all 0 although outcomes were handled;
+    - ``t4_total_zero`` (real 021): a 表四 block's 总计 left at 0 under non-zero results.
+
+    Returns (report, kind, keys an error finding must name at least one of).
+    """
+    kind = kind or rng.choice(SOURCE_ERRORS)
+    fmt = report.table_format
+    values = {k: c.value for k, c in report.cells.items()}
+    if kind == "double_count":
+        col = rng.choice(K.T3_APPLICANT_COLUMNS)
+        leaf = rng.choice(K.t3_outcome_rows(fmt))
+        for key in (f"t3.{leaf}.{col}", f"t3.{leaf}.total", f"t3.results_total.{col}", "t3.results_total.total"):
+            values[key] = int(values[key]) + 1
+        blamed = {f"t3.{r}.{c}" for r in ("new_received", "carried_over", "results_total", "carried_forward") for c in (col, "total")}
+    elif kind == "total_zero":
+        if not values["t3.results_total.total"]:
+            values["t3.granted.natural_person"] = values["t3.granted.total"] = 1  # something to have been handled
+        for c in K.T3_COLUMNS:
+            values[f"t3.results_total.{c}"] = 0
+        blamed = {f"t3.results_total.{c}" for c in K.T3_COLUMNS}
+    elif kind == "t4_total_zero":
+        block = rng.choice(K.T4_BLOCKS)
+        if not values[f"t4.{block}.total"]:
+            values[f"t4.{block}.upheld"] = rng.randint(1, 12)
+        values[f"t4.{block}.total"] = 0
+        blamed = {f"t4.{block}.{c}" for c in K.T4_COLUMNS}
+    else:
+        raise ValueError(f"unknown source error {kind!r}; expected one of {', '.join(SOURCE_ERRORS)}")
+    out = Report.from_values(values, format=report.format, agency=report.agency, year=report.year, sections=dict(report.sections))
+    return out, kind, blamed
 
 
 # --- corpora of real-shaped text (tests/corpus/printed.py) ------------------------------------------
