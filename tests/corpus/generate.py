@@ -15,6 +15,13 @@ single line. Every layout prints each paragraph verbatim on a line of its own (l
 blank lines between paragraphs), so a reader recovers a section by joining the non-blank lines between
 two section headings (for proactive/applications/appeals: between the heading and the table) with "\\n".
 
+Real-shaped text (labels from the catalogue tests/corpus/variants.py, layouts of crawler text, PDF
+extractors and office PDFs, see tests/corpus/printed.py)::
+
+    from tests.corpus.generate import printed_corpus, glued_corpus
+    docs = printed_corpus(20, seed=1, layout="md_extract", family="any")   # Printed: text + truth
+    pairs = glued_corpus(50, seed=1)                                       # [(name, bytes)] for bench/
+
 CLI: ``python -m tests.corpus.generate OUTDIR --n 20 [--seed 1] [--fmt 2021|2019|mixed] [--zero]
 [--no-variants]`` writes ``NNN.json`` (``report.to_dict(with_findings=False)``) and one
 ``NNN_<layout>.txt`` per layout.
@@ -26,13 +33,15 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from xxgk.report import Report
 from xxgk.report import keys as K
 
 from .layouts import LAYOUTS, SECTION_TITLES, render_text
 
-__all__ = ["LAYOUTS", "SECTION_TITLES", "random_report", "render_text", "main"]
+__all__ = ["LAYOUTS", "SECTION_TITLES", "SOURCE_ERRORS", "random_report", "render_text", "inject_error",
+           "printed_corpus", "glued_corpus", "write_printed_corpus", "main"]
 
 # --- agencies ---------------------------------------------------------------------------------
 
@@ -101,6 +110,10 @@ _OUTCOME_WEIGHTS: dict[str, float] = {
 #: Probability that an organisation column has any applications at all (natural persons always do).
 _ORG_PRESENCE = {"commercial_enterprise": 0.75, "research_institution": 0.12, "public_welfare_org": 0.25,
                  "legal_service_org": 0.45, "other_org": 0.45}
+#: `dense=True` (reports for label/layout round trips): every organisation column present this often,
+#: and agencies of the larger kinds, so that most cells of Table 三 are non-zero and of varied size.
+_DENSE_PRESENCE = 0.85
+_DENSE_KINDS = ("county_gov", "county_dept", "city_gov", "city_dept", "province_gov", "township")
 
 
 def _split(rng: random.Random, n: int, weights: dict[str, float]) -> dict[str, int]:
@@ -113,20 +126,24 @@ def _split(rng: random.Random, n: int, weights: dict[str, float]) -> dict[str, i
     return out
 
 
-def _t3(rng: random.Random, fmt: str, n_apps: int) -> dict[str, int]:
+def _t3(rng: random.Random, fmt: str, n_apps: int, dense: bool = False) -> dict[str, int]:
     rows = K.t3_rows(fmt)
     leaves = K.t3_outcome_rows(fmt)
-    # Column sizes: natural persons dominate, organisations are sparse.
+    # Column sizes: natural persons dominate, organisations are sparse (dense: most columns present).
     col_w = {"natural_person": rng.uniform(3.0, 12.0)}
     for col, p in _ORG_PRESENCE.items():
+        p = max(p, _DENSE_PRESENCE) if dense else p
         col_w[col] = (rng.uniform(0.3, 3.0) if col == "commercial_enterprise" else rng.uniform(0.05, 0.8)) if rng.random() < p else 0.0
     closed = _split(rng, n_apps, col_w)
     # Outcome mix: per report, perturb and sometimes drop an outcome entirely.
     base = dict(_OUTCOME_WEIGHTS)
     if fmt == "2019":
         base["other_processing"] = base.pop("other_no_correction") + base.pop("other_fee_unpaid") + base.pop("other_other")
-    mix = {k: (0.0 if rng.random() < 0.3 and k not in ("granted", "unable_not_held") else base[k] * rng.uniform(0.3, 1.7))
+    drop = 0.1 if dense else 0.3
+    mix = {k: (0.0 if rng.random() < drop and k not in ("granted", "unable_not_held") else base[k] * rng.uniform(0.3, 1.7))
            for k in leaves}
+    if dense:  # rare outcomes get a share large enough to show up in a few hundred applications
+        mix = {k: (max(w, 0.02) if w else 0.0) for k, w in mix.items()}
     values: dict[str, int] = {}
     for col in K.T3_APPLICANT_COLUMNS:
         leaf = _split(rng, closed[col], mix)
@@ -145,11 +162,14 @@ def _t3(rng: random.Random, fmt: str, n_apps: int) -> dict[str, int]:
 # --- Table 四 -----------------------------------------------------------------------------------
 
 
-def _t4(rng: random.Random, scale: int) -> dict[str, int]:
+def _t4(rng: random.Random, scale: int, dense: bool = False) -> dict[str, int]:
     values: dict[str, int] = {}
     hi = {"review": max(1, scale // 60), "litigation_direct": max(1, scale // 150), "litigation_after_review": max(1, scale // 250)}
+    if dense:
+        hi = {k: max(3, 2 * v) for k, v in hi.items()}
     for block in K.T4_BLOCKS:
-        n = rng.randint(0, hi[block]) if rng.random() < (0.6 if scale > 50 else 0.15) else 0
+        p = 0.8 if dense else (0.6 if scale > 50 else 0.15)
+        n = rng.randint(0, hi[block]) if rng.random() < p else 0
         parts = _split(rng, n, {"upheld": 6.0, "corrected": 1.5, "other": 2.0, "pending": 1.5})
         for col in ("upheld", "corrected", "other", "pending"):
             values[f"t4.{block}.{col}"] = parts[col]
@@ -209,7 +229,7 @@ def _t2_2021(rng: random.Random, kind: str) -> dict[str, int | str]:
     return v
 
 
-def _t2_2019(rng: random.Random, kind: str) -> dict[str, int | str]:
+def _t2_2019(rng: random.Random, kind: str, dense: bool = False) -> dict[str, int | str]:
     v: dict[str, int | str] = {}
     rule_maker = kind in ("city_gov", "province_gov")
     for row, lo_hi in (("regulations", (0, 8) if rule_maker else (0, 0)), ("normative_documents", (0, 30))):
@@ -225,7 +245,7 @@ def _t2_2019(rng: random.Random, kind: str) -> dict[str, int | str]:
     prev = rng.randint(0, 12)
     v["t2_2019.admin_fees.previous_items"] = prev
     v["t2_2019.admin_fees.change"] = rng.randint(-min(prev, 3), 3)
-    items = rng.choice((0, 0, rng.randint(1, 60)))
+    items = rng.choice((0, 0, rng.randint(1, 60))) if not dense else (rng.randint(1, 60) if rng.random() < 0.8 else 0)
     v["t2_2019.procurement.items"] = items
     v["t2_2019.procurement.amount"] = "0" if items == 0 else f"{10 ** rng.uniform(0.5, 6.5):.{rng.choice((0, 2))}f}"
     return v
@@ -347,10 +367,12 @@ def _sections(rng: random.Random, v: dict[str, int | str], agency: str, short: s
 # --- public API -------------------------------------------------------------------------------
 
 
-def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False) -> Report:
+def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False, dense: bool = False) -> Report:
     """A random report in `fmt` ('2021' or '2019') whose cells satisfy every hard identity.
 
     `zero=True` gives an all-zero report (like the sample townships) with the same narrative shape.
+    `dense=True` gives many non-zero cells of varied magnitudes (larger agencies, organisation columns
+    and rare outcomes present): a round trip then proves something about every row and column.
     """
     if fmt not in ("2021", "2019"):
         raise ValueError(f"fmt must be '2021' or '2019', not {fmt!r}")
@@ -358,14 +380,18 @@ def random_report(rng: random.Random, *, fmt: str = "2021", zero: bool = False) 
     kind = rng.choices(kinds, weights=[_KINDS[k][0] for k in kinds])[0]
     if zero:
         kind = rng.choice(("township", "township", "street", "county_dept"))
+    elif dense:
+        kind = rng.choice(_DENSE_KINDS)
     agency, short = _agency(rng, kind)
     year = rng.randint(2021, 2025) if fmt == "2021" else rng.choice((2019, 2020))
     lo, hi = _KINDS[kind][1]
     n_apps = 0 if zero else max(1, int(10 ** rng.uniform(_log10(lo), _log10(hi))))
     values: dict[str, int | str] = {}
-    values.update(_t2_2019(rng, kind) if fmt == "2019" else _t2_2021(rng, kind))
-    values.update(_t3(rng, fmt, n_apps))
-    values.update(_t4(rng, n_apps))
+    values.update(_t2_2019(rng, kind, dense) if fmt == "2019" else _t2_2021(rng, kind))
+    if dense:
+        n_apps = max(n_apps, rng.randint(20, 60))
+    values.update(_t3(rng, fmt, n_apps, dense))
+    values.update(_t4(rng, n_apps, dense))
     if zero:
         values = {k: ("0" if isinstance(val, str) else 0) for k, val in values.items()}
     sections = _sections(rng, values, agency, short, year, fmt, zero)
@@ -376,6 +402,96 @@ def _log10(x: float) -> float:
     import math
 
     return math.log10(max(x, 1))
+
+
+# --- source errors as real reports print them ----------------------------------------------------------
+
+#: Source errors seen in ../shared/real (meta.json source_errors), each breaking one hard identity.
+SOURCE_ERRORS = ("double_count", "total_zero", "t4_total_zero")
+
+
+def inject_error(report: Report, rng: random.Random, kind: str | None = None) -> tuple[Report, str, set[str]]:
+    """A copy of `report` with one source error of `kind` (drawn when None), as real reports print them:
+
+    - ``double_count`` (real 006): one application counted under an outcome AND carried forward — the
+      outcome cell, its row total and （七）总计 all +1, so every row sum and the outcome sum still hold
+      and only the column identity 一+二 = （七）+四 breaks;
+    - ``total_zero`` (real 025): （七）总计 printed all 0 although outcomes were handled;
+    - ``t4_total_zero`` (real 021): a 表四 block's 总计 left at 0 under non-zero results.
+
+    Returns (report, kind, keys an error finding must name at least one of).
+    """
+    kind = kind or rng.choice(SOURCE_ERRORS)
+    fmt = report.table_format
+    values = {k: c.value for k, c in report.cells.items()}
+    if kind == "double_count":
+        col = rng.choice(K.T3_APPLICANT_COLUMNS)
+        leaf = rng.choice(K.t3_outcome_rows(fmt))
+        for key in (f"t3.{leaf}.{col}", f"t3.{leaf}.total", f"t3.results_total.{col}", "t3.results_total.total"):
+            values[key] = int(values[key]) + 1
+        blamed = {f"t3.{r}.{c}" for r in ("new_received", "carried_over", "results_total", "carried_forward") for c in (col, "total")}
+    elif kind == "total_zero":
+        if not values["t3.results_total.total"]:
+            values["t3.granted.natural_person"] = values["t3.granted.total"] = 1  # something to have been handled
+        for c in K.T3_COLUMNS:
+            values[f"t3.results_total.{c}"] = 0
+        blamed = {f"t3.results_total.{c}" for c in K.T3_COLUMNS}
+    elif kind == "t4_total_zero":
+        block = rng.choice(K.T4_BLOCKS)
+        if not values[f"t4.{block}.total"]:
+            values[f"t4.{block}.upheld"] = rng.randint(1, 12)
+        values[f"t4.{block}.total"] = 0
+        blamed = {f"t4.{block}.{c}" for c in K.T4_COLUMNS}
+    else:
+        raise ValueError(f"unknown source error {kind!r}; expected one of {', '.join(SOURCE_ERRORS)}")
+    out = Report.from_values(values, format=report.format, agency=report.agency, year=report.year, sections=dict(report.sections))
+    return out, kind, blamed
+
+
+# --- corpora of real-shaped text (tests/corpus/printed.py) ------------------------------------------
+
+
+def printed_corpus(n: int, seed: int = 1, *, layout: str = "oneline_glued", family: str = "official",
+                   fmt: str = "mixed") -> list[Any]:
+    """`n` dense reports printed in `layout` with labels of `family` (`printed.Printed` objects:
+    text, per-cell truth, expected values, decidable keys). Report i uses seed+i; `fmt` 'mixed' makes
+    every 5th report 2019, else all are `fmt`."""
+    from .printed import print_report, style_for
+
+    out = []
+    for i in range(n):
+        s = seed + i
+        f = fmt if fmt != "mixed" else ("2019" if i % 5 == 4 else "2021")
+        report = random_report(random.Random(s), fmt=f, dense=True)
+        rng = random.Random(f"{layout}:{family}:{s}")
+        out.append(print_report(report, layout, style_for(family, rng), rng))
+    return out
+
+
+def glued_corpus(n: int, seed: int = 1, *, family: str = "official") -> list[tuple[str, bytes]]:
+    """`n` reports as crawlers store portal pages (one line, cells glued: `713000074`), as
+    (name, UTF-8 bytes) for bench/bench_text.py. Deterministic in (n, seed)."""
+    return [(f"{i:03d}_oneline_glued.txt", doc.text.encode("utf-8"))
+            for i, doc in enumerate(printed_corpus(n, seed, layout="oneline_glued", family=family))]
+
+
+def write_printed_corpus(outdir: Path, n: int, seed: int = 1, *, layout: str = "oneline_glued",
+                         family: str = "official") -> list[Path]:
+    """Write `printed_corpus` to `outdir`: NNN_<layout>.txt and NNN_<layout>.truth.json (expected values,
+    decidable keys and, per printed cell, its raw text, row label and column label)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, doc in enumerate(printed_corpus(n, seed, layout=layout, family=family)):
+        stem = outdir / f"{i:03d}_{layout}"
+        stem.with_suffix(".txt").write_text(doc.text, encoding="utf-8")
+        truth = {
+            "format": doc.format, "layout": layout, "style": vars(doc.style),
+            "expected": doc.expected, "decidable": sorted(doc.decidable),
+            "printed": {k: vars(c) for k, c in doc.truth.items()},
+        }
+        stem.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        paths.append(stem.with_suffix(".txt"))
+    return paths
 
 
 # --- CLI ----------------------------------------------------------------------------------------
