@@ -17,7 +17,7 @@ Value = int | str | None  # int for counts, decimal string for money, None other
 
 NA_FORMS = frozenset({"/", "-", "—", "--", "——", "－", "不适用", "N/A", "n/a", "NA"})
 ZERO_WORDS = frozenset({"零", "〇"})
-_UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+_UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _WS_RE = re.compile(r"\s+")
 
