@@ -23,6 +23,7 @@ constants below whatever the input (a run of 10,000 digits is refused in constan
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,8 +37,12 @@ MAX_T2_DIGITS = 12
 #: Candidates of one run enumerated before it is refused as unsolvable: a 7-cell row of 14 digits
 #: (cells of two digits on average) has at most C(13,6) = 1,716; the real rows have fewer than 30.
 MAX_SPLITS = 5_000
-#: Joint choices between runs tried at once; beyond it each run is decided on its own.
+#: Joint choices between runs scored one by one when the table breaks an identity; beyond it the
+#: open runs stay undecided.
 MAX_COMBOS = 4096
+#: Partial sums kept per step of the search for splits satisfying every identity (`_feasible`);
+#: beyond it the search gives up (the runs are then scored as above, or stay undecided).
+MAX_STATES = 20_000
 
 
 class TooManySplits(Exception):
@@ -58,6 +63,9 @@ class Run:
     keys: tuple[str, ...]
     pieces: tuple[str, ...]
     max_digits: int = MAX_COUNT_DIGITS
+    #: Cell indices that may carry a sign (the 2019 form's 本年增/减) or a fraction (amounts).
+    signed: frozenset[int] = frozenset()
+    decimal: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,21 +105,36 @@ class Decision:
     refused: str = ""
 
 
-def splits(pieces: Sequence[str], width: int, max_digits: int = MAX_COUNT_DIGITS, limit: int = MAX_SPLITS) -> list[tuple[Span, ...]]:
+_PIECE = re.compile(r"([+\-]?)(\d+)((?:\.\d+)?)")
+
+
+def _parse_piece(p: str) -> tuple[str, str, str] | None:
+    """(sign, integer digits, fraction) of a number piece, None for anything else (one cell as is)."""
+    m = _PIECE.fullmatch(p) if p.isascii() else None
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def splits(
+    pieces: Sequence[str], width: int, max_digits: int = MAX_COUNT_DIGITS, limit: int = MAX_SPLITS,
+    *, signed: frozenset[int] = frozenset(), decimal: frozenset[int] = frozenset(),
+) -> list[tuple[Span, ...]]:
     """Every way to cut `pieces` into exactly `width` cells under the hard constraints, in order.
 
-    A cell never crosses two pieces. Raises TooManySplits at once when the digits cannot fit in
-    `width` cells of at most `max_digits` digits, and past `limit` candidates; the search is pruned
-    so that its cost follows the number of candidates, not the length of the run."""
+    A cell never crosses two pieces; a piece's sign belongs to its first cell, which must then be
+    one of the `signed` cell indices, and its fraction (`41115.00`) to its last, one of `decimal`.
+    Raises TooManySplits at once when the digits cannot fit in `width` cells of at most
+    `max_digits` digits, and past `limit` candidates; the search is pruned so that its cost follows
+    the number of candidates, not the length of the run."""
     n = len(pieces)
-    splittable = [p.isdigit() and p.isascii() for p in pieces]
+    parsed = [_parse_piece(p) for p in pieces]
     # Fewest and most cells the pieces from i on can make.
     lo = [0] * (n + 1)
     hi = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        size = len(pieces[i])
-        lo[i] = lo[i + 1] + (-(-size // max_digits) if splittable[i] else 1)
-        hi[i] = hi[i + 1] + (size if splittable[i] else 1)
+        q = parsed[i]
+        size = len(q[1]) if q else 0
+        lo[i] = lo[i + 1] + (-(-size // max_digits) if q else 1)
+        hi[i] = hi[i + 1] + (size if q else 1)
     if lo[0] > width:
         raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
     out: list[tuple[Span, ...]] = []
@@ -126,22 +149,29 @@ def splits(pieces: Sequence[str], width: int, max_digits: int = MAX_COUNT_DIGITS
                 if len(out) > limit:
                     raise TooManySplits(f"more than {limit} ways to split")
             return
-        p = pieces[i]
-        if not splittable[i]:
+        q = parsed[i]
+        cell = width - left
+        if q is None:
             if lo[i + 1] <= left - 1 <= hi[i + 1]:
-                acc.append((i, 0, len(p)))
+                acc.append((i, 0, len(pieces[i])))
                 walk(i + 1, 0, left - 1)
                 acc.pop()
             return
-        longest = 1 if p[pos] == "0" else min(max_digits, len(p) - pos)
+        sign, digits, frac = q
+        if pos == 0 and sign and cell not in signed:
+            return
+        longest = 1 if digits[pos] == "0" else min(max_digits, len(digits) - pos)
         for end in range(pos + 1, pos + longest + 1):
-            r = len(p) - end  # digits left in this piece
-            need_lo = lo[i + 1] + -(-r // max_digits)
-            need_hi = hi[i + 1] + r
-            if not need_lo <= left - 1 <= need_hi:
+            r = len(digits) - end  # digits left in this piece
+            if not lo[i + 1] + -(-r // max_digits) <= left - 1 <= hi[i + 1] + r:
                 continue
-            acc.append((i, pos, end))
-            if end == len(p):
+            last = end == len(digits)
+            if last and frac and cell not in decimal:
+                continue
+            a = 0 if pos == 0 else len(sign) + pos
+            b = len(pieces[i]) if last else len(sign) + end
+            acc.append((i, a, b))
+            if last:
                 walk(i + 1, 0, left - 1)
             else:
                 walk(i, end, left - 1)
@@ -156,7 +186,8 @@ def _texts(run: Run, spans: Sequence[Span]) -> tuple[str, ...]:
 
 
 def _ints(texts: Sequence[str]) -> tuple[int | None, ...]:
-    return tuple(int(t) if t.isdigit() and t.isascii() else None for t in texts)
+    """Counts as integers; a decimal or anything else takes part in no identity."""
+    return tuple(int(t) if t.lstrip("+-").isdigit() and t.isascii() else None for t in texts)
 
 
 def solve(
@@ -172,7 +203,7 @@ def solve(
     cands: list[list[tuple[Span, ...]]] = []
     for d in decisions:
         try:
-            c = splits(d.run.pieces, len(d.run.keys), d.run.max_digits)
+            c = splits(d.run.pieces, len(d.run.keys), d.run.max_digits, signed=d.run.signed, decimal=d.run.decimal)
         except TooManySplits:
             d.refused = "too_long"
             c = []
@@ -200,29 +231,23 @@ def solve(
     open_ = [i for i in live if len(cands[i]) > 1]
     cross = [idn for idn in identities if sum(1 for i in open_ if set(runs[i].keys) & {*idn.lhs, *idn.rhs}) >= 1]
     if open_ and cross:
-        combos = _combos(open_, cands)
-        if combos is not None:
+        feasible = _feasible(open_, cands, values, runs, cross, known)
+        if feasible is not None:  # the splits that take part in a solution satisfying every identity
+            for i, js in zip(open_, feasible):
+                if len(js) < len(cands[i]):
+                    decisions[i].decided_by = "identities"
+                cands[i] = [cands[i][j] for j in js]
+                values[i] = [values[i][j] for j in js]
+        elif (combos := _combos(open_, cands)) is not None:  # the table breaks one: the most that hold
             scores = [_combo_score(cross, known, runs, open_, values, combo) for combo in combos]
             top = max(scores)
-            kept = [c for c, s in zip(combos, scores) if s == top]
-        else:  # too many joint choices: each run on its own, the others unknown
-            kept = None
-        if kept is not None:
+            kept = [c for c, sc in zip(combos, scores) if sc == top]
             for pos, i in enumerate(open_):
                 js = sorted({c[pos] for c in kept})
                 if len(js) < len(cands[i]):
                     decisions[i].decided_by = "identities"
                 cands[i] = [cands[i][j] for j in js]
                 values[i] = [values[i][j] for j in js]
-        else:
-            for i in open_:
-                own = [idn for idn in cross if all(key_run.get(k) in (i, None) or k in known for k in (*idn.lhs, *idn.rhs))]
-                if own:
-                    keep = _best(range(len(cands[i])), lambda j: _score(own, known, runs[i].keys, values[i][j]))
-                    if len(keep) < len(cands[i]):
-                        decisions[i].decided_by = "identities"
-                    cands[i] = [cands[i][j] for j in keep]
-                    values[i] = [values[i][j] for j in keep]
     # 3. numbers quoted in the narrative
     if quoted:
         for i in live:
@@ -288,3 +313,71 @@ def _combo_score(
     for pos, i in enumerate(open_):
         trial.update(zip(runs[i].keys, values[i][combo[pos]]))
     return sum(1 for idn in idns if idn.holds(trial, known))
+
+
+def _feasible(
+    open_: Sequence[int], cands: Sequence[Sequence[object]], values: Sequence[Sequence[tuple[int | None, ...]]],
+    runs: Sequence[Run], idns: Sequence[Identity], known: Mapping[str, int | None],
+) -> list[list[int]] | None:
+    """Per open run, the candidates that belong to some choice satisfying every identity in `idns`
+    (those that can be verified), or None when there is no such choice or the search is too large.
+
+    Each identity is lhs − rhs = 0, linear in the cells: a run's candidate adds a vector (one entry
+    per identity), the fixed cells a constant. The set of partial sums reachable after each run
+    (forward) and the set still able to reach the target (backward) keep the search polynomial in
+    practice and bounded by MAX_STATES, where the product of candidates is not."""
+    where: dict[str, tuple[int, int]] = {}
+    for pos, i in enumerate(open_):
+        for n, k in enumerate(runs[i].keys):
+            where[k] = (pos, n)
+    usable: list[tuple[Identity, int]] = []
+    for idn in idns:
+        const = 0
+        ok = True
+        for side, keys in ((1, idn.lhs), (-1, idn.rhs)):
+            for k in keys:
+                if k in where:
+                    pos, n = where[k]
+                    if any(v[n] is None for v in values[open_[pos]]):
+                        ok = False
+                elif known.get(k) is None:
+                    ok = False
+                else:
+                    const += side * known[k]  # type: ignore[operator]
+        if ok:
+            usable.append((idn, const))
+    if not usable:
+        return None
+    contrib: list[list[tuple[int, ...]]] = []
+    for pos, i in enumerate(open_):
+        rows = []
+        for v in values[i]:
+            vec = []
+            for idn, _ in usable:
+                t = 0
+                for side, keys in ((1, idn.lhs), (-1, idn.rhs)):
+                    for k in keys:
+                        at = where.get(k)
+                        if at is not None and at[0] == pos:
+                            t += side * v[at[1]]  # type: ignore[operator]
+                vec.append(t)
+            rows.append(tuple(vec))
+        contrib.append(rows)
+    target = tuple(-c for _, c in usable)
+    forward: list[set[tuple[int, ...]]] = [{tuple(0 for _ in usable)}]
+    for rows in contrib:
+        nxt = {tuple(a + b for a, b in zip(s, r)) for s in forward[-1] for r in set(rows)}
+        if len(nxt) > MAX_STATES:
+            return None
+        forward.append(nxt)
+    if target not in forward[-1]:
+        return None
+    backward: list[set[tuple[int, ...]]] = [set() for _ in range(len(contrib) + 1)]
+    backward[-1] = {target}
+    for pos in range(len(contrib) - 1, -1, -1):
+        backward[pos] = {tuple(a - b for a, b in zip(t, r)) for t in backward[pos + 1] for r in set(contrib[pos])} & forward[pos]
+    out = []
+    for pos, rows in enumerate(contrib):
+        ok_js = [j for j, r in enumerate(rows) if any(tuple(a + b for a, b in zip(s, r)) in backward[pos + 1] for s in forward[pos])]
+        out.append(ok_js)
+    return out

@@ -20,6 +20,7 @@ from . import glued
 from .gluedtext import UNITS
 from .tokens import Token
 
+_NUMBER_PIECE = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 #: Candidates shown in a finding; the rest are counted.
 SHOWN_CANDIDATES = 6
 
@@ -46,7 +47,7 @@ def fits(toks: Sequence[Token], width: int) -> bool:
         piece, _ = _piece(t)
         if piece is None:
             return False
-        digits += len(piece) if piece.isdigit() else 1
+        digits += max(1, sum(ch.isdigit() for ch in piece.split(".")[0]))
     return digits >= width
 
 
@@ -60,9 +61,7 @@ def _piece(tok: Token) -> tuple[str | None, str]:
         if t.endswith(u) and len(t) > len(u):
             t, unit = t[: -len(u)], u
             break
-    if t.isdigit() and t.isascii():
-        return t, unit
-    if re.fullmatch(r"\d+\.\d+", t):
+    if _NUMBER_PIECE.fullmatch(t):
         return t, unit
     return None, ""
 
@@ -98,7 +97,9 @@ def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, 
             row_units.append(u)
         units.append(row_units)
         max_digits = glued.MAX_T2_DIGITS if row.keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
-        runs.append(glued.Run(row.keys, tuple(pieces), max_digits))
+        signed = frozenset(n for n, k in enumerate(row.keys) if k.endswith(K.SIGNED_SUFFIX))
+        decimal = frozenset(n for n, k in enumerate(row.keys) if k in K.DECIMAL_KEYS)
+        runs.append(glued.Run(row.keys, tuple(pieces), max_digits, signed, decimal))
     fixed = {k: (c.value if isinstance(c.value, int) else None) for k, c in cells.items()}
     all_keys = [*cells, *(k for r in rows for k in r.keys)]
     q = [quoted.get(r.name, frozenset()) for r in rows] if quoted else None

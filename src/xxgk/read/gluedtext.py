@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 
 _DIGIT = re.compile(r"[0-9０-９]")
-_RUN = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+_RUN = re.compile(r"[+\-－]?[0-9０-９]+(?:[.．][0-9０-９]+)?")
 #: Units printed after a number (report-json.md value semantics): kept with the number.
 UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
-_LABEL_BEFORE = frozenset("第(（［[<!-_/#")
-_LABEL_AFTER = frozenset("年月日号%％)）］]>-_")
+_LABEL_BEFORE = frozenset("第(（［[<!_/#")
+_LABEL_AFTER = frozenset("年月日号%％)）］]>_")
 _NUMBERING_AFTER = frozenset(".．、")
 
 
