@@ -265,9 +265,9 @@ def solve(
         cells: list[str | None] = []
         spans: list[Span | None] = []
         for n in range(len(runs[i].keys)):
-            options = {s[n] for s in cands[i]}
-            if len(options) == 1:
-                span = next(iter(options))
+            options = {t[n] for t in texts}
+            if len(options) == 1:  # the same value in every candidate (perhaps printed at another place)
+                span = cands[i][0][n]
                 spans.append(span)
                 cells.append(runs[i].pieces[span[0]][span[1] : span[2]])
             else:

@@ -385,7 +385,53 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
     if parts:
         _check_truncation(report, heads, parts, name)
+    _check_tables(report, heads, all_norm, name)
     return report
+
+
+#: Words printed only in a table's own header or row labels: the table is in the document.
+_PRINTED = {
+    "t2": re.compile(r"第二十条第\(一\)项|本年制发件数|本年新制作数量|现行有效件数|对外公开总数量"),
+    "t3": re.compile(r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|结转下年度继续办理|申请人情况"),
+    "t4": re.compile(r"结果维持|结果纠正|尚未审结|复议后起诉|未经复议直接起诉"),
+}
+_TABLE_SECTION = {"t2": "proactive", "t3": "applications", "t4": "appeals"}
+_TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
+_SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
+
+
+def _check_tables(report: Report, heads: dict[str, int], all_norm: str, name: str) -> None:
+    """Tables 二, 三 and 四 are mandatory from the 2019 reports on (国办公开办函〔2019〕60号, 〔2021〕30号).
+
+    A table whose own words are printed but of which no number was read is an error naming it
+    (`read.table_unreadable`), never an empty table that only draws warnings. A table not printed
+    at all: the text is cut (TruncatedInput) when no later section follows, else an error
+    (`read.table_missing`). Reports of earlier years (no such tables) are left alone."""
+    if report.format not in ("2019", "2021") and not (report.year is not None and report.year >= 2019):
+        return
+    missing: list[str] = []
+    for table in ("t2", "t3", "t4"):
+        prefix = "t2_2019." if table == "t2" and report.format == "2019" else f"{table}."
+        if any(k.startswith(prefix) and c.semantic != "empty" for k, c in report.cells.items()):
+            continue
+        label = _TABLE_LABEL[table]
+        if _PRINTED[table].search(all_norm):
+            report.findings.append(
+                Finding("read.table_unreadable", "error", [], f"{label}已印出，但未能读出其中任何数字；请检查原文排版（表格可能被拆散或粘连）")
+            )
+        else:
+            missing.append(table)
+    if not missing:
+        return
+    first = _SECTION_ORDER.index(_TABLE_SECTION[missing[0]])
+    later_heading = any(_SECTION_ORDER.index(k) > first for k in heads)
+    later_table = any(_SECTION_ORDER.index(_TABLE_SECTION[t]) > first for t in ("t2", "t3", "t4") if t not in missing)
+    names = "、".join(_TABLE_LABEL[t] for t in missing)
+    if not later_heading and not later_table:
+        raise TruncatedInput(f"{name}: text ends before {names} (no later section); the file looks truncated")
+    report.findings.append(
+        Finding("read.table_missing", "error", [], f"未找到{names}；{report.year or ''}年度报告应含表二、表三、表四（国办公开办函〔2021〕30号）")
+    )
 
 
 _LEGAL_BASIS = re.compile(r"《[^《》]{2,80}》(?:[(（][^()（）]{2,40}[)）])?")
