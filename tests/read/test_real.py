@@ -28,7 +28,12 @@ CASES = sorted(p.name for p in REAL.iterdir() if p.is_dir()) if REAL.is_dir() el
 #: Cells a reader cannot prove from the document itself (meta.json notes), by case.
 UNDECIDABLE: dict[str, set[str]] = {
     # '政府集中采购2832995元': items and amount glued; the split is only known from page.html.
-    "015_pingtan_czj_2019": {"t2_2019.procurement.items", "t2_2019.procurement.amount"},
+    # '行政处罚3500': 35|0|0 or 3|50|0 (上一年项目数量|本年增/减); both keep 处理决定数量 0, no identity
+    # binds 表二 of the 2019 form and the narrative names no number for 行政处罚.
+    "015_pingtan_czj_2019": {
+        "t2_2019.procurement.items", "t2_2019.procurement.amount",
+        "t2_2019.penalty.previous_items", "t2_2019.penalty.change",
+    },
     # '行政规范性文件164640': 16|46|40 is one of several splits, and the narrative names none.
     "025_pingtan_jjf_2025": {"t2.normative_documents.issued", "t2.normative_documents.repealed", "t2.normative_documents.in_force"},
 }

@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..report import keys as K
 from ..report.model import Cell, Finding
 from ..report.values import normalize
+from . import gluedrows
 from .tokens import Token
 
 # --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
@@ -220,15 +221,20 @@ class _Choice:
 
 
 def assign_rows(
-    tokens: Iterable[Token], specs: Sequence[RowSpec], *, table: str, sum_groups: Sequence[tuple[int, int]] = ()
+    tokens: Iterable[Token], specs: Sequence[RowSpec], *, table: str, sum_groups: Sequence[tuple[int, int]] = (),
+    quoted: Callable[[], Mapping[str, frozenset[int]]] | None = None,
 ) -> Assigned:
     """Assign tokens to the cells of `specs`.
 
     `sum_groups` are (start, end) column ranges whose last member is the sum of the others (Table 三
-    rows: [(0, 7)]), used to choose among windows when a row carries extra values.
+    rows: [(0, 7)]), used to choose among windows when a row carries extra values. In a table whose
+    cells were printed glued, a row with fewer numbers than cells is split by `gluedrows` (with the
+    numbers the narrative `quoted` about each row).
     """
     out = Assigned()
     groups, out.findings, overflow = group_rows(tokens, specs)
+    glued_table = gluedrows.is_glued(t for g in groups.values() for t in g)
+    glued_rows: list[gluedrows.GluedRow] = []
     choices: list[_Choice] = []
     read: set[int] = set()
     for i, spec in enumerate(specs):
@@ -247,6 +253,8 @@ def assign_rows(
             out.cells.update(_empty(spec))
         elif len(toks) > width:
             choices.append(_row_choice(spec, toks, sum_groups, out))
+        elif glued_table and gluedrows.fits(toks, width):
+            glued_rows.append(gluedrows.GluedRow(spec.label, spec.columns, toks, spec.name))
         elif len(toks) == 1 and width > 1 and sum_groups:
             out.cells.update(_empty(spec))
             total = spec.columns[-1]
@@ -272,6 +280,10 @@ def assign_rows(
         for s in missing:
             out.findings.append(Finding("read.row_missing", "warning", list(s.columns), f"{table}未找到「{s.label}」行的数据"))
     _resolve(choices, out, table)
+    if glued_rows:
+        cells, found = gluedrows.solve_rows(glued_rows, out.cells, table, quoted() if quoted else None)
+        out.cells.update(cells)
+        out.findings.extend(found)
     return out
 
 
@@ -441,7 +453,11 @@ def assign_t4(tokens: Iterable[Token]) -> Assigned:
         return out
     out.rows_found = 1
     spec = RowSpec("t4", re.compile("$^"), keys, "行政复议、行政诉讼")
-    if len(vals) == 15:
+    if len(vals) < 15 and gluedrows.is_glued(vals) and gluedrows.fits(vals, 15):
+        cells, found = gluedrows.solve_rows([gluedrows.GluedRow(spec.label, keys, vals)], {}, "表四")
+        out.cells.update(cells)
+        out.findings.extend(found)
+    elif len(vals) == 15:
         out.cells.update(_cells(spec, vals))
     elif len(vals) > 15:
         ch = _row_choice(spec, vals, [(0, 5), (5, 10), (10, 15)], out)

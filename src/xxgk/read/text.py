@@ -18,7 +18,7 @@ from ..report import keys as K
 from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
-from . import assign, meta
+from . import assign, gluedrows, gluedtext, meta, oneline
 from .tokens import Token
 
 # Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
@@ -28,7 +28,7 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _MD_SEPARATOR = re.compile(r"\|?:?-{3,}:?(?:\|:?-{3,}:?)*\|?")
 _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
 _WS = re.compile(r"\s+")
-_UNIT_ONLY = frozenset({"件", "元", "万元", "个", "项", "条"})
+_UNIT_ONLY = frozenset({"件", "元", "万元", "个", "项", "条", "笔"})
 
 #: (section key, numeral, keyword pattern) in printed order.
 _HEADINGS: tuple[tuple[str, str, str], ...] = (
@@ -39,6 +39,7 @@ _HEADINGS: tuple[tuple[str, str, str], ...] = (
     ("problems", "五", r"问题"),
     ("other", "六", r"其他"),
 )
+_TABLE_SECTIONS = frozenset({"proactive", "applications", "appeals"})
 _HEADING_RE = re.compile(r"^([一二三四五六])[、.,,]\s*(.{2,40})$")
 # A line of the web page around a report, not of the report: a portal page printed to PDF or saved
 # as text ends with its sidebar (related links, other reports' titles) and footer (sponsor, site
@@ -62,6 +63,10 @@ class Line:
     no: int  # 1-based line number in the decoded text
     raw: str  # with residue removed
     norm: str  # NFKC, markdown marks and whitespace removed
+    #: Column of raw[0] in the printed line: a part of a one-line report (`_unfold`) starts inside it.
+    col0: int = 0
+    #: A part of a printed line cut out by `_unfold` (a whole report printed on one line).
+    unfolded: bool = False
 
     @property
     def is_narrative(self) -> bool:
@@ -80,6 +85,20 @@ def _lines(text: str) -> list[Line]:
         if norm.startswith("#") or "**" in norm or "__" in norm:
             norm = normalize(_MD_MARKS.sub("", raw))
         out.append(Line(i, raw, norm))
+    return _unfold(out)
+
+
+def _unfold(lines: list[Line]) -> list[Line]:
+    """A report printed on one line, cut into its sections (`oneline`); other lines as they are."""
+    out: list[Line] = []
+    for ln in lines:
+        spans = oneline.cut(ln.raw, _HEADINGS, _TABLE_SECTIONS) if len(ln.raw) >= oneline.MIN_CHARS else None
+        if spans is None:
+            out.append(ln)
+            continue
+        for s, e, _ in spans:
+            part = ln.raw[s:e]
+            out.append(Line(ln.no, part, normalize(part), col0=ln.col0 + s, unfolded=True))
     return out
 
 
@@ -113,10 +132,12 @@ def _split_line(line: Line, optional: Sequence[int] = ()) -> list[Token]:
     `optional`: columns of the line's empty grid cells that may be blank data cells (given by
     `blocks.layout` for a grid row; plain text has none), each an optional blank token unless the
     line's own reading already made it a blank data cell."""
-    no = line.no
+    no, col0 = line.no, line.col0
     toks = [
-        Token(text, {"line": no, "col": col}, blank, norm=norm, is_value=is_value)
-        for col, text, blank, norm, is_value in _line_cells(line.raw)
+        Token.glued_run(text, {"line": no, "col": col0 + col}, norm)
+        if glued
+        else Token(text, {"line": no, "col": col0 + col}, blank, norm=norm, is_value=is_value)
+        for col, text, blank, norm, is_value, glued in _line_cells(line.raw)
     ]
     if optional:
         have = {t.where["col"] for t in toks}
@@ -127,9 +148,10 @@ def _split_line(line: Line, optional: Sequence[int] = ()) -> list[Token]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool], ...]:
-    """(column, text, is blank data cell, normalised text, is value) of each token of a line;
-    table lines repeat a lot, so this is cached on the raw line.
+def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool, bool], ...]:
+    """(column, text, is blank data cell, normalised text, is value, is glued) of each token of a
+    line; table lines repeat a lot, so this is cached on the raw line. Numbers glued to label text
+    (`规章000`) are cut out of it (`gluedtext`).
 
     A blank grid cell whose nearest non-blank neighbours on both sides are values is a blank *data*
     cell (a row with a hole); other blanks are placeholders of merged cells.
@@ -139,8 +161,8 @@ def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool], ...]:
     elif "|" in raw and raw.lstrip().startswith("|") and raw.count("|") >= 2:
         sep = "|"
     else:
-        return tuple((col, text, False, normalize(text), is_value_token(text)) for col, text in _pieces(raw, 0, len(raw)))
-    out: list[tuple[int, str, bool, str, bool]] = []
+        return tuple(_unglue(_pieces(raw, 0, len(raw))))
+    out: list[tuple[int, str, bool, str, bool, bool]] = []
     pending: list[int] = []  # columns of blank cells since the last non-blank cell
     after_value = False  # the last non-blank cell held only values
     for start, end in _cell_spans(raw, sep):
@@ -151,11 +173,23 @@ def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool], ...]:
             continue
         is_value = all(is_value_token(text) for _, text in pieces)
         if is_value and pending:
-            out.extend((c, "", True, "", True) for c in pending)
+            out.extend((c, "", True, "", True, False) for c in pending)
         pending = []
         after_value = is_value
-        out.extend((col, text, False, normalize(text), is_value_token(text)) for col, text in pieces)
+        out.extend(_unglue(pieces))
     return tuple(out)
+
+
+def _unglue(pieces: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool, str, bool, bool]]:
+    """The `_line_cells` tuples of whitespace-separated pieces, numbers glued to labels cut out."""
+    for col, text in pieces:
+        if is_value_token(text):
+            yield col, text, False, normalize(text), True, gluedtext.is_glued_value(text)
+        elif gluedtext.has_digit(text) and (parts := gluedtext.split_piece(text)) is not None:
+            for off, part, is_number in parts:
+                yield col + off, part, False, normalize(part), is_number, is_number
+        else:
+            yield col, text, False, normalize(text), False, False
 
 
 def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
@@ -229,7 +263,7 @@ def _region(lines: Sequence[Line], start: int, end: int, table: str) -> _Region:
     body = list(lines[start:end])
     pat = _TABLE_START[table]
     for i, ln in enumerate(body):
-        if (pat.search(ln.norm) and not ln.is_narrative and not _is_prose_fragment(ln)) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
+        if (pat.search(ln.norm) and not ln.is_narrative and (ln.unfolded or not _is_prose_fragment(ln))) or (not ln.is_narrative and _has_values(ln) and not ln.norm.startswith(("20", "19"))):
             table_lines = [x for x in body[i:] if not x.is_narrative and not _is_running_header(x)]
             return _Region(body[:i], table_lines)
     return _Region(body, [])
@@ -393,6 +427,7 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
     if parts:
         _check_truncation(report, heads, parts, name)
+    _check_tables(report, heads, all_norm, name)
     return report
 
 
@@ -430,6 +465,49 @@ def _cut_signature(report: Report, sig: meta.Signature) -> None:
                             seen += 1
                     report.sections[key] = flat[:cut].rstrip()
             break
+#: Words printed only in a table's own header or row labels: the table is in the document.
+_PRINTED = {
+    "t2": re.compile(r"第二十条第\(一\)项|本年制发件数|本年新制作数量|现行有效件数|对外公开总数量"),
+    "t3": re.compile(r"本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|结转下年度继续办理|申请人情况"),
+    "t4": re.compile(r"结果维持|结果纠正|尚未审结|复议后起诉|未经复议直接起诉"),
+}
+_TABLE_SECTION = {"t2": "proactive", "t3": "applications", "t4": "appeals"}
+_TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
+_SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
+
+
+def _check_tables(report: Report, heads: dict[str, int], all_norm: str, name: str) -> None:
+    """Tables 二, 三 and 四 are mandatory from the 2019 reports on (国办公开办函〔2019〕60号, 〔2021〕30号).
+
+    A table whose own words are printed but of which no number was read is an error naming it
+    (`read.table_unreadable`), never an empty table that only draws warnings. A table not printed
+    at all: the text is cut (TruncatedInput) when no later section follows, else an error
+    (`read.table_missing`). Reports of earlier years (no such tables) are left alone."""
+    if report.format not in ("2019", "2021") and not (report.year is not None and report.year >= 2019):
+        return
+    missing: list[str] = []
+    for table in ("t2", "t3", "t4"):
+        prefix = "t2_2019." if table == "t2" and report.format == "2019" else f"{table}."
+        if any(k.startswith(prefix) and c.semantic != "empty" for k, c in report.cells.items()):
+            continue
+        label = _TABLE_LABEL[table]
+        if _PRINTED[table].search(all_norm):
+            report.findings.append(
+                Finding("read.table_unreadable", "error", [], f"{label}已印出，但未能读出其中任何数字；请检查原文排版（表格可能被拆散或粘连）")
+            )
+        else:
+            missing.append(table)
+    if not missing:
+        return
+    first = _SECTION_ORDER.index(_TABLE_SECTION[missing[0]])
+    later_heading = any(_SECTION_ORDER.index(k) > first for k in heads)
+    later_table = any(_SECTION_ORDER.index(_TABLE_SECTION[t]) > first for t in ("t2", "t3", "t4") if t not in missing)
+    names = "、".join(_TABLE_LABEL[t] for t in missing)
+    if not later_heading and not later_table:
+        raise TruncatedInput(f"{name}: text ends before {names} (no later section); the file looks truncated")
+    report.findings.append(
+        Finding("read.table_missing", "error", [], f"未找到{names}；{report.year or ''}年度报告应含表二、表三、表四（国办公开办函〔2021〕30号）")
+    )
 
 
 _LEGAL_BASIS = re.compile(r"《[^《》]{2,80}》(?:[(（][^()（）]{2,40}[)）])?")
@@ -558,7 +636,10 @@ def _read_tables(
     fmt = report.table_format
     parts = []
     t2 = tables.get("t2")
-    parts.append(assign.assign_rows(_tokens(t2.table, optional) if t2 else [], assign.t2_specs(fmt), table="表二"))
+    # Numbers the prose quotes about 表二's rows decide glued runs there (`gluedrows`); computed
+    # only when a glued run asks for them.
+    prose = functools.partial(gluedrows.quoted_numbers, "\n".join(report.sections.values()))
+    parts.append(assign.assign_rows(_tokens(t2.table, optional) if t2 else [], assign.t2_specs(fmt), table="表二", quoted=prose))
     t3 = tables.get("t3")
     parts.append(assign.assign_rows(_tokens(t3.table, optional) if t3 else [], assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)]))
     t4 = tables.get("t4")

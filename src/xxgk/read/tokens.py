@@ -22,6 +22,9 @@ class Token:
     #: column, at the edge of a row's values); assignment decides (`assign._settle`). Only the
     #: `optional_blank` tokens have it: a class attribute, so ordinary tokens pay nothing for it.
     optional = False
+    #: A number printed glued to its neighbours (`规章000`, `0000000`): evidence that the table's
+    #: cells lost their separators (`gluedrows`). Only `glued` tokens have it, as `optional`.
+    glued = False
 
     def __init__(
         self, raw: str, where: dict[str, Any] | None = None, blank: bool = False, *, norm: str | None = None, is_value: bool | None = None
@@ -38,6 +41,10 @@ class Token:
     def optional_blank(where: dict[str, Any]) -> Token:
         return _OptionalBlank("", where, True, norm="", is_value=True)
 
+    @staticmethod
+    def glued_run(raw: str, where: dict[str, Any], norm: str | None = None) -> Token:
+        return _Glued(raw, where, norm=norm, is_value=True)
+
     def __repr__(self) -> str:
         flags = ", blank=True" if self.blank else ""
         if self.optional:
@@ -48,3 +55,8 @@ class Token:
 class _OptionalBlank(Token):
     __slots__ = ()
     optional = True
+
+
+class _Glued(Token):
+    __slots__ = ()
+    glued = True

@@ -17,7 +17,7 @@ Value = int | str | None  # int for counts, decimal string for money, None other
 
 NA_FORMS = frozenset({"/", "-", "—", "--", "——", "－", "不适用", "N/A", "n/a", "NA"})
 ZERO_WORDS = frozenset({"零", "〇"})
-_UNITS = ("万元", "元", "件", "个", "项", "条", "次")
+_UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 #: Most digits a cell may have and still be a number. No count or amount in a report comes near (the
 #: largest real counts have 6 digits, a glued 2021 表三 row is at most ~35); a longer run is not a
 #: number anyone printed, so it stays `text` (value.not_a_number). Also keeps int() below Python's

@@ -1,0 +1,182 @@
+"""Rows whose cells were printed glued (`规章000`, `713000074`) → cells, solved per table.
+
+The hook between `assign` and the pure solver `glued`: which rows are glued runs, the identities of
+each table, the numbers the narrative quotes about a row, and the findings. A table counts as glued
+only on evidence in its own tokens (`Token.glued`: a number glued to label text, or a run with a
+leading zero such as `0000000`), so a flat-text row that merely lacks some numbers is still refused
+as incomplete instead of being cut up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..report import keys as K
+from ..report.model import Cell, Finding
+from ..report.values import normalize
+from . import glued
+from .gluedtext import UNITS
+from .tokens import Token
+
+_NUMBER_PIECE = re.compile(r"[+\-]?\d+(?:\.\d+)?")
+#: Candidates shown in a finding; the rest are counted.
+SHOWN_CANDIDATES = 6
+
+
+@dataclass
+class GluedRow:
+    label: str
+    keys: tuple[str, ...]
+    toks: list[Token]
+    #: The row's key in the narrative lookup (表二 rows), else "".
+    name: str = ""
+
+
+def is_glued(tokens: Iterable[Token]) -> bool:
+    return any(t.glued for t in tokens)
+
+
+def fits(toks: Sequence[Token], width: int) -> bool:
+    """Fewer tokens than cells, each a number, and digits enough to fill every cell."""
+    if not toks or len(toks) >= width:
+        return False
+    digits = 0
+    for t in toks:
+        piece, _ = _piece(t)
+        if piece is None:
+            return False
+        digits += max(1, sum(ch.isdigit() for ch in piece.split(".")[0]))
+    return digits >= width
+
+
+def _piece(tok: Token) -> tuple[str | None, str]:
+    """(the number as solver input, its unit) of a token; None when it is not a plain number."""
+    if tok.blank:
+        return None, ""
+    t = tok.norm
+    unit = ""
+    for u in UNITS:
+        if t.endswith(u) and len(t) > len(u):
+            t, unit = t[: -len(u)], u
+            break
+    if _NUMBER_PIECE.fullmatch(t):
+        return t, unit
+    return None, ""
+
+
+def identities(keys: Iterable[str]) -> list[glued.Identity]:
+    """The hard identities of report-json.md among `keys` (表三 or 表四 cells)."""
+    have = set(keys)
+    out: list[glued.Identity] = []
+    if any(k.startswith("t3.") for k in have):
+        fmt = "2019" if "t3.other_processing.total" in have else "2021"
+        for row in K.t3_rows(fmt):
+            out.append(glued.Identity(tuple(f"t3.{row}.{c}" for c in K.T3_APPLICANT_COLUMNS), (f"t3.{row}.total",)))
+        leaves = K.t3_outcome_rows(fmt)
+        for col in K.T3_COLUMNS:
+            out.append(glued.Identity((f"t3.new_received.{col}", f"t3.carried_over.{col}"), (f"t3.results_total.{col}", f"t3.carried_forward.{col}")))
+            out.append(glued.Identity(tuple(f"t3.{r}.{col}" for r in leaves), (f"t3.results_total.{col}",)))
+    if any(k.startswith("t4.") for k in have):
+        for block in K.T4_BLOCKS:
+            out.append(glued.Identity(tuple(f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]), (f"t4.{block}.total",)))
+    return out
+
+
+def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, quoted: Mapping[str, frozenset[int]] | None = None) -> tuple[dict[str, Cell], list[Finding]]:
+    """Cells of the glued rows, and the findings on them, given the table's other `cells`."""
+    runs = []
+    units: list[list[str]] = []
+    for row in rows:
+        pieces = []
+        row_units = []
+        for t in row.toks:
+            p, u = _piece(t)
+            pieces.append(p or "")
+            row_units.append(u)
+        units.append(row_units)
+        max_digits = glued.MAX_T2_DIGITS if row.keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
+        signed = frozenset(n for n, k in enumerate(row.keys) if k.endswith(K.SIGNED_SUFFIX))
+        decimal = frozenset(n for n, k in enumerate(row.keys) if k in K.DECIMAL_KEYS)
+        runs.append(glued.Run(row.keys, tuple(pieces), max_digits, signed, decimal))
+    fixed = {k: (c.value if isinstance(c.value, int) else None) for k, c in cells.items()}
+    all_keys = [*cells, *(k for r in rows for k in r.keys)]
+    q = [quoted.get(r.name, frozenset()) for r in rows] if quoted else None
+    decisions = glued.solve(runs, identities(all_keys), fixed, q)
+    out: dict[str, Cell] = {}
+    findings: list[Finding] = []
+    for row, run, d, row_units in zip(rows, runs, decisions, units):
+        printed = " ".join(t.raw.strip() for t in row.toks)
+        for n, key in enumerate(row.keys):
+            span = d.spans[n] if d.spans else None
+            if span is None:
+                first = row.toks[0]
+                out[key] = Cell.from_raw(key, "", dict(first.where))
+                continue
+            i, a, b = span
+            tok = row.toks[i]
+            raw = tok.raw.strip()
+            text = raw[a:b] + (row_units[i] if b == len(run.pieces[i]) else "")
+            where = dict(tok.where)
+            if "col" in where:
+                where["col"] = where["col"] + (len(tok.raw) - len(tok.raw.lstrip())) + a
+            out[key] = Cell.from_raw(key, text, where)
+        findings.extend(_findings(row, d, printed, table))
+    return out, findings
+
+
+def _findings(row: GluedRow, d: glued.Decision, printed: str, table: str) -> list[Finding]:
+    keys = list(row.keys)
+    where = f"{table}「{row.label}」行数字连写（{printed}）"
+    if d.refused == "too_long":
+        return [Finding("read.glued_too_long", "error", keys, f"{where}，位数过多或拆法超过 {glued.MAX_SPLITS} 种，无法拆分为 {len(keys)} 个单元格，未采用")]
+    if d.refused:
+        return [Finding("read.glued_unsplittable", "error", keys, f"{where}，无法拆分为 {len(keys)} 个单元格（不得有前导 0），未采用")]
+    undecided = [k for k, c in zip(keys, d.cells) if c is None]
+    if undecided:
+        shown = "；".join("|".join(c) for c in d.candidates[:SHOWN_CANDIDATES])
+        more = f" 等 {len(d.candidates)} 种" if len(d.candidates) > SHOWN_CANDIDATES else f" 共 {len(d.candidates)} 种"
+        return [
+            Finding(
+                "read.glued_ambiguous", "error", undecided,
+                f"{where}，可拆为 {shown}{more}，勾稽关系和正文均不能确定；{len(undecided)} 个单元格未采用，请人工核对",
+                actual=["|".join(c) for c in d.candidates],
+            )
+        ]
+    if d.possible > 1 and d.decided_by in ("identities", "narrative"):
+        why = "勾稽关系" if d.decided_by == "identities" else "正文所述数字"
+        return [Finding("read.glued_split", "warning", keys, f"{where}，有 {d.possible} 种拆法，按{why}取 {'|'.join(d.candidates[0])}")]
+    return []
+
+
+# --- numbers quoted in the narrative -------------------------------------------------------------
+
+#: Row name → words that name the row in prose (表二 rows; 表三/四 rows are held by identities).
+T2_WORDS: dict[str, str] = {
+    "regulations": r"(?<!行政)规章(?!制度)",
+    "normative_documents": r"规范性文件",
+    "licensing": r"行政许可",
+    "other_services": r"对外管理服务",
+    "penalty": r"行政处罚",
+    "compulsion": r"行政强制",
+    "admin_fees": r"事业性收费",
+    "admin_fees_wan_yuan": r"事业性收费",
+    "procurement": r"集中采购|采购项目",
+}
+_CLAUSE = re.compile(r"[。；;，,！？!?\n]")
+_NUMBER = re.compile(r"(?<![\d.])(\d+)(?![\d.]|年|月|日|号|%)")
+
+
+def quoted_numbers(text: str, words: Mapping[str, str] = T2_WORDS) -> dict[str, frozenset[int]]:
+    """Per row, the whole numbers of the prose clauses (between commas and stops) that name the row:
+    `动态更新本年度制发的规范性文件88件` → normative_documents: {88}."""
+    out: dict[str, set[int]] = {}
+    pats = {name: re.compile(w) for name, w in words.items()}
+    for clause in _CLAUSE.split(normalize(text)) if len(text) < 200_000 else ():
+        if not any(ch.isdigit() for ch in clause):
+            continue
+        for name, pat in pats.items():
+            if pat.search(clause):
+                out.setdefault(name, set()).update(int(n) for n in _NUMBER.findall(clause) if len(n) <= glued.MAX_T2_DIGITS)
+    return {k: frozenset(v) for k, v in out.items()}
