@@ -82,10 +82,13 @@ MERGED_ROWS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 class Unit:
     """A label text and the run of values printed after it."""
 
+    #: NFKC, whitespace removed: what is compared.
     text: str
     values: list[Token] = field(default_factory=list)
     #: Values past the caller's `max_values`, not kept.
     dropped: int = 0
+    #: The label as printed (its cells' raw text joined): what findings quote.
+    printed: str = ""
 
 
 @dataclass
@@ -111,22 +114,23 @@ def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence:
     never cuts a run. A run is kept up to MAX_RUN values before it is cut, each unit then up to
     `max_values`."""
     found: list[Unit] = []
-    text = ""
+    text = printed = ""
     dropped = 0
     cur: Unit | None = None
     for tok in tokens:
         if not tok.is_value:
             if len(text) < MAX_TEXT:
                 text += tok.norm
+                printed += tok.raw.strip()
             continue
         if text and (cur is None or evidence.any(text)) or cur is None:
             if len(found) >= MAX_UNITS:
                 dropped += 1
-                text = ""
+                text = printed = ""
                 continue
-            cur = Unit(text)
+            cur = Unit(text, printed=printed)
             found.append(cur)
-        text = ""
+        text = printed = ""
         if len(cur.values) < MAX_RUN:
             cur.values.append(tok)
         else:
@@ -166,7 +170,7 @@ def _split_rows(u: Unit, split_min: int) -> list[Unit]:
             pieces[-1].extend(vals)
     if len(pieces) == 1:
         return [u]
-    return [Unit(u.text, pieces[0])] + [Unit("", p) for p in pieces[1:]]
+    return [Unit(u.text, pieces[0], printed=u.printed)] + [Unit("", p) for p in pieces[1:]]
 
 
 def _line_of(tok: Token) -> object:

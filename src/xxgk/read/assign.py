@@ -224,8 +224,8 @@ def _placement_findings(
         return []
     vals = _raws(u.values[:MAX_ROW_VALUES])
     if p.how == "unplaced":
-        cells = _candidate_cells(p, specs, placed)
-        label = f"行标签「{_shown(u.text)}」" if u.text else "无行标签"
+        cells = _candidate_cells(p, u, specs, placed)
+        label = f"行标签「{_shown(u.printed)}」" if u.text else "无行标签"
         return [
             Finding(
                 "read.row_unplaced",
@@ -243,27 +243,32 @@ def _placement_findings(
                 "read.rows_merged",
                 "warning",
                 cells,
-                f"{table}「{_shown(u.text)}」印为一行（{vals}，2019 年试行格式），而本表为 2021 年格式，应分为「{subs}」{len(p.rows)} 行；这些行留空",
+                f"{table}「{_shown(u.printed)}」印为一行（{vals}，2019 年试行格式），而本表为 2021 年格式，应分为「{subs}」{len(p.rows)} 行；这些行留空",
             )
         ]
     if p.how == "similar":
-        msg = f"{table}行标签「{_shown(u.text)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
+        msg = f"{table}行标签「{_shown(u.printed)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
         return [Finding("read.row_by_similarity", "warning", list(spec.columns), msg)]
     if p.how == "numbering":
-        msg = f"行标签「{_shown(u.text)}」未能识别，按位置（编号 {spec.numbering or '同'}）视为「{spec.label}」"
+        msg = f"行标签「{_shown(u.printed)}」未能识别，按位置（编号 {spec.numbering or '同'}）视为「{spec.label}」"
         return [Finding("read.label_by_position", "warning", list(spec.columns), f"{table}{msg}")]
     if u.text:
-        msg = f"{table}行标签「{_shown(u.text)}」不像「{spec.label}」，仅按位置（前后各行之间）视为该行（数值 {vals}）"
+        msg = f"{table}行标签「{_shown(u.printed)}」不像「{spec.label}」，仅按位置（前后各行之间）视为该行（数值 {vals}）"
     else:
         msg = f"{table}一行数值（{vals}）没有行标签，按位置（前后各行之间）视为「{spec.label}」"
     return [Finding("read.row_by_order", "warning", list(spec.columns), msg)]
 
 
-def _candidate_cells(p: align.Placement, specs: Sequence[RowSpec], placed: Sequence[align.Placement]) -> list[str]:
-    """The cells of the rows an unplaced unit lies between (those it may belong to)."""
+def _candidate_cells(p: align.Placement, u: align.Unit, specs: Sequence[RowSpec], placed: Sequence[align.Placement]) -> list[str]:
+    """The cells of the rows an unplaced unit lies between (those it may belong to); with none free,
+    the neighbouring row its label names (a row printed twice), else both neighbours."""
     before = max((q.rows[-1] for q in placed if q.rows and q.unit < p.unit), default=-1)
     after = min((q.rows[0] for q in placed if q.rows and q.unit > p.unit), default=len(specs))
-    return [c for s in specs[before + 1 : after] for c in s.columns]
+    between = list(specs[before + 1 : after])
+    if not between:
+        near = [specs[j] for j in (before, after) if 0 <= j < len(specs)]
+        between = [s for s in near if s.pattern.search(u.text)] or near
+    return [c for s in between for c in s.columns]
 
 
 # --- Rows → cells -------------------------------------------------------------------------------
