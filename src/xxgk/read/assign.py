@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..report import keys as K
 from ..report.model import Cell, Finding
 from ..report.values import normalize
-from . import gluedrows
+from . import align, gluedrows
 from .tokens import Token
 
 # --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
@@ -71,7 +71,7 @@ _NUMBERING = re.compile(r"^(?:\d{1,2}\.|\([一二三四五六七八]\)|[一二�
 MAX_ROW_VALUES = 40
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowSpec:
     """One printed row: its key prefix, label pattern, value column keys, and numbering."""
 
@@ -121,44 +121,69 @@ def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
 # --- Token stream → rows ------------------------------------------------------------------------
 
 
-def group_rows(tokens: Iterable[Token], specs: Sequence[RowSpec]) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int]]:
-    """Split the stream into value lists per row index (see module docstring).
+def group_rows(
+    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表"
+) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int], set[int]]:
+    """Split the stream into value lists per row index (see module docstring and `align`).
 
-    Also returns, per row, how many values were dropped past MAX_ROW_VALUES. Label text is kept
-    only up to a bound, so neither a row nor a label can grow with the input."""
+    Also returns, per row, how many values were dropped past MAX_ROW_VALUES, and the rows that the
+    table printed merged into one (left empty, with a finding). Label text is kept only up to a
+    bound, so neither a row nor a label can grow with the input."""
+    ev = _evidence(tuple(specs))
+    width = max(len(s.columns) for s in specs)
+    found, dropped = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    placed = _greedy(found, specs)
+    findings: list[Finding] = []
+    if placed is None:
+        placed = align.align(found, ev)
+        if any(p.how == "unplaced" for p in placed):
+            placed = _out_of_order(found, ev, specs, table, findings) or placed
     groups: dict[int, list[Token]] = {}
     overflow: dict[int, int] = {}
-    findings: list[Finding] = []
+    merged: set[int] = set()
+    for p in placed:
+        u = found[p.unit]
+        findings.extend(_placement_findings(p, u, specs, table, placed))
+        if p.how == "merged":
+            merged.update(p.rows)
+        elif p.rows:
+            row = p.rows[0]
+            groups[row] = u.values
+            if u.dropped:
+                overflow[row] = u.dropped
+    if dropped:
+        findings.append(
+            Finding("read.table_overflow", "error", [], f"{table}的数值行超过 {align.MAX_UNITS} 行（多出 {dropped} 个数未读）；提取结果异常，请检查文件")
+        )
+    return groups, findings, overflow, merged
+
+
+#: Rows printed without labels, one per line, are told apart from one row wrapped over lines when
+#: both lines hold at least (widest row − SPLIT_SLACK) values: 5 of Table 三's 7 (a row may lose a
+#: blank cell or two in extraction), 2 of Table 二's 3 (fitted on ../shared/real 013).
+SPLIT_SLACK = 2
+
+
+@functools.lru_cache(maxsize=None)
+def _evidence(specs: tuple[RowSpec, ...]) -> align.Evidence:
+    groups = K.T3_GROUPS_2021.values() if any(s.name == "granted" for s in specs) else ()
+    return align.Evidence(specs, groups)
+
+
+def _greedy(found: Sequence[align.Unit], specs: Sequence[RowSpec]) -> list[align.Placement] | None:
+    """Today's reading when it is certain: every unit labelled by its row's distinctive substring,
+    in printed order (the last such row after the current one). None as soon as one is not."""
+    out = []
     current = -1
-    text = ""
-    for tok in tokens:
-        if not tok.is_value:
-            if len(text) < 4096:
-                text += tok.norm
-            continue
-        if text:
-            idx = _match_row(text, specs, current)
-            if idx is None and current + 1 < len(specs) and specs[current + 1].numbering and text.startswith(specs[current + 1].numbering):
-                idx = current + 1
-                spec = specs[idx]
-                findings.append(
-                    Finding(
-                        "read.label_by_position",
-                        "warning",
-                        list(spec.columns),
-                        f"行标签「{text[:30]}」未能识别，按位置（编号 {spec.numbering}）视为「{spec.label}」",
-                    )
-                )
-            if idx is not None:
-                current = idx
-            text = ""
-        if current >= 0:
-            row = groups.setdefault(current, [])
-            if len(row) < MAX_ROW_VALUES:
-                row.append(tok)
-            else:
-                overflow[current] = overflow.get(current, 0) + 1
-    return groups, findings, overflow
+    for i, u in enumerate(found):
+        if not u.text:
+            return None
+        idx = _match_row(u.text, specs, current)
+        if idx is None:
+            return None
+        out.append(align.Placement(i, (idx,), "exact", 1.0))
+        current = idx
+    return out
 
 
 def _match_row(text: str, specs: Sequence[RowSpec], current: int) -> int | None:
@@ -168,6 +193,82 @@ def _match_row(text: str, specs: Sequence[RowSpec], current: int) -> int | None:
         if specs[i].pattern.search(text):
             best = i
     return best
+
+
+def _out_of_order(
+    found: Sequence[align.Unit], ev: align.Evidence, specs: Sequence[RowSpec], table: str, findings: list[Finding]
+) -> list[align.Placement] | None:
+    """Every unit exactly labelled, each with its own row, but not in the format's order (Table 二's
+    single-value blocks printed before the 第（一）项 table): placed by label, with a warning."""
+    rows = align.exact_rows(found, ev)
+    if any(r is None for r in rows) or len(set(rows)) != len(rows):
+        return None
+    order = " → ".join(f"「{specs[r].label}」" for r in rows if r is not None)
+    findings.append(Finding("read.rows_out_of_order", "warning", [], f"{table}各行的印刷顺序与格式不同（{order}），已按各行标签读取"))
+    return [align.Placement(i, (r,), "exact", 1.0) for i, r in enumerate(rows) if r is not None]
+
+
+def _shown(text: str, limit: int = 30) -> str:
+    """A printed label as a finding quotes it: its end, where the row's own label is."""
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
+def _raws(toks: Sequence[Token]) -> str:
+    return " ".join(t.raw.strip() or "（空）" for t in toks)
+
+
+def _placement_findings(
+    p: align.Placement, u: align.Unit, specs: Sequence[RowSpec], table: str, placed: Sequence[align.Placement]
+) -> list[Finding]:
+    if p.how == "exact":
+        return []
+    vals = _raws(u.values[:MAX_ROW_VALUES])
+    if p.how == "unplaced":
+        cells = _candidate_cells(p, u, specs, placed)
+        label = f"行标签「{_shown(u.printed)}」" if u.text else "无行标签"
+        return [
+            Finding(
+                "read.row_unplaced",
+                "error",
+                cells,
+                f"{table}有一行数值（{vals}，{label}）无法按标签和位置对应到格式中的任何一行，未采用",
+            )
+        ]
+    spec = specs[p.rows[0]]
+    if p.how == "merged":
+        cells = [c for r in p.rows for c in specs[r].columns]
+        subs = "」「".join(specs[r].label for r in p.rows)
+        return [
+            Finding(
+                "read.rows_merged",
+                "warning",
+                cells,
+                f"{table}「{_shown(u.printed)}」印为一行（{vals}，2019 年试行格式），而本表为 2021 年格式，应分为「{subs}」{len(p.rows)} 行；这些行留空",
+            )
+        ]
+    if p.how == "similar":
+        msg = f"{table}行标签「{_shown(u.printed)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
+        return [Finding("read.row_by_similarity", "warning", list(spec.columns), msg)]
+    if p.how == "numbering":
+        msg = f"行标签「{_shown(u.printed)}」未能识别，按位置（编号 {spec.numbering or '同'}）视为「{spec.label}」"
+        return [Finding("read.label_by_position", "warning", list(spec.columns), f"{table}{msg}")]
+    if u.text:
+        msg = f"{table}行标签「{_shown(u.printed)}」不像「{spec.label}」，仅按位置（前后各行之间）视为该行（数值 {vals}）"
+    else:
+        msg = f"{table}一行数值（{vals}）没有行标签，按位置（前后各行之间）视为「{spec.label}」"
+    return [Finding("read.row_by_order", "warning", list(spec.columns), msg)]
+
+
+def _candidate_cells(p: align.Placement, u: align.Unit, specs: Sequence[RowSpec], placed: Sequence[align.Placement]) -> list[str]:
+    """The cells of the rows an unplaced unit lies between (those it may belong to); with none free,
+    the neighbouring row its label names (a row printed twice), else both neighbours."""
+    before = max((q.rows[-1] for q in placed if q.rows and q.unit < p.unit), default=-1)
+    after = min((q.rows[0] for q in placed if q.rows and q.unit > p.unit), default=len(specs))
+    between = list(specs[before + 1 : after])
+    if not between:
+        near = [specs[j] for j in (before, after) if 0 <= j < len(specs)]
+        between = [s for s in near if s.pattern.search(u.text)] or near
+    return [c for s in between for c in s.columns]
 
 
 # --- Rows → cells -------------------------------------------------------------------------------
@@ -232,7 +333,7 @@ def assign_rows(
     numbers the narrative `quoted` about each row).
     """
     out = Assigned()
-    groups, out.findings, overflow = group_rows(tokens, specs)
+    groups, out.findings, overflow, merged = group_rows(tokens, specs, table)
     glued_table = gluedrows.is_glued(t for g in groups.values() for t in g)
     glued_rows: list[gluedrows.GluedRow] = []
     choices: list[_Choice] = []
@@ -275,7 +376,7 @@ def assign_rows(
                     actual=len(toks),
                 )
             )
-    missing = [s for i, s in enumerate(specs) if i not in read and i not in overflow]
+    missing = [s for i, s in enumerate(specs) if i not in read and i not in overflow and i not in merged]
     if missing and out.rows_found:
         for s in missing:
             out.findings.append(Finding("read.row_missing", "warning", list(s.columns), f"{table}未找到「{s.label}」行的数据"))

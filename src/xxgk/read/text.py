@@ -596,6 +596,10 @@ def _fallback_regions(lines: Sequence[Line], tables: dict[str, _Region], heads: 
             start = next((i for i in range(after + 1, len(lines)) if "行政复议" in lines[i].norm), None)
             if start is not None:
                 body = []
+                # The line naming 行政复议 may be the section's own heading (under another numeral
+                # than 四, so not found as one): the table starts after it.
+                if _HEADING_RE.match(lines[start].norm):
+                    start += 1
                 for ln in lines[start:]:
                     if ln.is_narrative or _HEADING_RE.match(ln.norm):
                         break

@@ -1,0 +1,271 @@
+"""Rows found by alignment (`xxgk.read.align` through `assign.assign_rows`): printed label variants of
+real tables land on the right row, every non-exact placement is a warning naming the printed label and
+the row chosen, and a row that cannot be placed is an error, never a shifted table.
+
+The oracle is written here by hand: the printed tables below are typed as agencies print them (the
+2021 format's rows copied from the format, then varied), and each row carries its own numbers
+(`n 0 0 0 0 0 n`, n = its position), so the expected row of every value is known without the code
+under test. Nothing is generated from `xxgk.report.keys`.
+"""
+
+from __future__ import annotations
+
+from xxgk.read import assign
+from xxgk.read.tokens import Token
+
+#: Table 三 of the 2021 format as printed, (row key, printed label), typed from the format.
+T3_2021 = [
+    ("new_received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果\t（一）予以公开"),
+    ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "（三）不予公开\t1.属于国家秘密"),
+    ("denied_law_prohibited", "2.其他法律行政法规禁止公开"),
+    ("denied_security_stability", "3.危及“三安全一稳定”"),
+    ("denied_third_party", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", "5.属于三类内部事务信息"),
+    ("denied_process_info", "6.属于四类过程性信息"),
+    ("denied_enforcement_file", "7.属于行政执法案卷"),
+    ("denied_admin_query", "8.属于行政查询事项"),
+    ("unable_not_held", "（四）无法提供\t1.本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "3.补正后申请内容仍不明确"),
+    ("not_processed_petition", "（五）不予处理\t1.信访举报投诉类申请"),
+    ("not_processed_duplicate", "2.重复申请"),
+    ("not_processed_publication", "3.要求提供公开出版物"),
+    ("not_processed_excessive", "4.无正当理由大量反复申请"),
+    ("not_processed_confirm", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", "（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_fee_unpaid", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_other", "3.其他"),
+    ("results_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+]
+HEADER = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况", "自然人\t法人或其他组织\t总计", "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
+
+
+def _vals(n: int) -> str:
+    return "\t".join([str(n), "0", "0", "0", "0", "0", str(n)])
+
+
+def _lines(labels: dict[str, str] | None = None, drop: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """The table as tab-separated lines, row i carrying `i 0 0 0 0 0 i`; `labels` replaces a row's
+    printed label ('' prints its numbers without a label)."""
+    labels = labels or {}
+    out = list(HEADER)
+    for i, (key, label) in enumerate(T3_2021, 1):
+        if key in drop:
+            continue
+        lab = labels.get(key, label)
+        out.append(f"{lab}\t{_vals(i)}" if lab else _vals(i))
+    return out
+
+
+def _tokens(lines: list[str]) -> list[Token]:
+    toks = []
+    for no, line in enumerate(lines, 1):
+        col = 0
+        for piece in line.split("\t"):
+            if piece.strip():
+                toks.append(Token(piece, {"line": no, "col": col}))
+            col += len(piece) + 1
+    return toks
+
+
+def _read(lines: list[str], fmt: str = "2021") -> assign.Assigned:
+    return assign.assign_rows(_tokens(lines), assign.t3_specs(fmt), table="表三", sum_groups=[(0, 7)])
+
+
+def _row_of_total(got: assign.Assigned) -> dict[str, int | None]:
+    """Row key → the position number its values carry (None when the row is empty)."""
+    return {key: got.cells[f"t3.{key}.total"].value for key, _ in T3_2021 if f"t3.{key}.total" in got.cells}  # type: ignore[misc]
+
+
+def _expected(skip: set[str] = frozenset()) -> dict[str, int | None]:  # type: ignore[assignment]
+    return {key: (None if key in skip else i) for i, (key, _) in enumerate(T3_2021, 1)}
+
+
+def _rules(got: assign.Assigned) -> list[str]:
+    return [f.rule for f in got.findings]
+
+
+def test_canonical_table_reads_exactly_without_findings() -> None:
+    got = _read(_lines())
+    assert _row_of_total(got) == _expected()
+    assert got.findings == []
+
+
+def test_typo_and_lost_words_land_on_their_row_with_a_warning() -> None:
+    got = _read(_lines({"denied_law_prohibited": "2.其他法律行政止公开", "unable_needs_creation": "2.没有现存信息需要另外制作"}))
+    assert _row_of_total(got) == _expected()
+    sims = [f for f in got.findings if f.rule == "read.row_by_similarity"]
+    assert len(sims) == 2 and all(f.severity == "warning" for f in sims)
+    assert "其他法律行政止公开" in sims[0].message and "2.其他法律行政法规禁止公开" in sims[0].message
+    assert sims[0].cells[0] == "t3.denied_law_prohibited.natural_person"
+
+
+def test_group_label_typo_does_not_move_rows() -> None:
+    got = _read(_lines({"granted": "三三、本年度办理结果\t（一）予以公开"}))
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_other_numbering_styles() -> None:
+    labels = {
+        "other_other": "3、其他",
+        "denied_state_secret": "（三）不予公开\t(1)属于国家秘密",
+        "denied_law_prohibited": "②其他法律行政法规禁止公开",
+        "denied_security_stability": "（3）危及“三安全一稳定”",
+        "not_processed_duplicate": "2、重复申请",
+    }
+    got = _read(_lines(labels))
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+    # '3、其他' is no exact label: its placement is reported, naming the row chosen.
+    other = [f for f in got.findings if "t3.other_other.total" in f.cells]
+    assert other and other[0].severity == "warning" and "3、其他" in other[0].message
+
+
+def test_labels_wrapped_above_and_below_their_numbers() -> None:
+    lines = _lines({"denied_process_info": "6.属于四类过", "unable_not_held": ""})
+    at = lines.index(next(x for x in lines if x.startswith("6.属于四类过")))
+    lines.insert(at + 1, "程性信息")  # the rest of the label printed under the numbers
+    at = lines.index(next(x for x in lines if x.startswith("8.属于行政查询事项")))
+    lines[at + 1 : at + 1] = ["（四）无法提供", "1.本机关不掌握相关政", "府信息"]  # label above, wrapped, detached
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_unlabeled_rows_between_labeled_ones_are_placed_by_order() -> None:
+    got = _read(_lines({"partially_granted": "", "denied_third_party": "", "denied_internal_affairs": ""}))
+    assert _row_of_total(got) == _expected()
+    by_order = [f for f in got.findings if f.rule == "read.row_by_order"]
+    assert len(by_order) == 3 and all(f.severity == "warning" for f in by_order)
+    assert "4.保护第三方合法权益" in by_order[1].message
+
+
+def test_missing_row_leaves_its_cells_empty_and_the_rest_in_place() -> None:
+    got = _read(_lines(drop={"denied_admin_query", "not_processed_publication"}))
+    assert _row_of_total(got) == _expected({"denied_admin_query", "not_processed_publication"})
+    missing = {f.cells[0] for f in got.findings if f.rule == "read.row_missing"}
+    assert missing == {"t3.denied_admin_query.natural_person", "t3.not_processed_publication.natural_person"}
+
+
+def test_missing_row_with_typos_around_it() -> None:
+    labels = {"denied_enforcement_file": "7.属于行政执法卷宗", "unable_not_held": "（四）无法提供\t1.本机关不掌握相关信息"}
+    got = _read(_lines(labels, drop={"denied_admin_query"}))
+    assert _row_of_total(got) == _expected({"denied_admin_query"})
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_2019_other_processing_row_inside_a_2021_table_leaves_the_subrows_empty() -> None:
+    lines = _lines(drop={"other_fee_unpaid", "other_other"}, labels={"other_no_correction": "（六）其他处理"})
+    got = _read(lines)
+    want = _expected({"other_no_correction", "other_fee_unpaid", "other_other"})
+    assert _row_of_total(got) == want
+    merged = [f for f in got.findings if f.rule == "read.rows_merged"]
+    assert len(merged) == 1 and merged[0].severity == "warning"
+    assert {"t3.other_no_correction.total", "t3.other_fee_unpaid.total", "t3.other_other.total"} <= set(merged[0].cells)
+    assert "（六）其他处理" in merged[0].message
+    assert "read.row_missing" not in _rules(got)  # the merged finding says it, once
+
+
+def test_2021_group_label_on_its_own_line_is_not_a_merged_row() -> None:
+    lines = _lines({"other_no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"})
+    at = lines.index(next(x for x in lines if x.startswith("1.申请人无正当理由")))
+    lines.insert(at, "（六）其他处理")
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert got.findings == []
+
+
+def test_2019_table_reads_its_own_other_processing_row() -> None:
+    lines = [x for x in _lines(drop={"other_fee_unpaid", "other_other"}, labels={"other_no_correction": "（六）其他处理"})]
+    got = assign.assign_rows(_tokens(lines), assign.t3_specs("2019"), table="表三", sum_groups=[(0, 7)])
+    assert got.cells["t3.other_processing.total"].value == 21
+    assert got.cells["t3.results_total.total"].value == 24
+    assert got.findings == []
+
+
+def test_row_that_cannot_be_placed_is_an_error_and_nothing_shifts() -> None:
+    lines = _lines()
+    at = lines.index(next(x for x in lines if x.startswith("1.属于国家秘密") or "1.属于国家秘密" in x))
+    lines.insert(at + 1, "\t".join(["9", "9", "9", "9", "9", "9", "54"]))  # an unlabeled row with no free row
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    errors = [f for f in got.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["read.row_unplaced"]
+    assert "9 9 9 9 9 9 54" in errors[0].message
+
+
+def test_labeled_row_that_resembles_no_row_and_has_no_room_is_an_error() -> None:
+    lines = _lines()
+    at = lines.index(next(x for x in lines if x.startswith("2.重复申请")))
+    lines.insert(at + 1, "3.要求提供公开出版物\t" + "\t".join(["9", "9", "9", "9", "9", "9", "54"]))  # printed twice
+    got = _read(lines)
+    errors = [f for f in got.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["read.row_unplaced"]
+    want = _expected()
+    assert {k: v for k, v in _row_of_total(got).items() if k != "not_processed_publication"} == {
+        k: v for k, v in want.items() if k != "not_processed_publication"
+    }
+    assert "t3.not_processed_publication.total" in errors[0].cells
+
+
+def test_unlabeled_rows_printed_as_one_run_are_cut_at_line_breaks() -> None:
+    """A PDF extractor's markdown: rows without labels follow each other with nothing between them."""
+    got = _read(_lines({"denied_admin_query": "", "unable_not_held": "", "unable_needs_creation": ""}))
+    assert _row_of_total(got) == _expected()
+
+
+def test_one_cell_per_line_is_still_one_row() -> None:
+    lines = list(HEADER)
+    for i, (key, label) in enumerate(T3_2021, 1):
+        lines.append(label)
+        lines.extend(_vals(i).split("\t"))
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert got.findings == []
+
+
+T2_2021 = [
+    "第二十条第（一）项",
+    "信息内容\t本年制发件数\t本年废纸件数\t现行有效件数",  # header typo: 废纸 for 废止
+    "规章\t1\t0\t5",
+    "规范性文件\t2\t1\t7",
+    "第二十条第（五）项",
+    "信息内容\t本年处理决定数量",
+    "行政许可\t97",
+    "第二十条第（六）项",
+    "信息内容\t本年处理决定数量",
+    "行政处罚\t3",
+    "行政强制\t4",
+    "第二十条第（八）项",
+    "信息内容\t本年收费金额（单位：万元）",
+    "行政事业性收费\t1.5",
+]
+
+
+def _t2(lines: list[str]) -> dict[str, object]:
+    got = assign.assign_rows(_tokens(lines), assign.t2_specs("2021"), table="表二")
+    return {k: c.value for k, c in got.cells.items()}, got  # type: ignore[return-value]
+
+
+def test_table_2_with_a_header_typo_reads_exactly() -> None:
+    cells, got = _t2(T2_2021)  # type: ignore[misc]
+    assert cells == {
+        "t2.regulations.issued": 1, "t2.regulations.repealed": 0, "t2.regulations.in_force": 5,
+        "t2.normative_documents.issued": 2, "t2.normative_documents.repealed": 1, "t2.normative_documents.in_force": 7,
+        "t2.licensing": 97, "t2.penalty": 3, "t2.compulsion": 4, "t2.admin_fees_wan_yuan": "1.5",
+    }  # fmt: skip
+    assert got.findings == []
+
+
+def test_table_2_blocks_printed_before_the_first_table_are_read_by_their_labels() -> None:
+    lines = T2_2021[4:] + T2_2021[:4]
+    cells, got = _t2(lines)  # type: ignore[misc]
+    assert cells["t2.regulations.in_force"] == 5 and cells["t2.normative_documents.in_force"] == 7
+    assert cells["t2.licensing"] == 97 and cells["t2.admin_fees_wan_yuan"] == "1.5"
+    assert [f.rule for f in got.findings] == ["read.rows_out_of_order"]
+    assert got.findings[0].severity == "warning"
