@@ -40,14 +40,7 @@ UNDECIDABLE: dict[str, set[str]] = {
 
 #: Cases not yet read to their truth (issue 13). A case listed here must still fail: strict xfail,
 #: so a fix that makes one pass forces its removal from this set.
-NOT_YET: set[str] = {
-    "002_pingtan_2022",
-    "006_pingtan_gaj_2021",
-    "008_pingtan_czj_2020",
-    "013_sh_kewei_2024",
-    "015_pingtan_czj_2019",
-    "025_pingtan_jjf_2025",
-}
+NOT_YET: set[str] = {"013_sh_kewei_2024"}
 
 
 def _flat(d: dict, pre: str) -> dict[str, object]:
