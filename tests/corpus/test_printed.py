@@ -54,6 +54,10 @@ NOT_YET_FAMILIES: dict[str, str] = {
     "numbering": _WHY_ALIGN,
     "wrapped": _WHY_ALIGN,
     "units": "issue 13: '2笔 984361元' (units on 2019 procurement, real 008) not read",
+    # Passed on 7dd1e07 only because the reader took the first window of the 14 numbers it found on
+    # row 5 (the （六）其他处理 row's numbers joined to it); since c28b8fe it rightly reports
+    # read.ambiguous_cells instead (main 80102b1: 4/20 exact).
+    "mixed2019": _WHY_ALIGN,
     "any": _WHY_ALIGN,
 }
 #: Every layout with a mixture of all label families ('any').
@@ -113,6 +117,10 @@ def test_catalogue_has_variants_for_every_row() -> None:
     for key in V.T3_ROWS_2019 + V.T3_ROWS_2021:
         fams = {lab.family for lab in V.T3_SPECS[key].bodies}
         assert "official" in fams and fams & {"wording", "typo"}, key
+    for table in (V.T2_LABELS_2021, V.T2_LABELS_2019, V.T4_LABELS, V.T3_GROUPS):
+        for name, labs in table.items():
+            labs = labs.bodies if isinstance(labs, V.RowSpec) else labs
+            assert len(labs) >= 2 and labs[0].family == "official", name
     everything = [lab.text for labs in (*[s.bodies for s in V.T3_SPECS.values()], *[g.bodies for g in V.T3_GROUPS.values()],
                                         *V.T2_COLUMN_LABELS_2021.values(), *V.T4_LABELS.values()) for lab in labs]
     for seen in ("其他法律行政止公开", "本年废纸件数", "三三、本年度办理结果", "申请人逾期未接收费通知"):
