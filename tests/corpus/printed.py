@@ -122,6 +122,8 @@ class Printed:
     layout: str
     style: Style
     format: str
+    agency: str
+    year: int
     truth: dict[str, CellTruth]  # what was printed, per printed cell
     expected: dict[str, Any]  # contract key → value it must read back as (None: absent/blank)
     decidable: set[str]  # contract keys whose value the document alone forces
@@ -621,7 +623,7 @@ def print_report(report: Any, layout: str, style: Style, rng: random.Random) -> 
             expected[f"t4.{b}.{c}"] = report.value(f"t4.{b}.{c}")
     decidable = {k for k in decidable if k in expected}
     decidable |= {k for k, v in expected.items() if v is None}  # absent rows: nothing to split
-    return Printed(text, layout, style, fmt, truth, expected, decidable)
+    return Printed(text, layout, style, fmt, report.agency, report.year, truth, expected, decidable)
 
 
 @dataclass
@@ -631,6 +633,8 @@ class Score:
     wrong_flagged_decidable: int = 0  # named in an error finding although the row alone decides it
     wrong_silent: int = 0  # wrong with no error finding: never allowed
     format_ok: bool = True
+    agency_ok: bool = True  # measured, not part of `exact` (metadata is issue 13 point 4)
+    year_ok: bool = True
     bad: list[str] = field(default_factory=list)
 
     @property
@@ -645,7 +649,7 @@ class Score:
 def score(doc: Printed, got: Any) -> Score:
     """Compare a parsed report with the document's truth (the reader's error findings excuse only
     cells that the document cannot decide)."""
-    s = Score(format_ok=got.format == doc.format)
+    s = Score(format_ok=got.format == doc.format, agency_ok=got.agency == doc.agency, year_ok=got.year == doc.year)
     flagged: set[str] = set()
     for f in got.check():
         if f.severity == "error":

@@ -222,6 +222,9 @@ def test_truth_is_one_of_the_splits(layout: str) -> None:
 def test_glued_corpus_for_the_benchmark() -> None:
     docs = glued_corpus(5, seed=3)
     assert len(docs) == 5 and docs == glued_corpus(5, seed=3)
+    everything = "".join(d.decode("utf-8") for _, d in docs)
+    assert re.search(r"\d{7}[2-8]\.属于", everything)  # a row's digits run into the next row's numbering
+    assert re.search(r"规范性文件\d{3,}", everything)  # labels glued to digits
     for name, data in docs:
         text = data.decode("utf-8")
         assert name.endswith(".txt") and len(text.splitlines()) == 8  # 7 crawler header lines, then one line
