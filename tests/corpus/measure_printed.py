@@ -19,7 +19,8 @@ from collections import Counter
 import xxgk
 
 from .generate import printed_corpus
-from .printed import LABEL_FAMILIES, REAL_LAYOUTS, score
+from .oracle import score
+from .printed import LABEL_FAMILIES, REAL_LAYOUTS
 
 
 def measure(layout: str, family: str, n: int) -> dict[str, float | int]:

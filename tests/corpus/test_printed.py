@@ -31,9 +31,8 @@ import pytest
 import xxgk
 from tests.corpus import variants as V
 from tests.corpus.generate import SOURCE_ERRORS, glued_corpus, inject_error, printed_corpus, random_report
-from tests.corpus.printed import (
-    GLUED_LAYOUTS, LABEL_FAMILIES, REAL_LAYOUTS, Printed, print_report, same_value, score, splits, style_for,
-)
+from tests.corpus.oracle import same_value, score, splits
+from tests.corpus.printed import GLUED_LAYOUTS, LABEL_FAMILIES, REAL_LAYOUTS, Printed, print_report, style_for
 
 DOCS = int(os.environ.get("XXGK_PRINTED_DOCS", "8"))
 HERE = Path(__file__).resolve().parent
@@ -75,7 +74,7 @@ def _params(names, not_yet: dict[str, str]) -> list:
 # --- the catalogue ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["variants.py", "printed.py"])
+@pytest.mark.parametrize("module", ["variants.py", "printed.py", "oracle.py"])
 def test_catalogue_is_independent_of_the_reader(module: str) -> None:
     """The catalogue and the printer import nothing from xxgk: a label table shared with the
     reader would make the round trip agree by construction."""
