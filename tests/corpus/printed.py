@@ -21,7 +21,7 @@ Layouts (`REAL_LAYOUTS`), each after a real document in ../shared/real:
   without their label, the missing labels printed as wrapped plain lines before the table, stray
   header rows; Table 二's single-value blocks as plain lines;
 - ``pdf_wrapped``: PDF text (real 021): long labels wrapped over lines, the numbers on the first
-  label line, on a line between the pieces or below the label; the group label
+  label line, on a line between the pieces, below the label or (rarely) above it; the group label
   三、本年度办理结果 sometimes one character per line; page numbers ``- N -``.
 
 `Style` holds the label choices of one document: the catalogue family of the row bodies
@@ -355,6 +355,13 @@ def _paras(report: Any, key: str) -> list[str]:
     return [p for p in report.sections.get(key, "").split("\n") if p.strip()]
 
 
+#: Where a wrapped row's numbers come out of a PDF's text relative to its label pieces: beside the
+#: first piece (top-aligned cells), between the pieces (vertically centred), after them (real 021),
+#: before them (a bottom-aligned label in a row made tall by another cell; issue 13 names it).
+_NUMBERS_AT = ("first", "between", "below", "above")
+_NUMBERS_AT_WEIGHTS = (3, 3, 3, 1)
+
+
 def _line_rows(rows: list[Row], sep: str, d: _Doc, wrap: bool) -> list[str]:
     """Table rows as lines joined by `sep`; wrapped labels put the numbers with a label piece or below."""
     rng = d.rng
@@ -367,13 +374,15 @@ def _line_rows(rows: list[Row], sep: str, d: _Doc, wrap: bool) -> list[str]:
             out += row.texts[:-1]
             pieces = _wrap(row.texts[-1], rng)
             row.pieces = [*row.texts[:-1], *pieces]
-            where = rng.choice(("first", "between", "below")) if len(pieces) > 1 else "first"
+            where = rng.choices(_NUMBERS_AT, weights=_NUMBERS_AT_WEIGHTS)[0] if len(pieces) > 1 else "first"
             if where == "first":
                 out += [f"{pieces[0]}{sep or ' '}{vals}", *pieces[1:]]
             elif where == "between":
                 out += [pieces[0], vals, *pieces[1:]]
-            else:
+            elif where == "below":
                 out += [*pieces, vals]
+            else:  # above: a label cell aligned to the bottom of a tall row
+                out += [vals, *pieces]
             continue
         if not row.keys:
             out.append(label)

@@ -12,8 +12,8 @@ Many round trips fail on today's readers: those are listed in the NOT_YET_* sets
 the "glued" and "align" work lands). `python -m tests.corpus.measure_printed --n 20` prints the
 rates per case; on 7dd1e07 (20 documents each, cells right, documents exact): tsv and spaced rows
 100% 20/20; crawler one-line text 0% 0/20 (spaced and glued), glued rows 1%, PDF-extractor
-markdown 54% 0/20, wrapped PDF text 94% 2/20; families on tsv: wording, group 100% 20/20, typo 88%
-0/20, numbering 98% 9/20, wrapped 92% 2/20, units 99% 3/20, all mixed 87% 0/20.
+markdown 54% 0/20, wrapped PDF text 89% 0/20; families on tsv: wording, group 100% 20/20, typo 88%
+0/20, numbering 98% 9/20, wrapped 89% 0/20, units 99% 3/20, all mixed 85% 0/20.
 
 Few documents per case keep this file near 5 s; XXGK_PRINTED_DOCS=n runs n per case.
 """
@@ -42,7 +42,7 @@ _WHY_GLUED = "issue 13: glued digit runs / one-line crawler text not read yet (p
 _WHY_ALIGN = "issue 13: rows found by exact label substrings, not by alignment (point 1)"
 
 #: Layouts (official labels) whose round trip fails today (7dd1e07, 20 docs, cells right):
-#: oneline_spaced 0%, oneline_glued 0%, glued_rows 1%, md_extract 54%, pdf_wrapped 94%.
+#: oneline_spaced 0%, oneline_glued 0%, glued_rows 1%, md_extract 54%, pdf_wrapped 89%.
 NOT_YET_LAYOUTS: dict[str, str] = {
     "oneline_spaced": _WHY_GLUED,
     "oneline_glued": _WHY_GLUED,
