@@ -21,7 +21,7 @@ Layouts (`REAL_LAYOUTS`), each after a real document in ../shared/real:
   without their label, the missing labels printed as wrapped plain lines before the table, stray
   header rows; Table 二's single-value blocks as plain lines;
 - ``pdf_wrapped``: PDF text (real 021): long labels wrapped over lines, the numbers on the first
-  label line, on a line between the pieces or below the label; the group label
+  label line, on a line between the pieces, below the label or (rarely) above it; the group label
   三、本年度办理结果 sometimes one character per line; page numbers ``- N -``.
 
 `Style` holds the label choices of one document: the catalogue family of the row bodies
@@ -32,19 +32,19 @@ row （六）其他处理 as one row (real 021), whether labels wrap, whether Ta
 style of one label-variant family (`LABEL_FAMILIES`), all else official.
 
 Glued digit runs can be split several ways. `decidable` holds the keys whose value every split of
-their own row agrees on (cells per row, no leading zeros, the row-sum and block-sum identities);
-the others a reader may leave undecided, but then only with an error finding naming them.
+their own row agrees on (cells per row, no leading zeros, the row-sum and block-sum identities;
+see tests/corpus/oracle.py); the others a reader may leave undecided, but then only with an error
+finding naming them.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from . import variants as V
+from .oracle import splits
 
 REAL_LAYOUTS: tuple[str, ...] = (
     "tsv", "spaced_rows", "oneline_spaced", "oneline_glued", "glued_rows", "md_extract", "pdf_wrapped",
@@ -53,10 +53,6 @@ GLUED_LAYOUTS = frozenset({"oneline_glued", "glued_rows"})
 LABEL_FAMILIES: tuple[str, ...] = (
     "official", "wording", "typo", "numbering", "group", "wrapped", "mixed2019", "units", "any",
 )
-
-#: Splits enumerated per glued row before a row counts as undecidable as a whole (a dense city
-#: report's longest Table 三 row has < 2,000 candidate splits; the cap only bounds pathological runs).
-MAX_SPLITS = 5000
 
 
 # --- style ------------------------------------------------------------------------------------
@@ -122,6 +118,8 @@ class Printed:
     layout: str
     style: Style
     format: str
+    agency: str
+    year: int
     truth: dict[str, CellTruth]  # what was printed, per printed cell
     expected: dict[str, Any]  # contract key → value it must read back as (None: absent/blank)
     decidable: set[str]  # contract keys whose value the document alone forces
@@ -154,18 +152,6 @@ def _raw(report: Any, key: str, glued: bool, rng: random.Random, units: bool) ->
     if units and not glued and key.startswith("t2") and not key.endswith("_wan_yuan") and rng.random() < 0.2:
         return f"{val}件"
     return str(val)
-
-
-def same_value(got: Any, want: Any) -> bool:
-    """Equal as values: ints exactly, decimals as numbers (a printed unit such as 元 dropped)."""
-    if want is None or got is None:
-        return want is None and got is None
-    if isinstance(want, str) or isinstance(got, str):
-        try:
-            return Decimal(re.sub(r"[元万笔件]+$", "", str(got))) == Decimal(re.sub(r"[元万笔件]+$", "", str(want)))
-        except InvalidOperation:
-            return str(got) == str(want)
-    return got == want
 
 
 # --- labels -----------------------------------------------------------------------------------------
@@ -304,67 +290,6 @@ def _t4_rows(report: Any, style: Style, rng: random.Random) -> list[Row]:
     ]
 
 
-# --- glued splits (the decidability oracle) ------------------------------------------------------
-
-_COUNT = re.compile(r"0|[1-9]\d*")
-_SIGNED = re.compile(r"-?(0|[1-9]\d*)")
-_DEC = re.compile(r"(0|[1-9]\d*)(\.\d{1,2})?")
-_AMOUNT = re.compile(r"(0|[1-9]\d*)(\.\d+)?元?")
-_LEADING_ZERO = re.compile(r"-?0\d")
-
-
-def _pattern(key: str) -> re.Pattern[str]:
-    if key.endswith(".change"):
-        return _SIGNED
-    if key.endswith("admin_fees_wan_yuan"):
-        return _DEC
-    if key.endswith("procurement.amount"):
-        return _AMOUNT
-    return _COUNT
-
-
-def splits(run: str, keys: list[str], block: int | None) -> list[list[str]] | None:
-    """Every way to cut `run` into len(keys) printed cells (None past MAX_SPLITS).
-
-    With `block` = b, every b-th cell is the total of the b-1 before it (Table 三: 7, Table 四: 5):
-    that cell is then forced, which keeps the search small.
-    """
-    pats = [_pattern(k) for k in keys]
-    out: list[list[str]] = []
-
-    def dfs(pos: int, i: int, acc: list[str]) -> bool:
-        if i == len(keys):
-            if pos == len(run):
-                out.append(list(acc))
-                if len(out) > MAX_SPLITS:
-                    return False
-            return True
-        if block and (i + 1) % block == 0:
-            total = str(sum(int(p) for p in acc[i + 1 - block : i]))
-            if not run.startswith(total, pos):
-                return True
-            acc.append(total)
-            ok = dfs(pos + len(total), i + 1, acc)
-            acc.pop()
-            return ok
-        left = len(keys) - i - 1
-        for end in range(pos + 1, len(run) - left + 1):
-            part = run[pos:end]
-            if _LEADING_ZERO.match(part):
-                break  # no longer piece is a number either
-            if not pats[i].fullmatch(part):
-                continue
-            acc.append(part)
-            ok = dfs(end, i + 1, acc)
-            acc.pop()
-            if not ok:
-                return False
-        return True
-
-    dfs(0, 0, [])
-    return None if len(out) > MAX_SPLITS else out
-
-
 def _decided(row: Row) -> set[str]:
     """Keys of `row` on which every split of its glued digit run agrees."""
     block = 7 if row.key else (5 if len(row.keys) == 15 else None)
@@ -430,6 +355,13 @@ def _paras(report: Any, key: str) -> list[str]:
     return [p for p in report.sections.get(key, "").split("\n") if p.strip()]
 
 
+#: Where a wrapped row's numbers come out of a PDF's text relative to its label pieces: beside the
+#: first piece (top-aligned cells), between the pieces (vertically centred), after them (real 021),
+#: before them (a bottom-aligned label in a row made tall by another cell; issue 13 names it).
+_NUMBERS_AT = ("first", "between", "below", "above")
+_NUMBERS_AT_WEIGHTS = (3, 3, 3, 1)
+
+
 def _line_rows(rows: list[Row], sep: str, d: _Doc, wrap: bool) -> list[str]:
     """Table rows as lines joined by `sep`; wrapped labels put the numbers with a label piece or below."""
     rng = d.rng
@@ -442,13 +374,15 @@ def _line_rows(rows: list[Row], sep: str, d: _Doc, wrap: bool) -> list[str]:
             out += row.texts[:-1]
             pieces = _wrap(row.texts[-1], rng)
             row.pieces = [*row.texts[:-1], *pieces]
-            where = rng.choice(("first", "between", "below")) if len(pieces) > 1 else "first"
+            where = rng.choices(_NUMBERS_AT, weights=_NUMBERS_AT_WEIGHTS)[0] if len(pieces) > 1 else "first"
             if where == "first":
                 out += [f"{pieces[0]}{sep or ' '}{vals}", *pieces[1:]]
             elif where == "between":
                 out += [pieces[0], vals, *pieces[1:]]
-            else:
+            elif where == "below":
                 out += [*pieces, vals]
+            else:  # above: a label cell aligned to the bottom of a tall row
+                out += [vals, *pieces]
             continue
         if not row.keys:
             out.append(label)
@@ -621,47 +555,4 @@ def print_report(report: Any, layout: str, style: Style, rng: random.Random) -> 
             expected[f"t4.{b}.{c}"] = report.value(f"t4.{b}.{c}")
     decidable = {k for k in decidable if k in expected}
     decidable |= {k for k, v in expected.items() if v is None}  # absent rows: nothing to split
-    return Printed(text, layout, style, fmt, truth, expected, decidable)
-
-
-@dataclass
-class Score:
-    right: int = 0
-    flagged: int = 0  # wrong or missing, but named in an error finding (allowed where undecidable)
-    wrong_flagged_decidable: int = 0  # named in an error finding although the row alone decides it
-    wrong_silent: int = 0  # wrong with no error finding: never allowed
-    format_ok: bool = True
-    bad: list[str] = field(default_factory=list)
-
-    @property
-    def exact(self) -> bool:
-        return self.format_ok and self.wrong_silent == 0 and self.wrong_flagged_decidable == 0
-
-    @property
-    def cells(self) -> int:
-        return self.right + self.flagged + self.wrong_flagged_decidable + self.wrong_silent
-
-
-def score(doc: Printed, got: Any) -> Score:
-    """Compare a parsed report with the document's truth (the reader's error findings excuse only
-    cells that the document cannot decide)."""
-    s = Score(format_ok=got.format == doc.format)
-    flagged: set[str] = set()
-    for f in got.check():
-        if f.severity == "error":
-            flagged.update(f.cells)
-    for key, want in doc.expected.items():
-        g = got.value(key)
-        if same_value(g, want):
-            s.right += 1
-        elif key in flagged and key not in doc.decidable:
-            s.flagged += 1
-        elif key in flagged:
-            s.wrong_flagged_decidable += 1
-            s.bad.append(f"{key}: {g!r} != {want!r} (flagged; row label {doc.truth.get(key, CellTruth(key, '', '', '')).row_label!r})")
-        else:
-            s.wrong_silent += 1
-            s.bad.append(f"{key}: {g!r} != {want!r} (silent; row label {doc.truth.get(key, CellTruth(key, '', '', '')).row_label!r})")
-    if not s.format_ok:
-        s.bad.insert(0, f"format {got.format!r} != {doc.format!r}")
-    return s
+    return Printed(text, layout, style, fmt, report.agency, report.year, truth, expected, decidable)

@@ -288,10 +288,10 @@ T3_HEADER_TEXT: dict[str, tuple[Label, ...]] = {
 # --- Table 四 ---------------------------------------------------------------------------------
 
 T4_LABELS: dict[str, tuple[Label, ...]] = {
-    "review": _L("行政复议"),
-    "litigation": _L("行政诉讼"),
-    "litigation_direct": _L("未经复议直接起诉"),
-    "litigation_after_review": _L("复议后起诉"),
+    "review": _L("行政复议", ("行政复议情况", "wording", "plausible")),
+    "litigation": _L("行政诉讼", ("行政诉讼情况", "wording", "plausible")),
+    "litigation_direct": _L("未经复议直接起诉", ("未经复议直接起诉的", "wording", "plausible")),
+    "litigation_after_review": _L("复议后起诉", ("经复议后起诉", "wording", "plausible")),
     "upheld": _L("结果维持", ("结果 维持", "wording", "seed 000"), ("结 果 维 持", "wording", "seed 003")),
     "corrected": _L("结果纠正", ("结果 纠正", "wording", "seed 000"), ("结果纠错", "typo", "plausible")),
     "other": _L("其他结果", ("其它结果", "typo", "plausible")),
@@ -315,12 +315,12 @@ T2_COLUMN_LABELS_2021: dict[str, tuple[Label, ...]] = {
 }
 #: Table 二 row labels (2021): key prefix → bodies.
 T2_LABELS_2021: dict[str, tuple[Label, ...]] = {
-    "regulations": _L("规章", ("规 章", "wording", "seed 000")),
-    "normative_documents": _L("行政规范性文件", ("规范性文件", "wording", "real 013")),
-    "licensing": _L("行政许可"),
-    "penalty": _L("行政处罚"),
-    "compulsion": _L("行政强制"),
-    "admin_fees_wan_yuan": _L("行政事业性收费", ("行政事业性收费项目", "wording", "plausible")),
+    "regulations": _L("规章", ("规 章", "wording", "seed 000"), ("规\u3000章", "wording", "plausible (ideographic space)")),
+    "normative_documents": _L("行政规范性文件", ("规范性文件", "wording", "real 013"), ("行政规范姓文件", "typo", "plausible")),
+    "licensing": _L("行政许可", ("行政许可决定", "wording", "plausible"), ("行政许 可", "wording", "plausible (spaced as 规 章)")),
+    "penalty": _L("行政处罚", ("行政处罚决定", "wording", "plausible"), ("行政处理", "typo", "plausible (罚→理)")),
+    "compulsion": _L("行政强制", ("行政强制措施", "wording", "plausible"), ("行政强治", "typo", "plausible")),
+    "admin_fees_wan_yuan": _L("行政事业性收费", ("行政事业性收费项目", "wording", "plausible"), ("行政事业收费", "typo", "plausible (lost 性)")),
 }
 T2_COLUMN_LABELS_2019: dict[str, tuple[Label, ...]] = {
     "item": _L("信息内容"),
@@ -335,13 +335,13 @@ T2_COLUMN_LABELS_2019: dict[str, tuple[Label, ...]] = {
 }
 T2_LABELS_2019: dict[str, tuple[Label, ...]] = {
     "regulations": _L("规章", ("规 章", "wording", "seed 000")),
-    "normative_documents": _L("规范性文件"),
-    "licensing": _L("行政许可"),
-    "other_services": _L("其他对外管理服务事项", ("其它对外管理服务事项", "typo", "plausible")),
-    "penalty": _L("行政处罚"),
-    "compulsion": _L("行政强制"),
-    "admin_fees": _L("行政事业性收费"),
-    "procurement": _L("政府集中采购"),
+    "normative_documents": _L("规范性文件", ("行政规范性文件", "wording", "plausible (the 2021 name)")),
+    "licensing": _L("行政许可", ("行政许可事项", "wording", "plausible")),
+    "other_services": _L("其他对外管理服务事项", ("其他对外管理服务", "wording", "plausible"), ("其它对外管理服务事项", "typo", "plausible")),
+    "penalty": _L("行政处罚", ("行政处罚事项", "wording", "plausible")),
+    "compulsion": _L("行政强制", ("行政强制事项", "wording", "plausible")),
+    "admin_fees": _L("行政事业性收费", ("行政事业性收费项目", "wording", "plausible")),
+    "procurement": _L("政府集中采购", ("政府集中采购项目", "wording", "plausible"), ("政府集中釆购", "typo", "plausible (采→釆)")),
 }
 
 # --- section headings (domain.md §6.1, real 002/025) -------------------------------------------
