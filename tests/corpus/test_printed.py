@@ -44,27 +44,19 @@ _WHY_ALIGN = "issue 13: rows found by exact label substrings, not by alignment (
 #: Layouts (official labels) whose round trip fails today (7dd1e07, 20 docs, cells right):
 #: oneline_spaced 0%, oneline_glued 0%, glued_rows 1%, md_extract 54%, pdf_wrapped 89%.
 NOT_YET_LAYOUTS: dict[str, str] = {
-    "oneline_spaced": _WHY_GLUED,
     "oneline_glued": _WHY_GLUED,
     "glued_rows": _WHY_GLUED,
-    "md_extract": _WHY_ALIGN,
     "pdf_wrapped": _WHY_ALIGN,
 }
 #: Label-variant families (tab-separated rows) whose round trip fails today.
 NOT_YET_FAMILIES: dict[str, str] = {
-    "typo": _WHY_ALIGN,
-    "numbering": _WHY_ALIGN,
     "wrapped": _WHY_ALIGN,
-    "units": "issue 13: '2笔 984361元' (units on 2019 procurement, real 008) not read",
-    # Passed on 7dd1e07 only because the reader took the first window of the 14 numbers it found on
-    # row 5 (the （六）其他处理 row's numbers joined to it); since c28b8fe it rightly reports
-    # read.ambiguous_cells instead (main 80102b1: 4/20 exact).
-    "mixed2019": _WHY_ALIGN,
     "any": _WHY_ALIGN,
 }
 #: Every layout with a mixture of all label families ('any').
 NOT_YET_ANY: dict[str, str] = {layout: _WHY_ALIGN for layout in REAL_LAYOUTS}
-NOT_YET_ANY.update({layout: _WHY_GLUED for layout in ("oneline_spaced", "oneline_glued", "glued_rows")})
+NOT_YET_ANY.update({layout: _WHY_GLUED for layout in ("oneline_glued", "glued_rows")})
+del NOT_YET_ANY["oneline_spaced"]
 
 
 def _params(names, not_yet: dict[str, str]) -> list:
@@ -267,8 +259,7 @@ def test_any_labels_in_every_layout(layout: str) -> None:
 
 #: Layouts in which a printed source error is not yet reported as an error naming its cells.
 NOT_YET_ERRORS: dict[str, str] = {
-    "oneline_spaced": _WHY_GLUED, "oneline_glued": _WHY_GLUED, "glued_rows": _WHY_GLUED,
-    "md_extract": _WHY_ALIGN, "pdf_wrapped": _WHY_ALIGN,
+    "oneline_glued": _WHY_GLUED, "glued_rows": _WHY_GLUED, "pdf_wrapped": _WHY_ALIGN,
 }
 
 
