@@ -159,6 +159,52 @@ def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool], ...]:
     return tuple(out)
 
 
+_PIPE_RULE = re.compile(r"^\s*:?-+:?\s*$")
+
+
+def _pipe_optional_blanks(lines: Sequence[Line]) -> dict[int, tuple[int, ...]]:
+    """Line number → columns of the empty cells of markdown pipe-table rows that may be blank data
+    cells (`| 规章 |  | 0 | 0 |`, a blank 总计 at a row's end), as `blocks` marks a grid's: in a row
+    holding a value, after its label, in a column that holds a value in some row of the same pipe
+    table. Assignment takes them as blank cells only where that is the one reading that gives the row
+    its number of columns (`assign._settle`), so a placeholder of a merged label is never a cell. Flat
+    text has no cells to tell such blanks by; a pipe table has."""
+    out: dict[int, tuple[int, ...]] = {}
+    table: list[tuple[int, list[tuple[int, list[tuple[int, str]]]]]] = []  # (line no, [(start, pieces)])
+    for ln in lines:
+        if "\t" in ln.raw or not ln.raw.lstrip().startswith("|") or ln.raw.count("|") < 2:
+            out.update(_pipe_table_blanks(table))  # a line that is no pipe row ends the table
+            table = []
+            continue
+        spans = _cell_spans(ln.raw, "|")
+        if all(_PIPE_RULE.match(ln.raw[a:b]) for a, b in spans):
+            continue  # the |---|---| line under the header row
+        table.append((ln.no, [(a, _pieces(ln.raw, a, b)) for a, b in spans]))
+    out.update(_pipe_table_blanks(table))
+    return out
+
+
+def _pipe_table_blanks(table: list[tuple[int, list[tuple[int, list[tuple[int, str]]]]]]) -> dict[int, tuple[int, ...]]:
+    """The optional blanks of one pipe table. Its value columns: those holding a value in some row,
+    and those a header row (a row without values) names, unless a row with values has its label
+    there: a 总计 column left blank in every row is named by its header alone (`blocks._value_columns`
+    does the same for grids, by header segments)."""
+    values = [[bool(p) and all(is_value_token(t) for _, t in p) for _, p in row] for _, row in table]
+    value_cols = {i for rv in values for i, v in enumerate(rv) if v}
+    named = {i for (_, row), rv in zip(table, values) if not any(rv) for i, (_, p) in enumerate(row) if p}
+    labels = {i for (_, row), rv in zip(table, values) if any(rv) for i, (_, p) in enumerate(row) if p and not rv[i]}
+    value_cols |= named - labels
+    out: dict[int, tuple[int, ...]] = {}
+    for (no, row), rv in zip(table, values):
+        if not any(rv):
+            continue
+        label_end = max((i for i, (_, p) in enumerate(row) if p and not rv[i]), default=-1)
+        cols = tuple(start for i, (start, p) in enumerate(row) if i > label_end and not p and i in value_cols)
+        if cols:
+            out[no] = cols
+    return out
+
+
 def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of a line split on `sep`."""
     spans = []
@@ -460,6 +506,8 @@ def _read_tables(
     """Fill report.cells from the three table regions; returns what each assignment found."""
     fmt = report.table_format
     parts = []
+    if optional is None:  # plain text: only its pipe tables have cells to tell blanks by
+        optional = _pipe_optional_blanks([ln for r in tables.values() for ln in r.table])
     t2 = tables.get("t2")
     parts.append(assign.assign_rows(_tokens(t2.table, optional) if t2 else [], assign.t2_specs(fmt), table="表二"))
     t3 = tables.get("t3")
