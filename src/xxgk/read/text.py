@@ -170,36 +170,55 @@ def _pipe_optional_blanks(lines: Sequence[Line]) -> dict[int, tuple[int, ...]]:
     its number of columns (`assign._settle`), so a placeholder of a merged label is never a cell. Flat
     text has no cells to tell such blanks by; a pipe table has."""
     out: dict[int, tuple[int, ...]] = {}
-    table: list[tuple[int, list[tuple[int, list[tuple[int, str]]]]]] = []  # (line no, [(start, pieces)])
+    table: list[tuple[int, _PipeRow]] = []
     for ln in lines:
-        if "\t" in ln.raw or not ln.raw.lstrip().startswith("|") or ln.raw.count("|") < 2:
-            out.update(_pipe_table_blanks(table))  # a line that is no pipe row ends the table
-            table = []
-            continue
-        spans = _cell_spans(ln.raw, "|")
-        if all(_PIPE_RULE.match(ln.raw[a:b]) for a, b in spans):
-            continue  # the |---|---| line under the header row
-        table.append((ln.no, [(a, _pieces(ln.raw, a, b)) for a, b in spans]))
-    out.update(_pipe_table_blanks(table))
+        row = _pipe_row(ln.raw)
+        if row is None:  # a line that is no pipe row ends the table
+            if table:
+                out.update(_pipe_table_blanks(table))
+                table = []
+        elif row:  # () is the |---|---| line under the header row
+            table.append((ln.no, row))
+    if table:
+        out.update(_pipe_table_blanks(table))
     return out
 
 
-def _pipe_table_blanks(table: list[tuple[int, list[tuple[int, list[tuple[int, str]]]]]]) -> dict[int, tuple[int, ...]]:
+#: A pipe row's cells: (first column, is empty, is a value, has text that is not a value).
+_PipeRow = tuple[tuple[int, bool, bool, bool], ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _pipe_row(raw: str) -> _PipeRow | None:
+    """The cells of a markdown pipe-table row; () for its |---| rule line; None for any other line."""
+    if "\t" in raw or not raw.lstrip().startswith("|") or raw.count("|") < 2:
+        return None
+    spans = _cell_spans(raw, "|")
+    if all(_PIPE_RULE.match(raw[a:b]) for a, b in spans):
+        return ()
+    out = []
+    for a, b in spans:
+        pieces = _pieces(raw, a, b)
+        value = bool(pieces) and all(is_value_token(t) for _, t in pieces)
+        out.append((a, not pieces, value, bool(pieces) and not value))
+    return tuple(out)
+
+
+def _pipe_table_blanks(table: list[tuple[int, _PipeRow]]) -> dict[int, tuple[int, ...]]:
     """The optional blanks of one pipe table. Its value columns: those holding a value in some row,
     and those a header row (a row without values) names, unless a row with values has its label
     there: a 总计 column left blank in every row is named by its header alone (`blocks._value_columns`
     does the same for grids, by header segments)."""
-    values = [[bool(p) and all(is_value_token(t) for _, t in p) for _, p in row] for _, row in table]
-    value_cols = {i for rv in values for i, v in enumerate(rv) if v}
-    named = {i for (_, row), rv in zip(table, values) if not any(rv) for i, (_, p) in enumerate(row) if p}
-    labels = {i for (_, row), rv in zip(table, values) if any(rv) for i, (_, p) in enumerate(row) if p and not rv[i]}
+    value_cols = {i for _, row in table for i, c in enumerate(row) if c[2]}
+    named = {i for _, row in table if not any(c[2] for c in row) for i, c in enumerate(row) if not c[1]}
+    labels = {i for _, row in table if any(c[2] for c in row) for i, c in enumerate(row) if c[3]}
     value_cols |= named - labels
     out: dict[int, tuple[int, ...]] = {}
-    for (no, row), rv in zip(table, values):
-        if not any(rv):
+    for no, row in table:
+        if not any(c[2] for c in row):
             continue
-        label_end = max((i for i, (_, p) in enumerate(row) if p and not rv[i]), default=-1)
-        cols = tuple(start for i, (start, p) in enumerate(row) if i > label_end and not p and i in value_cols)
+        label_end = max((i for i, c in enumerate(row) if c[3]), default=-1)
+        cols = tuple(c[0] for i, c in enumerate(row) if i > label_end and c[1] and i in value_cols)
         if cols:
             out[no] = cols
     return out
