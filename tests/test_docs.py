@@ -107,3 +107,30 @@ def test_library_example_names_exist() -> None:
         assert hasattr(xxgk, name), name
     for method in re.findall(r"report\.([a-z_]+)\(", block):
         assert callable(getattr(xxgk.Report, method)), method
+
+
+def test_the_reader_table_gives_the_ocr_and_pdf_constants() -> None:
+    from xxgk.read import ocr, pdf
+
+    assert f"skew up to ±{ocr.MAX_SKEW:g}° corrected" in README
+    assert f"lines of prose at {ocr.PROSE_REC_H} px" in README
+    assert f"each such page rendered at {pdf.OCR_DPI} dpi" in README
+
+
+def test_raise_for_errors_is_any_error_finding_as_documented() -> None:
+    """README: raise_for_errors raises "if check() finds an error", not only when an identity fails: a
+    reader's error (here a value that is not a number, all identities unverifiable) is enough."""
+    import random
+
+    import xxgk
+    from tests.corpus.generate import random_report
+    from xxgk.report.model import Cell
+
+    assert "raises xxgk.ValidationFailed if check() finds an error" in README
+    report = random_report(random.Random(3))
+    report.cells["t3.granted.natural_person"] = Cell.from_raw("t3.granted.natural_person", "详见附表")
+    assert {f.rule for f in report.check() if f.severity == "error"} == {"value.not_a_number"}
+    with pytest.raises(xxgk.ValidationFailed):
+        report.raise_for_errors()
+    with pytest.raises(xxgk.ValidationFailed):
+        xxgk.render(report, "md")

@@ -216,3 +216,23 @@ def test_a_table_region_of_endless_rows_is_cut_and_reported(doc: tuple[Report, l
     got = parse_text("\n".join(lines[:n] + flood + lines[n:]))
     assert any(f.rule == "read.table_overflow" and f.severity == "error" for f in got.findings)
     assert [f for f in got.check() if f.severity == "error"]
+
+
+def test_table_four_extra_numbers_no_identity_places_are_left_blank_not_guessed() -> None:
+    """16 numbers for 表四's 15 cells, both windows satisfying all three block sums: an error, and only
+    the cells on which both windows agree are kept (README: an error instead of a guess)."""
+    report, lines = _tab_report(3)
+    parsed = _parsed(lines)
+    n = _line_of(parsed, "t4.review.upheld")
+    values = [1, 0, 0, 0, 1] * 3 + [1]
+    lines[n] = TAB.join(str(v) for v in values)
+    got = _parsed(lines)
+    assert any(f.rule == "read.ambiguous_cells" and f.severity == "error" for f in got.findings)
+    first, second = values[:15], values[1:]
+    for j, key in enumerate(K.t4_keys()):
+        cell = got.cells[key]
+        if first[j] == second[j]:
+            assert cell.value == first[j], key
+        else:
+            assert (cell.value, cell.semantic) == (None, "empty"), key
+    assert [got.value(f"t4.{b}.total") for b in K.T4_BLOCKS] == [1, 1, 1]

@@ -166,3 +166,50 @@ def test_a_digit_run_longer_than_any_number_is_text_not_a_crash() -> None:
         assert parse_value("9" * n) == (None, "text"), n
         assert parse_value("9" * n, decimal=True) == (None, "text"), n
         assert parse_value("9" * (n - 2) + ".0") == (None, "text"), n
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 500) | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _set(d: object, path: tuple, value: object) -> None:  # type: ignore[type-arg]
+    """d[path[0]][path[1]]… = value, where that path exists down to its last step."""
+    node = d
+    for p in path[:-1]:
+        if isinstance(node, dict) and isinstance(p, str) and p in node:
+            node = node[p]
+        elif isinstance(node, list) and isinstance(p, int) and p < len(node):
+            node = node[p]
+        else:
+            return
+    last = path[-1]
+    if isinstance(node, dict) and isinstance(last, str):
+        node[last] = value
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
+
+
+@given(seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_from_dict_of_a_mutated_report_returns_or_raises_invalid_report(seed: int, data: st.DataObject) -> None:
+    """Whatever a hand-edited JSON holds, from_dict either gives a report whose cells read as their
+    raw text or raises InvalidReport: never KeyError, TypeError or AttributeError."""
+    d = json.loads(random_report(random.Random(seed)).to_json())
+    paths = [("schema",), ("format",), ("agency",), ("year",), ("sections",), ("sections", "overview"), ("source",),
+             ("cells",), ("findings",), ("t3",), ("t3", "granted"), ("t3", "granted", "total"), ("extra",)]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths + [("cells", data.draw(st.integers(0, 199))), ("cells", 0, "raw"),
+                                                   ("cells", 0, "value"), ("cells", 0, "where"), ("cells", 0, "key")]))
+        _set(d, path, data.draw(_JSON))
+    try:
+        back = Report.from_dict(d)
+    except InvalidReport as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    for key, cell in back.cells.items():
+        again = Cell.from_raw(key, cell.raw)
+        assert (cell.value, cell.semantic) == (again.value, again.semantic)
+    back.check()
+    back.to_json()

@@ -159,3 +159,21 @@ def test_identities_are_the_ones_checks_reports(seed: int, data: st.DataObject) 
     named = {k for f in errors(check(report)) for k in f.cells}
     failing = {k for i in identities("2021") if i.gap(report.value) for k in i.keys}  # type: ignore[arg-type]
     assert named == failing
+
+
+def test_end_to_end_a_pdf_printed_with_a_dropped_digit() -> None:
+    """A report written as PDF with one cell printed without its first digit (as a lossy extraction
+    would give it) and read back: the suggestion names the cell, its page and the true value."""
+    pytest.importorskip("weasyprint", reason="the PDF writer needs WeasyPrint")
+    from xxgk.read.pdf import parse_pdf
+    from xxgk.write.pdf import write
+
+    values = _t3_with_12()
+    printed = build(values)
+    printed.cells["t3.granted.natural_person"] = Cell.from_raw("t3.granted.natural_person", "2")
+    got = parse_pdf(write(printed), name="r.pdf")
+    assert got.source["kind"] == "pdf" and got.value("t3.granted.natural_person") == 2
+    (s,) = _suggestions(got)
+    page = got.cells["t3.granted.natural_person"].where["page"]
+    assert (s.cells, s.expected, s.actual) == (["t3.granted.natural_person"], 12, 2)
+    assert f"（第 {page} 页）印刷为 2，若为 12" in s.message

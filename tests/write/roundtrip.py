@@ -154,6 +154,28 @@ def check_blank_cells_roundtrip(fmt: str) -> None:
     roundtrip(report, fmt)
 
 
+def blank_total_column_report(seed: int = 5, table_format: str = "2019") -> Report:
+    """A generated report whose 表三 总计 column is left blank, as some 2019 reports print it (domain.md
+    §5: blanks are common; the row sums become unverifiable, not errors)."""
+    report = random_report(random.Random(seed), fmt=table_format)
+    for row in K.t3_rows(table_format):
+        key = f"t3.{row}.total"
+        report.cells[key] = Cell.from_raw(key, "")
+    return report
+
+
+def check_blank_total_column_roundtrip(fmt: str, table_format: str = "2019", seed: int = 5) -> None:
+    """The blank 总计 column comes back blank (`empty`, not `na`, not 0) and every other cell exactly,
+    with no error finding: the row identities are only unverifiable."""
+    report = blank_total_column_report(seed, table_format)
+    got = roundtrip(report, fmt)
+    for row in K.t3_rows(table_format):
+        cell = got.cells[f"t3.{row}.total"]
+        assert (cell.value, cell.semantic) == (None, "empty"), (row, cell)
+    assert error_messages(got) == []
+    assert len(got.cells) == len(K.cell_keys(table_format))
+
+
 def check_seed_reports_roundtrip(seed_reports: list[tuple[Path, Report]], fmt: str) -> None:
     """The sample reports survive the round trip without error findings, their preface printed as it is
     (the reader may prepend the title line)."""

@@ -17,7 +17,9 @@ text reader turns it into an optional blank token (`Token.optional`), which assi
 blank data cell only where that is the one reading that gives the row its number of columns
 (`assign._settle`); where it is not, the row is read as without it (a finding, never a guess). A row
 with no value at all (a header, a group label, or a row left wholly blank) marks nothing: it is read
-as before. Spreadsheets: the XLSX reader does not keep a row's trailing empty cells, so a table
+as before. A PDF's ruled table has no grid columns in its `where` (a bbox in points), but its cells
+tile each row, so the rank of a cell's left edge among the table's is its column (`_ruled_cols`);
+an unruled table's cells are text boxes and get none. Spreadsheets: the XLSX reader does not keep a row's trailing empty cells, so a table
 addressed by `{"cell": "C12"}` gets them back here, as optional blanks at the value columns past
 the row's end.
 """
@@ -107,7 +109,9 @@ def _optional_blanks(table: Table, texts: list[list[str]]) -> list[tuple[list[bo
         return None  # no empty cell: nothing to mark
     cols = [[_grid_col(c.where) for c in row] for row in table.rows]
     if any(c is None for rc in cols for c in rc):
-        return None  # no grid columns (PDF, OCR): nothing is known about positions
+        cols = _ruled_cols(table)  # type: ignore[assignment]
+        if cols is None:
+            return None  # no grid columns (unruled PDF, OCR): nothing is known about positions
     is_value = [[bool(t) and is_value_token(t) for t in ts] for ts in texts]
     if not any(v for rv in is_value for v in rv):
         return None
@@ -175,6 +179,34 @@ def _grid_col(where: dict[str, Any]) -> int | None:
     for ch in m.group(1):
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+#: Points by which two ruled cells' shared edge may differ (the PDF reader rounds grid lines to 0.01).
+_EDGE_TOL = 0.02
+
+
+def _ruled_cols(table: Table) -> list[list[int]] | None:
+    """Grid columns of a table whose cells are boxes of a ruled grid (`where["bbox"]`, a PDF's ruled
+    table): each cell's column is the rank of its left edge among the table's left edges, so a merged
+    cell has the column of its first grid column, as in HTML. Only when every row tiles (each cell
+    starts where the one before it ends): the cells of an unruled table are their text's boxes, with
+    gaps between them, whose left edges name no column. None otherwise."""
+    boxes: list[list[Sequence[float]]] = []
+    for row in table.rows:
+        row_boxes = []
+        for cell in row:
+            bbox = cell.where.get("bbox")
+            if not isinstance(bbox, (list, tuple)) or len(bbox) != 4:
+                return None
+            row_boxes.append(bbox)
+        if any(abs(a[2] - b[0]) > _EDGE_TOL for a, b in zip(row_boxes, row_boxes[1:])):
+            return None
+        boxes.append(row_boxes)
+    edges: list[float] = []
+    for x in sorted(b[0] for rb in boxes for b in rb):
+        if not edges or x - edges[-1] > _EDGE_TOL:
+            edges.append(x)
+    return [[min(range(len(edges)), key=lambda i: abs(edges[i] - b[0])) for b in rb] for rb in boxes]
 
 
 def _at_col(where: dict[str, Any], col: int) -> dict[str, Any]:

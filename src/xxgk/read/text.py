@@ -190,6 +190,69 @@ def _unglue(pieces: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool,
                 yield col + off, part, False, normalize(part), is_number, is_number
         else:
             yield col, text, False, normalize(text), False, False
+_PIPE_RULE = re.compile(r"^\s*:?-+:?\s*$")
+
+
+def _pipe_optional_blanks(lines: Sequence[Line]) -> dict[int, tuple[int, ...]]:
+    """Line number → columns of the empty cells of markdown pipe-table rows that may be blank data
+    cells (`| 规章 |  | 0 | 0 |`, a blank 总计 at a row's end), as `blocks` marks a grid's: in a row
+    holding a value, after its label, in a column that holds a value in some row of the same pipe
+    table. Assignment takes them as blank cells only where that is the one reading that gives the row
+    its number of columns (`assign._settle`), so a placeholder of a merged label is never a cell. Flat
+    text has no cells to tell such blanks by; a pipe table has."""
+    out: dict[int, tuple[int, ...]] = {}
+    table: list[tuple[int, _PipeRow]] = []
+    for ln in lines:
+        row = _pipe_row(ln.raw)
+        if row is None:  # a line that is no pipe row ends the table
+            if table:
+                out.update(_pipe_table_blanks(table))
+                table = []
+        elif row:  # () is the |---|---| line under the header row
+            table.append((ln.no, row))
+    if table:
+        out.update(_pipe_table_blanks(table))
+    return out
+
+
+#: A pipe row's cells: (first column, is empty, is a value, has text that is not a value).
+_PipeRow = tuple[tuple[int, bool, bool, bool], ...]
+
+
+@functools.lru_cache(maxsize=4096)
+def _pipe_row(raw: str) -> _PipeRow | None:
+    """The cells of a markdown pipe-table row; () for its |---| rule line; None for any other line."""
+    if "\t" in raw or not raw.lstrip().startswith("|") or raw.count("|") < 2:
+        return None
+    spans = _cell_spans(raw, "|")
+    if all(_PIPE_RULE.match(raw[a:b]) for a, b in spans):
+        return ()
+    out = []
+    for a, b in spans:
+        pieces = _pieces(raw, a, b)
+        value = bool(pieces) and all(is_value_token(t) for _, t in pieces)
+        out.append((a, not pieces, value, bool(pieces) and not value))
+    return tuple(out)
+
+
+def _pipe_table_blanks(table: list[tuple[int, _PipeRow]]) -> dict[int, tuple[int, ...]]:
+    """The optional blanks of one pipe table. Its value columns: those holding a value in some row,
+    and those a header row (a row without values) names, unless a row with values has its label
+    there: a 总计 column left blank in every row is named by its header alone (`blocks._value_columns`
+    does the same for grids, by header segments)."""
+    value_cols = {i for _, row in table for i, c in enumerate(row) if c[2]}
+    named = {i for _, row in table if not any(c[2] for c in row) for i, c in enumerate(row) if not c[1]}
+    labels = {i for _, row in table if any(c[2] for c in row) for i, c in enumerate(row) if c[3]}
+    value_cols |= named - labels
+    out: dict[int, tuple[int, ...]] = {}
+    for no, row in table:
+        if not any(c[2] for c in row):
+            continue
+        label_end = max((i for i, c in enumerate(row) if c[3]), default=-1)
+        cols = tuple(c[0] for i, c in enumerate(row) if i > label_end and c[1] and i in value_cols)
+        if cols:
+            out[no] = cols
+    return out
 
 
 def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
@@ -639,6 +702,8 @@ def _read_tables(
     """Fill report.cells from the three table regions; returns what each assignment found."""
     fmt = report.table_format
     parts = []
+    if optional is None:  # plain text: only its pipe tables have cells to tell blanks by
+        optional = _pipe_optional_blanks([ln for r in tables.values() for ln in r.table])
     t2 = tables.get("t2")
     # Numbers the prose quotes about 表二's rows decide glued runs there (`gluedrows`); computed
     # only when a glued run asks for them.

@@ -133,12 +133,23 @@ class Report:
         if not isinstance(d, dict):
             raise InvalidReport(f"a report must be a JSON object, not {type(d).__name__}")
         if d.get("schema", SCHEMA) != SCHEMA:
-            raise InvalidReport(f"not an {SCHEMA} object: unknown schema {d.get('schema')!r}")
+            raise InvalidReport(f"not an {SCHEMA} object: unknown schema {_short(d.get('schema'))}")
+        _expect(d, "format", str)
+        _expect(d, "agency", str)
+        _expect(d, "year", int)
+        for name in ("sections", "source", "extra"):
+            _expect(d, name, dict)
+        for name in ("cells", "findings"):
+            _expect(d, name, list)
+        sections = d.get("sections") or {}
+        bad = next((k for k, v in sections.items() if not isinstance(v, str)), None)
+        if bad is not None:
+            raise InvalidReport(f"sections[{bad!r}] must be text, not {type(sections[bad]).__name__}")
         r = cls(
-            format=d.get("format", "unknown"),
+            format=d.get("format") or "unknown",
             agency=d.get("agency"),
             year=d.get("year"),
-            sections=dict(d.get("sections") or {}),
+            sections=dict(sections),
             source=dict(d.get("source") or {}),
             extra=dict(d.get("extra") or {}),
             published_on=d.get("published_on"),
@@ -146,7 +157,7 @@ class Report:
         for i, c in enumerate(d.get("cells") or []):
             cell = _cell_from_dict(i, c)
             if cell.key in r.cells:
-                raise InvalidReport(f"cells[{i}]: {cell.key} is given twice")
+                raise InvalidReport(f"cells[{i}]: {cell.key!r} is given twice")
             r.cells[cell.key] = cell
         if r.format in ("2019", "2021"):
             for key in K.cell_keys(r.table_format):
@@ -159,13 +170,19 @@ class Report:
                     cell = r.cells[key]
                     if not _same(node, cell.value):
                         raise InvalidReport(
-                            f"{key} is {node!r} in the tables but its cell's raw text {cell.raw!r} reads as "
+                            f"{key} is {_short(node)} in the tables but its cell's raw text {_short(cell.raw)} reads as "
                             f"{cell.value!r}: change the cell's raw text, or leave the value out of one of them"
                         )
                     continue
                 r.cells[key] = Cell.from_raw(key, "" if node is None else str(node))
         # Reader findings only: arithmetic findings are recomputed by check().
-        r.findings = [Finding.from_dict(f) for f in d.get("findings") or [] if f.get("rule", "").startswith("read.")]
+        for i, f in enumerate(d.get("findings") or []):
+            if not isinstance(f, dict) or not isinstance(f.get("rule"), str):
+                raise InvalidReport(f"findings[{i}] must be an object with a rule")
+            if f["rule"].startswith("read."):
+                if f.get("severity") not in ("error", "warning") or not isinstance(f.get("cells", []), list):
+                    raise InvalidReport(f"findings[{i}] ({f['rule']!r}): severity must be error or warning, cells a list")
+                r.findings.append(Finding.from_dict(f))
         return r
 
     @classmethod
@@ -179,6 +196,21 @@ class Report:
         for key, v in values.items():
             r.cells[key] = Cell.from_raw(key, "" if v is None else str(v))
         return r
+
+
+def _expect(d: dict[str, Any], name: str, kind: type) -> None:
+    """`d[name]`, when given and not null, is a `kind` (bool is no year)."""
+    from ..errors import InvalidReport
+
+    v = d.get(name)
+    if v is not None and (not isinstance(v, kind) or isinstance(v, bool)):
+        raise InvalidReport(f"{name} must be {kind.__name__}, not {type(v).__name__} ({_short(v)})")
+
+
+def _short(v: Any, limit: int = 60) -> str:
+    """repr(v), cut: a message is one line of reasonable length whatever the JSON held."""
+    text = repr(v)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -196,14 +228,14 @@ def _cell_from_dict(i: int, c: Any) -> Cell:
     if not isinstance(key, str) or not key:
         raise InvalidReport(f"cells[{i}] has no key")
     if not isinstance(raw, str):
-        raise InvalidReport(f"cells[{i}] ({key}): raw must be the printed text as a string, not {raw!r}")
+        raise InvalidReport(f"cells[{i}] ({key!r}): raw must be the printed text as a string, not {_short(raw)}")
     if not isinstance(where, dict):
-        raise InvalidReport(f"cells[{i}] ({key}): where must be an object, not {where!r}")
+        raise InvalidReport(f"cells[{i}] ({key!r}): where must be an object, not {_short(where)}")
     cell = Cell.from_raw(key, raw, dict(where))
     for name, want in (("value", cell.value), ("semantic", cell.semantic)):
         if name in c and not _same(c[name], want):
             raise InvalidReport(
-                f"cells[{i}] ({key}): {name} {c[name]!r} disagrees with its raw text {raw!r}, which reads as "
+                f"cells[{i}] ({key!r}): {name} {_short(c[name])} disagrees with its raw text {_short(raw)}, which reads as "
                 f"{want!r}; the raw text is what was printed: change it, or leave {name} out"
             )
     return cell
