@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from ..report import keys as K
 from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
-from . import assign, gluedrows, gluedtext, meta, oneline
+from . import assign, gluedrows, gluedtext, meta, oneline, textcells, title
 from .tokens import Token
 
 # Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
@@ -28,7 +27,6 @@ _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _MD_SEPARATOR = re.compile(r"\|?:?-{3,}:?(?:\|:?-{3,}:?)*\|?")
 _MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
 _WS = re.compile(r"\s+")
-_UNIT_ONLY = frozenset({"件", "元", "万元", "个", "项", "条", "笔"})
 
 #: (section key, numeral, keyword pattern) in printed order.
 _HEADINGS: tuple[tuple[str, str, str], ...] = (
@@ -161,12 +159,12 @@ def _line_cells(raw: str) -> tuple[tuple[int, str, bool, str, bool, bool], ...]:
     elif "|" in raw and raw.lstrip().startswith("|") and raw.count("|") >= 2:
         sep = "|"
     else:
-        return tuple(_unglue(_pieces(raw, 0, len(raw))))
+        return tuple(_unglue(textcells.pieces(raw, 0, len(raw))))
     out: list[tuple[int, str, bool, str, bool, bool]] = []
     pending: list[int] = []  # columns of blank cells since the last non-blank cell
     after_value = False  # the last non-blank cell held only values
-    for start, end in _cell_spans(raw, sep):
-        pieces = _pieces(raw, start, end)
+    for start, end in textcells.cell_spans(raw, sep):
+        pieces = textcells.pieces(raw, start, end)
         if not pieces:
             if after_value:
                 pending.append(start)
@@ -190,110 +188,6 @@ def _unglue(pieces: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool,
                 yield col + off, part, False, normalize(part), is_number, is_number
         else:
             yield col, text, False, normalize(text), False, False
-_PIPE_RULE = re.compile(r"^\s*:?-+:?\s*$")
-
-
-def _pipe_optional_blanks(lines: Sequence[Line]) -> dict[int, tuple[int, ...]]:
-    """Line number → columns of the empty cells of markdown pipe-table rows that may be blank data
-    cells (`| 规章 |  | 0 | 0 |`, a blank 总计 at a row's end), as `blocks` marks a grid's: in a row
-    holding a value, after its label, in a column that holds a value in some row of the same pipe
-    table. Assignment takes them as blank cells only where that is the one reading that gives the row
-    its number of columns (`assign._settle`), so a placeholder of a merged label is never a cell. Flat
-    text has no cells to tell such blanks by; a pipe table has."""
-    out: dict[int, tuple[int, ...]] = {}
-    table: list[tuple[int, _PipeRow]] = []
-    for ln in lines:
-        row = _pipe_row(ln.raw)
-        if row is None:  # a line that is no pipe row ends the table
-            if table:
-                out.update(_pipe_table_blanks(table))
-                table = []
-        elif row:  # () is the |---|---| line under the header row
-            table.append((ln.no, row))
-    if table:
-        out.update(_pipe_table_blanks(table))
-    return out
-
-
-#: A pipe row's cells: (first column, is empty, is a value, has text that is not a value).
-_PipeRow = tuple[tuple[int, bool, bool, bool], ...]
-
-
-@functools.lru_cache(maxsize=4096)
-def _pipe_row(raw: str) -> _PipeRow | None:
-    """The cells of a markdown pipe-table row; () for its |---| rule line; None for any other line."""
-    if "\t" in raw or not raw.lstrip().startswith("|") or raw.count("|") < 2:
-        return None
-    spans = _cell_spans(raw, "|")
-    if all(_PIPE_RULE.match(raw[a:b]) for a, b in spans):
-        return ()
-    out = []
-    for a, b in spans:
-        pieces = _pieces(raw, a, b)
-        value = bool(pieces) and all(is_value_token(t) for _, t in pieces)
-        out.append((a, not pieces, value, bool(pieces) and not value))
-    return tuple(out)
-
-
-def _pipe_table_blanks(table: list[tuple[int, _PipeRow]]) -> dict[int, tuple[int, ...]]:
-    """The optional blanks of one pipe table. Its value columns: those holding a value in some row,
-    and those a header row (a row without values) names, unless a row with values has its label
-    there: a 总计 column left blank in every row is named by its header alone (`blocks._value_columns`
-    does the same for grids, by header segments)."""
-    value_cols = {i for _, row in table for i, c in enumerate(row) if c[2]}
-    named = {i for _, row in table if not any(c[2] for c in row) for i, c in enumerate(row) if not c[1]}
-    labels = {i for _, row in table if any(c[2] for c in row) for i, c in enumerate(row) if c[3]}
-    value_cols |= named - labels
-    out: dict[int, tuple[int, ...]] = {}
-    for no, row in table:
-        if not any(c[2] for c in row):
-            continue
-        label_end = max((i for i, c in enumerate(row) if c[3]), default=-1)
-        cols = tuple(c[0] for i, c in enumerate(row) if i > label_end and c[1] and i in value_cols)
-        if cols:
-            out[no] = cols
-    return out
-
-
-def _cell_spans(raw: str, sep: str) -> list[tuple[int, int]]:
-    """(start, end) of each cell of a line split on `sep`."""
-    spans = []
-    start = 0
-    for cell in raw.split(sep):
-        end = start + len(cell)
-        spans.append((start, end))
-        start = end + 1
-    if sep == "|":  # drop the empty cells outside the outer pipes
-        if spans and not raw[spans[0][0] : spans[0][1]].strip():
-            spans = spans[1:]
-        if spans and not raw[spans[-1][0] : spans[-1][1]].strip():
-            spans = spans[:-1]
-    return spans
-
-
-_NON_SPACE = re.compile(r"\S+")
-_HAS_SPACE = re.compile(r"\s")
-
-
-def _pieces(raw: str, start: int, end: int) -> list[tuple[int, str]]:
-    """Whitespace-separated pieces of raw[start:end] with their columns; a detached unit ('12 件')
-    stays with its number."""
-    cell = raw[start:end]
-    stripped = cell.strip()
-    if not stripped:
-        return []
-    if len(stripped) == 1 or not _HAS_SPACE.search(stripped):  # the common case: one piece
-        return [(start + cell.index(stripped[0]), stripped)]
-    out: list[tuple[int, str]] = []
-    for m in _NON_SPACE.finditer(raw, start, end):
-        p = m.group(0)
-        if out and unicodedata.normalize("NFKC", p) in _UNIT_ONLY and is_value_token(out[-1][1]):
-            out[-1] = (out[-1][0], raw[out[-1][0] : m.end()])
-        else:
-            out.append((m.start(), p))
-    return out
-
-
 def _tokens(lines: Iterable[Line], optional: Mapping[int, Sequence[int]] | None = None) -> Iterator[Token]:
     """A stream, not a list: assignment consumes it with bounded memory whatever the input."""
     if not optional:
@@ -345,85 +239,6 @@ def _is_running_header(line: Line) -> bool:
 
 # --- title, agency, year ------------------------------------------------------------------------
 
-def _title_candidates(lines: Sequence[Line], fields: meta.Fields, limit: int = 60) -> list[tuple[int, re.Match[str], int]]:
-    """(line index, title match, index of its last line) of each title-like line at the head of the document.
-
-    A metadata field line counts only by its value, and only a title field (`标题: …`); another
-    field (`本地目录: …/80629_某某2022年度…报告`) is never a title. A title wrapped over two or three
-    short lines ('2024 年上海市科委政府信息公开工作' / '年度报告') is joined."""
-    found: list[tuple[int, re.Match[str], int]] = []
-    n = min(limit, len(lines))
-    i = 0
-    while i < n:
-        if i in fields.lines:
-            value = fields.titles.get(i)
-            m = meta.title_match(normalize(value)) if value else None
-            if m:
-                found.append((i, m, i))
-            i += 1
-            continue
-        m = meta.title_match(lines[i].norm)
-        if m:
-            found.append((i, m, i))
-            i += 1
-            continue
-        joined = lines[i].norm
-        took = 0
-        for j in range(i + 1, min(i + 3, n)):
-            if j in fields.lines or lines[j].is_narrative or len(joined) > 40 or not joined or lines[i].is_narrative or meta.title_match(lines[j].norm):
-                break
-            joined += lines[j].norm
-            m = meta.title_match(joined)
-            if m and (not m.group("agency") or meta.NAME_OK.match(m.group("agency"))):
-                found.append((i, m, j))
-                took = j - i
-                break
-        i += 1 + took
-    return found
-
-
-def _title(lines: Sequence[Line], period_year: int | None = None, fields: meta.Fields | None = None) -> tuple[str | None, int | None, int | None, list[tuple[str | None, int]]]:
-    """(agency, year, line index of the title's last line, (agency, year) of the other title-like
-    lines) from the head of the document.
-
-    Why not simply the first title-like line: a portal page printed or saved as text carries links
-    to the agency's other reports ("…2023年政府信息公开工作年度报告" in a sidebar), which read
-    exactly like a title. Such links come in lists, so a candidate standing next to another one is
-    passed over for one standing alone; among what remains, one whose year is the statistics
-    period's wins. Callers report the others when they name a different year or agency."""
-    found = _title_candidates(lines, fields or meta.Fields())
-    if not found:
-        return None, None, None, []
-    at = [i for i, _, _ in found]
-    alone = [c for c in found if c[0] - 1 not in at and c[2] + 1 not in at]
-    pool = alone or found
-    dated = [c for c in pool if period_year is not None and int(c[1].group("year")) == period_year]
-    i, m, end = (dated or pool)[0]
-    others = [(_title_agency(lines, j, n), int(n.group("year"))) for j, n, _ in found if j != i and n.group(0) != m.group(0)]
-    return _title_agency(lines, i, m), int(m.group("year")), end, others
-
-
-def _same_agency(a: str | None, b: str | None) -> bool:
-    """Unknown matches anything; a short form matches its full form ('佐龙镇人民政府', '岚皋县佐龙镇人民政府')."""
-    return a is None or b is None or a.endswith(b) or b.endswith(a)
-
-
-def _title_agency(lines: Sequence[Line], i: int, m: re.Match[str]) -> str | None:
-    """The agency a title line names, or the name printed on a line just above it."""
-    agency = m.group("agency").removesuffix("关于") or None
-    if agency is not None and not meta.NAME_OK.match(agency):
-        agency = None  # residue glued to the title ('标题:'), never part of a name
-    names = [x.norm for x in lines[max(0, i - 4) : i] if meta.NAME_OK.match(x.norm)]
-    if agency is None and names:
-        agency = names[-1]
-    if agency:
-        # Prefer the fullest printed form: '岚皋县佐龙镇人民政府' over '佐龙镇人民政府'.
-        longer = [n for n in names if n != agency and n.endswith(agency)]
-        if longer:
-            agency = max(longer, key=len)
-    return agency
-
-
 # --- the reader -------------------------------------------------------------------------------------
 
 
@@ -438,8 +253,8 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     findings: list[Finding] = []
     period = _PERIOD_RE.search(all_norm)
     fields = meta.head_fields([ln.raw for ln in lines])
-    agency, year, title_at, others = _title(lines, int(period.group(1)) if period else None, fields)
-    differing = [f"{a or ''}{y}年" for a, y in others if y != year or not _same_agency(a, agency)]
+    agency, year, title_at, others = title.find_title(lines, int(period.group(1)) if period else None, fields)
+    differing = [f"{a or ''}{y}年" for a, y in others if y != year or not title.same_agency(a, agency)]
     if differing:
         shown = "、".join(dict.fromkeys(differing))
         findings.append(Finding("read.title_ambiguous", "warning", [], f"文首另有 {len(differing)} 行像标题而年份或机关不同（{shown}），已取第 {title_at + 1} 行：{agency or ''}{year}年"))
@@ -452,7 +267,7 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
             findings.append(Finding("read.year_mismatch", "warning", [], f"标题年份 {year} 与统计期限年份 {py} 不一致"))
 
     sig = meta.signature(text.rstrip()[-400:])
-    agency = _agency(agency, fields, sig, findings)
+    agency = title.agency(agency, fields, sig, findings)
     fmt = detect_format(all_norm, year)
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
     report.published_on = fields.date() or (sig.date if sig else None)
@@ -481,7 +296,7 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     head = [ln for i, ln in enumerate(lines[(-1 if title_at is None else title_at) + 1 : first_head], (-1 if title_at is None else title_at) + 1) if i not in fields.lines]
     report.extra.update(_document_fields(head, all_norm))
     if sig is not None:
-        _cut_signature(report, sig)
+        title.cut_signature(report, sig)
     parts = _read_tables(report, tables, findings, optional_blanks) if fmt in ("2019", "2021") else None
     report.findings = findings
 
@@ -494,40 +309,6 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     return report
 
 
-def _agency(title_agency: str | None, fields: meta.Fields, sig: meta.Signature | None, findings: list[Finding]) -> str | None:
-    """The agency: the title's, else the `发布机构` field's value, else the signature's; a field or a
-    signature naming another agency than the title is reported (an aggregated report published by
-    the government's office, or a page that is not the one it claims)."""
-    named = [(what, n) for what, n in (("发布机构", fields.agency()), ("落款", sig.name if sig else None)) if n]
-    if title_agency is None:
-        return named[0][1] if named else None
-    for what, n in named:
-        if not _same_agency(title_agency, n):
-            findings.append(Finding("read.agency_mismatch", "warning", [], f"标题中的机关「{title_agency}」与{what}「{n}」不同，已取标题中的机关"))
-    return title_agency
-
-
-def _cut_signature(report: Report, sig: meta.Signature) -> None:
-    """The signature and date are not part of the last section's text; they are kept apart."""
-    report.extra["signature"] = {"name": sig.name, "date": sig.date}
-    for key in reversed(K.SECTION_KEYS):
-        text = report.sections.get(key)
-        if text:
-            flat = text.rstrip()
-            if flat.endswith(sig.text):
-                report.sections[key] = flat[: -len(sig.text)].rstrip()
-            else:
-                # The section's text joins wrapped lines: compare without whitespace.
-                bare = re.sub(r"\s+", "", sig.text)
-                if re.sub(r"\s+", "", flat).endswith(bare):
-                    cut = len(flat)
-                    seen = 0
-                    while cut > 0 and seen < len(bare):
-                        cut -= 1
-                        if not flat[cut].isspace():
-                            seen += 1
-                    report.sections[key] = flat[:cut].rstrip()
-            break
 #: Words printed only in a table's own header or row labels: the table is in the document.
 _PRINTED = {
     "t2": re.compile(r"第二十条第\(一\)项|本年制发件数|本年新制作数量|现行有效件数|对外公开总数量"),
@@ -577,28 +358,9 @@ _LEGAL_BASIS = re.compile(r"《[^《》]{2,80}》(?:[(（][^()（）]{2,40}[)）
 _PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
 
 
-#: A title repeated at the head of the body, spaces allowed ('…2020年度 政府信息公开工作年度报告').
-_TITLE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*年\s*度?\s*(?:政府|政务)?\s*(?:信\s*息)?\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*报\s*告\s*")
-
-
-def _strip_repeated_title(text: str) -> str:
-    """A crawled page's body often starts with the title again and the portal's bar around it
-    ('…年度报告 来源： 时间：… 微信 微博 … 相关链接： …年度报告 根据《条例》…'): the preface starts
-    after the last title printed before the first sentence ends, never inside 《…》."""
-    end = text.find("。")
-    head = text if end < 0 else text[:end]
-    cut = 0
-    for m in _TITLE_IN_TEXT.finditer(head):
-        # A title stands apart: spaces after it, not a comma ('编制了 2024 年度政务公开工作报告，…').
-        apart = m.group(0)[-1:].isspace() and not head[m.end() : m.end() + 1] in ("，", ",", "、", "；", "：")
-        if apart and head.count("《", 0, m.start()) == head.count("》", 0, m.start()):
-            cut = m.end()
-    return text[cut:].lstrip() if cut else text
-
-
 def _document_fields(preface: Sequence[Line], all_norm: str) -> dict[str, object]:
     """Added fields beyond the contract (domain.md §2.2): preface, legal basis, contact telephone."""
-    text = _strip_repeated_title(_section_text(preface))
+    text = title.strip_repeated_title(_section_text(preface))
     out: dict[str, object] = {}
     if text:
         out["preface"] = text
@@ -703,7 +465,7 @@ def _read_tables(
     fmt = report.table_format
     parts = []
     if optional is None:  # plain text: only its pipe tables have cells to tell blanks by
-        optional = _pipe_optional_blanks([ln for r in tables.values() for ln in r.table])
+        optional = textcells.pipe_optional_blanks([ln for r in tables.values() for ln in r.table])
     t2 = tables.get("t2")
     # Numbers the prose quotes about 表二's rows decide glued runs there (`gluedrows`); computed
     # only when a glued run asks for them.
