@@ -9,6 +9,7 @@ as incomplete instead of being cut up.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,22 +67,28 @@ def _piece(tok: Token) -> tuple[str | None, str]:
     return None, ""
 
 
-def identities(keys: Iterable[str]) -> list[glued.Identity]:
+def identities(keys: Iterable[str]) -> tuple[glued.Identity, ...]:
     """The hard identities of report-json.md among `keys` (表三 or 表四 cells)."""
     have = set(keys)
+    t3 = any(k.startswith("t3.") for k in have)
+    return _identities("2019" if "t3.other_processing.total" in have else "2021" if t3 else "", any(k.startswith("t4.") for k in have))
+
+
+@functools.lru_cache(maxsize=None)
+def _identities(t3_format: str, t4: bool) -> tuple[glued.Identity, ...]:
     out: list[glued.Identity] = []
-    if any(k.startswith("t3.") for k in have):
-        fmt = "2019" if "t3.other_processing.total" in have else "2021"
+    if t3_format:
+        fmt = t3_format
         for row in K.t3_rows(fmt):
             out.append(glued.Identity(tuple(f"t3.{row}.{c}" for c in K.T3_APPLICANT_COLUMNS), (f"t3.{row}.total",)))
         leaves = K.t3_outcome_rows(fmt)
         for col in K.T3_COLUMNS:
             out.append(glued.Identity((f"t3.new_received.{col}", f"t3.carried_over.{col}"), (f"t3.results_total.{col}", f"t3.carried_forward.{col}")))
             out.append(glued.Identity(tuple(f"t3.{r}.{col}" for r in leaves), (f"t3.results_total.{col}",)))
-    if any(k.startswith("t4.") for k in have):
+    if t4:
         for block in K.T4_BLOCKS:
             out.append(glued.Identity(tuple(f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]), (f"t4.{block}.total",)))
-    return out
+    return tuple(out)
 
 
 def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, quoted: Mapping[str, frozenset[int]] | None = None) -> tuple[dict[str, Cell], list[Finding]]:
