@@ -244,3 +244,30 @@ def test_a_complete_report_without_table_four_is_an_error(tmp_path) -> None:
     assert [f.rule for f in got.findings if f.severity == "error"] == ["read.table_missing"]
     code, _ = _check_exit(tmp_path, text)
     assert code == 1
+
+
+LISTING = (
+    "本报告由总体情况等六部分组成，依次为：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+    "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
+)
+
+
+def test_a_preface_listing_the_headings_does_not_cut_a_one_line_report() -> None:
+    want = random_report(random.Random(8), zero=True)
+    text = render_glued(want, random.Random(8)).replace("正文 ====================\n", "正文 ====================\n" + LISTING * 2 + " ")
+    got = parse_text(text)
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in want.cells.items()}
+    assert not [f for f in got.check() if f.severity == "error"]
+    assert got.sections["overview"].startswith(want.sections["overview"][:20])
+
+
+def test_a_long_preface_line_listing_the_headings_in_a_normal_layout_stays_whole() -> None:
+    from tests.corpus.generate import render_text
+
+    want = random_report(random.Random(9))
+    lines = render_text(want, "tab002", random.Random(9), variants=False).split("\n")
+    at = next(i for i, ln in enumerate(lines) if "统计期限" in ln)
+    lines.insert(at + 1, LISTING * 3)
+    got = parse_text("\n".join(lines))
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in want.cells.items()}
+    assert not [f for f in got.check() if f.severity == "error"]

@@ -93,7 +93,9 @@ def _unfold(lines: list[Line]) -> list[Line]:
     """A report printed on one line, cut into its sections (`oneline`); other lines as they are."""
     out: list[Line] = []
     for ln in lines:
-        spans = oneline.cut(ln.raw, _HEADINGS, _TABLE_SECTIONS) if len(ln.raw) >= oneline.MIN_CHARS else None
+        # Only a line that holds a table too: a long preface listing the headings stays whole.
+        long = len(ln.raw) >= oneline.MIN_CHARS and any(p.search(ln.norm) for p in _PRINTED.values())
+        spans = oneline.cut(ln.raw, _HEADINGS, _TABLE_SECTIONS) if long else None
         if spans is None:
             out.append(ln)
             continue
