@@ -271,3 +271,31 @@ def test_a_long_preface_line_listing_the_headings_in_a_normal_layout_stays_whole
     got = parse_text("\n".join(lines))
     assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in want.cells.items()}
     assert not [f for f in got.check() if f.severity == "error"]
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
+def test_last_years_report_decides_a_glued_run(tmp_path) -> None:
+    """025's '164640' (现行有效 after 制发 and 废止): with last year's 现行有效 70, only 16|46|40 gives
+    70 + 16 − 46 = 40. Last year's report here is made up for the test, printed as an ordinary table."""
+    from tests.corpus.generate import render_text
+    from xxgk.read.gluedrows import use_previous
+
+    last = random_report(random.Random(11), zero=True)
+    last.year = 2024
+    last.cells["t2.normative_documents.in_force"] = type(last.cells["t2.licensing"]).from_raw("t2.normative_documents.in_force", "70")
+    report = xxgk.parse(_source("025_pingtan_jjf_2025"))
+    use_previous(report, last)
+    assert [report.value(f"t2.normative_documents.{c}") for c in ("issued", "repealed", "in_force")] == [16, 46, 40]
+    assert not [f for f in report.findings if f.rule == "read.glued_ambiguous"]
+    assert any(f.rule == "read.glued_split" and "上年" in f.message for f in report.findings)
+    # The same through `xxgk check --previous`, last year's report read from a printed text.
+    prev = tmp_path / "2024.txt"
+    prev.write_text(render_text(last, "tab002", random.Random(11), variants=False), encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["check", str(_source("025_pingtan_jjf_2025")), "--previous", str(prev)], catch_exceptions=False)
+    assert "read.glued_ambiguous" not in result.output and "按上年报告取 16|46|40" in result.output
+    # A previous report that fits no candidate leaves the run undecided.
+    last.cells["t2.normative_documents.in_force"] = type(last.cells["t2.licensing"]).from_raw("t2.normative_documents.in_force", "3")
+    report = xxgk.parse(_source("025_pingtan_jjf_2025"))
+    use_previous(report, last)
+    assert report.value("t2.normative_documents.issued") is None
+    assert any(f.rule == "read.glued_ambiguous" for f in report.findings)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..report import keys as K
-from ..report.model import Cell, Finding
+from ..report.model import Cell, Finding, Report
 from ..report.values import normalize
 from . import glued
 from .gluedtext import UNITS
@@ -148,7 +148,7 @@ def _findings(row: GluedRow, d: glued.Decision, printed: str, table: str) -> lis
             Finding(
                 "read.glued_ambiguous", "error", undecided,
                 f"{where}，可拆为 {shown}{more}，勾稽关系和正文均不能确定；{len(undecided)} 个单元格未采用，请人工核对",
-                actual=["|".join(c) for c in d.candidates],
+                actual=[dict(zip(keys, c)) for c in d.candidates],
             )
         ]
     if d.possible > 1 and d.decided_by in ("identities", "narrative"):
@@ -187,3 +187,75 @@ def quoted_numbers(text: str, words: Mapping[str, str] = T2_WORDS) -> dict[str, 
             if pat.search(clause):
                 out.setdefault(name, set()).update(int(n) for n in _NUMBER.findall(clause) if len(n) <= glued.MAX_T2_DIGITS)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+# --- the previous year's report -------------------------------------------------------------------
+
+
+def use_previous(report: Report, previous: Report) -> None:
+    """Narrow the undecided glued runs of `report` with last year's report (`xxgk check --previous`).
+
+    Two relations tie the years (report-json.md): 二、上年结转 = last year's 四、结转下年度继续办理 per
+    column, and (2021 form) 现行有效 = last year's 现行有效 + 本年制发 − 本年废止. Like the identities they
+    only prefer: the candidates that satisfy the most of them stay. Cells that all remaining
+    candidates agree on are filled in, and the finding says what decided them; the rest stay
+    undecided with the shorter list."""
+    if previous.year is not None and report.year is not None and previous.year != report.year - 1:
+        return
+    kept_findings: list[Finding] = []
+    for f in report.findings:
+        cands = f.actual if f.rule == "read.glued_ambiguous" and isinstance(f.actual, list) else None
+        if not cands or not all(isinstance(c, dict) for c in cands):
+            kept_findings.append(f)
+            continue
+        scores = [_cross_year_score(report, previous, c) for c in cands]
+        top = max(scores)
+        best = [c for c, sc in zip(cands, scores) if sc == top]
+        if top == 0 or len(best) == len(cands):
+            kept_findings.append(f)
+            continue
+        undecided = []
+        for key in f.cells:
+            texts = {c.get(key) for c in best}
+            if len(texts) == 1 and None not in texts:
+                old = report.cells.get(key)
+                report.cells[key] = Cell.from_raw(key, next(iter(texts)), dict(old.where) if old else {})
+            else:
+                undecided.append(key)
+        shown = "；".join("|".join(c.values()) for c in best[:SHOWN_CANDIDATES])
+        if undecided:
+            kept_findings.append(
+                Finding(
+                    "read.glued_ambiguous", "error", undecided,
+                    f"{f.message}（按上年报告仍有 {len(best)} 种：{shown}）", actual=best,
+                )
+            )
+        else:
+            kept_findings.append(Finding("read.glued_split", "warning", list(f.cells), f"{f.message.split('，可拆为')[0]}，按上年报告取 {shown}"))
+    report.findings = kept_findings
+
+
+def _cross_year_score(report: Report, previous: Report, cand: Mapping[str, str]) -> int:
+    def value(key: str) -> int | None:
+        text = cand.get(key)
+        if text is not None:
+            return int(text) if text.lstrip("+-").isdigit() else None
+        v = report.value(key)
+        return v if isinstance(v, int) else None
+
+    def last(key: str) -> int | None:
+        v = previous.value(key)
+        return v if isinstance(v, int) else None
+
+    score = 0
+    for key in cand:
+        parts = key.split(".")
+        if parts[0] == "t3" and parts[1] == "carried_over":
+            now, before = value(key), last(f"t3.carried_forward.{parts[2]}")
+            score += now is not None and now == before
+    for row in {key.split(".")[1] for key in cand if key.startswith("t2.") and key.count(".") == 2}:
+        now, issued, repealed = (value(f"t2.{row}.{c}") for c in ("in_force", "issued", "repealed"))
+        before = last(f"t2.{row}.in_force")
+        if None not in (now, issued, repealed, before) and previous.format == "2021":
+            score += now == before + issued - repealed  # type: ignore[operator]
+    return score
