@@ -234,12 +234,13 @@ def solve(
         values.append(list(v))
     live = [i for i, c in enumerate(cands) if c]
     key_run = {k: i for i in live for k in runs[i].keys}
-    touched = [frozenset(key_run[k] for k in (*idn.lhs, *idn.rhs) if k in key_run) for idn in identities]
+    index = _index(tuple(identities))
     # 1. identities inside one run (with the fixed cells)
     for i in live:
         if len(cands[i]) < 2:
             continue
-        local = _linear([idn for idn, t in zip(identities, touched) if t == {i}], runs[i].keys, fixed)
+        mine = sorted({j for k in runs[i].keys for j in index.get(k, ())})
+        local = _linear([identities[j] for j in mine if all(key_run.get(k, i) == i for k in _keys(identities[j]))], runs[i].keys, fixed)
         if local:
             keep = _local_best(runs[i], local)
             if len(keep) < len(cands[i]):
@@ -252,8 +253,7 @@ def solve(
         if len(cands[i]) == 1:
             known.update(zip(runs[i].keys, values[i][0]))
     open_ = [i for i in live if len(cands[i]) > 1]
-    open_set = set(open_)
-    cross = [idn for idn, t in zip(identities, touched) if t & open_set]
+    cross = [identities[j] for j in sorted({j for i in open_ for k in runs[i].keys for j in index.get(k, ())})]
     if open_ and cross:
         feasible = _feasible(open_, cands, values, runs, cross, known)
         if feasible is not None:  # the splits that take part in a solution satisfying every identity
@@ -284,6 +284,13 @@ def solve(
                 values[i] = [values[i][j] for j in keep]
     for i in live:
         d = decisions[i]
+        if len(cands[i]) == 1:  # the common case
+            d.spans = cands[i][0]
+            d.cells = _texts(runs[i], d.spans)
+            d.candidates = [d.cells]
+            if d.possible == 1:
+                d.decided_by = "unique"
+            continue
         texts = [_texts(runs[i], s) for s in cands[i]]
         d.candidates = list(dict.fromkeys(texts))
         cells: list[str | None] = []
@@ -307,6 +314,20 @@ def solve(
             d.cells = (None,) * len(d.run.keys)
             d.spans = (None,) * len(d.run.keys)
     return decisions
+
+
+def _keys(idn: Identity) -> tuple[str, ...]:
+    return idn.lhs + idn.rhs
+
+
+@functools.lru_cache(maxsize=64)
+def _index(identities: tuple[Identity, ...]) -> dict[str, tuple[int, ...]]:
+    """Cell key → the identities it takes part in (a table's identities are the same every time)."""
+    out: dict[str, list[int]] = {}
+    for j, idn in enumerate(identities):
+        for k in _keys(idn):
+            out.setdefault(k, []).append(j)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 #: An identity inside one run: its constant (from the fixed cells) and (cell index, ±1) terms.

@@ -67,6 +67,15 @@ def _piece(tok: Token) -> tuple[str | None, str]:
     return None, ""
 
 
+@functools.lru_cache(maxsize=256)
+def _flags(keys: tuple[str, ...]) -> tuple[int, frozenset[int], frozenset[int]]:
+    """(widest number, signed cells, decimal cells) of a row's keys."""
+    max_digits = glued.MAX_T2_DIGITS if keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
+    signed = frozenset(n for n, k in enumerate(keys) if k.endswith(K.SIGNED_SUFFIX))
+    decimal = frozenset(n for n, k in enumerate(keys) if k in K.DECIMAL_KEYS)
+    return max_digits, signed, decimal
+
+
 def identities(keys: Iterable[str]) -> tuple[glued.Identity, ...]:
     """The hard identities of report-json.md among `keys` (表三 or 表四 cells)."""
     have = set(keys)
@@ -103,18 +112,15 @@ def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, 
             pieces.append(p or "")
             row_units.append(u)
         units.append(row_units)
-        max_digits = glued.MAX_T2_DIGITS if row.keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
-        signed = frozenset(n for n, k in enumerate(row.keys) if k.endswith(K.SIGNED_SUFFIX))
-        decimal = frozenset(n for n, k in enumerate(row.keys) if k in K.DECIMAL_KEYS)
-        runs.append(glued.Run(row.keys, tuple(pieces), max_digits, signed, decimal))
-    fixed = {k: (c.value if isinstance(c.value, int) else None) for k, c in cells.items()}
-    all_keys = [*cells, *(k for r in rows for k in r.keys)]
+        runs.append(glued.Run(row.keys, tuple(pieces), *_flags(row.keys)))
+    fixed = {k: (c.value if type(c.value) is int else None) for k, c in cells.items()}
+    first = rows[0].keys[0]
+    fmt = "2019" if "t3.other_processing.total" in cells or any(r.keys[0].startswith("t3.other_processing.") for r in rows) else "2021"
     q = [quoted.get(r.name, frozenset()) for r in rows] if quoted else None
-    decisions = glued.solve(runs, identities(all_keys), fixed, q)
+    decisions = glued.solve(runs, _identities(fmt if first.startswith("t3.") else "", first.startswith("t4.")), fixed, q)
     out: dict[str, Cell] = {}
     findings: list[Finding] = []
     for row, run, d, row_units in zip(rows, runs, decisions, units):
-        printed = " ".join(t.raw.strip() for t in row.toks)
         for n, key in enumerate(row.keys):
             span = d.spans[n] if d.spans else None
             if span is None:
@@ -129,7 +135,8 @@ def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, 
             if "col" in where:
                 where["col"] = where["col"] + (len(tok.raw) - len(tok.raw.lstrip())) + a
             out[key] = Cell.from_raw(key, text, where)
-        findings.extend(_findings(row, d, printed, table))
+        if d.refused or d.possible > 1:
+            findings.extend(_findings(row, d, " ".join(t.raw.strip() for t in row.toks), table))
     return out, findings
 
 
