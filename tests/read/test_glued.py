@@ -299,3 +299,19 @@ def test_last_years_report_decides_a_glued_run(tmp_path) -> None:
     use_previous(report, last)
     assert report.value("t2.normative_documents.issued") is None
     assert any(f.rule == "read.glued_ambiguous" for f in report.findings)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "一、" * 300_000,  # numbered items beyond oneline.MAX_NUMERALS: the line is not cut
+        "12.属于" * 100_000,  # numbers glued into one piece beyond gluedtext.MAX_RUNS: left as text
+        "二、主动公开政府信息情况" * 50_000,
+    ],
+)
+def test_hostile_one_line_reports_are_bounded(hostile: str) -> None:
+    text = render_glued(random_report(random.Random(3)), random.Random(3)).replace("（一）予以公开", "（一）予以公开" + hostile, 1)
+    t0 = time.process_time()
+    got = xxgk.parse(text.encode(), name="hostile.txt")
+    got.check()
+    assert time.process_time() - t0 < 5

@@ -10,12 +10,17 @@ Nothing is cut in a line with fewer than two headings, or a short one: ordinary 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 #: A line shorter than this is never a whole report (the shortest real one-line report in
 #: ../shared/real is 7 KB; a heading line is under 60 characters).
 MIN_CHARS = 300
+
+#: More numbered items (`一、`) than this on one line is not a report (the one-line reports of
+#: ../shared/real have 10 or 11): the line is left whole rather than searched.
+MAX_NUMERALS = 2000
 
 #: Numeral, separator, then the heading's words up to its closing noun (情况, 事项, 措施), within 40
 #: characters and one sentence. Keywords per section are checked by the caller's table.
@@ -31,8 +36,11 @@ def cut(raw: str, headings: Sequence[tuple[str, str, str]], table_sections: froz
         return None
     # Every heading-like match, from each numeral on (matches may overlap: `四、结转下年度继续办理1四、
     # 政府信息公开行政复议…情况` is a row label, then the heading).
+    numerals = list(itertools.islice(_NUMERAL.finditer(raw), MAX_NUMERALS + 1))
+    if len(numerals) > MAX_NUMERALS:
+        return None
     matches: list[tuple[int, int, str, str]] = []
-    for m in _NUMERAL.finditer(raw):
+    for m in numerals:
         h = _HEADING.match(raw, m.start())
         if h is not None:
             matches.append((h.start(), h.end(), h.group(1), h.group(2)))
