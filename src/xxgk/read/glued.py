@@ -6,7 +6,10 @@ Portal text copied or crawled from an HTML table loses the cell borders: `713000
 1. hard constraints, which define the candidates of a run: exactly the row's number of cells, no
    leading zeros (a lone `0` is a cell, `07` is not), no cell longer than the table's widest count;
 2. identities (row totals, column identities, block totals): among the candidates, the splits that
-   satisfy the most identities are preferred, first those inside one run, then those between runs;
+   satisfy the most identities are preferred, first those inside one run (a row total), then those
+   between runs: the splits that take part in some choice satisfying every identity between runs
+   (`_feasible`, a search over partial sums), or when the table breaks one of them, the choices
+   satisfying the most (scored one by one, up to MAX_COMBOS choices; beyond, nothing is preferred);
 3. numbers the narrative quotes about a row (`制发的规范性文件88件`): among what is left, the splits
    that contain the most of them are preferred.
 
@@ -382,11 +385,6 @@ def _best(options: range, score) -> list[int]:
     scored = [(score(j), j) for j in options]
     top = max(s for s, _ in scored)
     return [j for s, j in scored if s == top]
-
-
-def _score(idns: Sequence[Identity], known: Mapping[str, int | None], keys: Sequence[str], vals: Sequence[int | None]) -> int:
-    trial = dict(zip(keys, vals))
-    return sum(1 for idn in idns if idn.holds(trial, known))
 
 
 def _combos(open_: Sequence[int], cands: Sequence[Sequence[object]]) -> list[tuple[int, ...]] | None:

@@ -76,15 +76,9 @@ def _flags(keys: tuple[str, ...]) -> tuple[int, frozenset[int], frozenset[int]]:
     return max_digits, signed, decimal
 
 
-def identities(keys: Iterable[str]) -> tuple[glued.Identity, ...]:
-    """The hard identities of report-json.md among `keys` (表三 or 表四 cells)."""
-    have = set(keys)
-    t3 = any(k.startswith("t3.") for k in have)
-    return _identities("2019" if "t3.other_processing.total" in have else "2021" if t3 else "", any(k.startswith("t4.") for k in have))
-
-
 @functools.lru_cache(maxsize=None)
 def _identities(t3_format: str, t4: bool) -> tuple[glued.Identity, ...]:
+    """The hard identities of report-json.md over 表三 (in `t3_format`, "" for none) and 表四."""
     out: list[glued.Identity] = []
     if t3_format:
         fmt = t3_format
