@@ -225,13 +225,16 @@ def test_a_printed_table_that_cannot_be_read_is_an_error(tmp_path) -> None:
 
 def test_a_report_cut_after_section_one_is_truncated(tmp_path) -> None:
     want = random_report(random.Random(4))
-    text = render_glued(want, random.Random(4)).replace("\n", "\n\n")
-    cut = text.index("二、主动公开政府信息情况")
-    lines = text[:cut].replace(" 一、总体情况 ", "\n一、总体情况\n")
+    text = render_glued(want, random.Random(4))
+    cut = text[: text.index("二、主动公开政府信息情况")]  # the crawler's one line, cut
+    with pytest.raises(TruncatedInput):
+        parse_text(cut)
+    code, _ = _check_exit(tmp_path, cut)
+    assert code == 2
+    # The same report as ordinary lines, cut after section 一.
+    lines = cut.replace("一、总体情况 ", "一、总体情况\n")
     with pytest.raises(TruncatedInput):
         parse_text(lines)
-    code, out = _check_exit(tmp_path, lines)
-    assert code == 2
 
 
 def test_a_complete_report_without_table_four_is_an_error(tmp_path) -> None:
