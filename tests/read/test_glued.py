@@ -318,3 +318,16 @@ def test_hostile_one_line_reports_are_bounded(hostile: str) -> None:
     got = xxgk.parse(text.encode(), name="hostile.txt")
     got.check()
     assert time.process_time() - t0 < 5
+
+
+def test_numbers_quoted_about_a_row_are_those_of_its_own_clause() -> None:
+    from xxgk.read.gluedrows import quoted_numbers
+
+    got = quoted_numbers(
+        "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"
+        "办事程序类信息共1条；地方性法规、政府规章和规范性文件类信息10条；2022年行政许可事项办理12345件。"
+    )
+    assert got["normative_documents"] == {698, 88, 10}
+    assert got["regulations"] == {10}
+    assert got["licensing"] == {12345}  # a year is not a number of the row
+    assert "penalty" not in got
