@@ -4,7 +4,9 @@
 
 Corpus: `--n` generated reports per layout of tests/corpus (2021 format, every 5th in 2019), rendered
 once up front; only parse + check is timed. "with errors" counts reports with an error finding:
-generated reports satisfy every identity, so each is a reader mistake. Reference: the median-size sample report of
+generated reports satisfy every identity, so each is a reader mistake, except in the glued layout
+(tests/corpus/glued.py) where a 表二 run that splits more than one way is rightly an error
+(`read.glued_ambiguous`). Reference: the median-size sample report of
 ../shared/seeds, parsed and checked repeatedly. Prints a Markdown section in the format of
 bench/RESULTS.md; `--write` also saves it (make bench writes bench/out/latest.md).
 """
@@ -61,6 +63,15 @@ def generated_corpus(n: int) -> dict[str, list[tuple[str, bytes]]]:
             text = render_text(report, layout, random.Random(f"{i}:{layout}"))
             docs.append((f"{i:03d}_{layout}.txt", text.encode("utf-8")))
         corpus[layout] = docs
+    try:
+        from tests.corpus.glued import render_glued
+    except ImportError:  # an older tree without the crawler-text renderer
+        return corpus
+    docs = []
+    for i, report in enumerate(generated_reports(n)):
+        text = render_glued(report, random.Random(f"{i}:glued"))
+        docs.append((f"{i:03d}_glued.txt", text.encode("utf-8")))
+    corpus["glued (crawler text, one line, cells glued)"] = docs
     return corpus
 
 

@@ -22,6 +22,7 @@ import click
 
 import xxgk
 from xxgk.read import iter_inputs
+from xxgk.read.gluedrows import use_previous
 from xxgk.report import keys as K
 from xxgk.report.model import Finding, Report
 from xxgk.write import FORMATS as WRITE_FORMATS
@@ -372,6 +373,8 @@ def check_cmd(inputs: tuple[str, ...], previous: str | None, fmt: str) -> None:
 
         def run(item: Path | str = item, label: str = label) -> tuple[Report, list[Finding]]:
             report = xxgk.parse(item, name=label)
+            if prev is not None:  # last year's numbers may decide a glued run that splits several ways
+                use_previous(report, prev)
             return report, report.check(prev)
 
         outcome = batch.run(label, run)

@@ -225,13 +225,16 @@ def test_a_printed_table_that_cannot_be_read_is_an_error(tmp_path) -> None:
 
 def test_a_report_cut_after_section_one_is_truncated(tmp_path) -> None:
     want = random_report(random.Random(4))
-    text = render_glued(want, random.Random(4)).replace("\n", "\n\n")
-    cut = text.index("二、主动公开政府信息情况")
-    lines = text[:cut].replace(" 一、总体情况 ", "\n一、总体情况\n")
+    text = render_glued(want, random.Random(4))
+    cut = text[: text.index("二、主动公开政府信息情况")]  # the crawler's one line, cut
+    with pytest.raises(TruncatedInput):
+        parse_text(cut)
+    code, _ = _check_exit(tmp_path, cut)
+    assert code == 2
+    # The same report as ordinary lines, cut after section 一.
+    lines = cut.replace("一、总体情况 ", "一、总体情况\n")
     with pytest.raises(TruncatedInput):
         parse_text(lines)
-    code, out = _check_exit(tmp_path, lines)
-    assert code == 2
 
 
 def test_a_complete_report_without_table_four_is_an_error(tmp_path) -> None:
@@ -244,3 +247,87 @@ def test_a_complete_report_without_table_four_is_an_error(tmp_path) -> None:
     assert [f.rule for f in got.findings if f.severity == "error"] == ["read.table_missing"]
     code, _ = _check_exit(tmp_path, text)
     assert code == 1
+
+
+LISTING = (
+    "本报告由总体情况等六部分组成，依次为：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；"
+    "四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
+)
+
+
+def test_a_preface_listing_the_headings_does_not_cut_a_one_line_report() -> None:
+    want = random_report(random.Random(8), zero=True)
+    text = render_glued(want, random.Random(8)).replace("正文 ====================\n", "正文 ====================\n" + LISTING * 2 + " ")
+    got = parse_text(text)
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in want.cells.items()}
+    assert not [f for f in got.check() if f.severity == "error"]
+    assert got.sections["overview"].startswith(want.sections["overview"][:20])
+
+
+def test_a_long_preface_line_listing_the_headings_in_a_normal_layout_stays_whole() -> None:
+    from tests.corpus.generate import render_text
+
+    want = random_report(random.Random(9))
+    lines = render_text(want, "tab002", random.Random(9), variants=False).split("\n")
+    at = next(i for i, ln in enumerate(lines) if "统计期限" in ln)
+    lines.insert(at + 1, LISTING * 3)
+    got = parse_text("\n".join(lines))
+    assert {k: c.value for k, c in got.cells.items()} == {k: c.value for k, c in want.cells.items()}
+    assert not [f for f in got.check() if f.severity == "error"]
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
+def test_last_years_report_decides_a_glued_run(tmp_path) -> None:
+    """025's '164640' (现行有效 after 制发 and 废止): with last year's 现行有效 70, only 16|46|40 gives
+    70 + 16 − 46 = 40. Last year's report here is made up for the test, printed as an ordinary table."""
+    from tests.corpus.generate import render_text
+    from xxgk.read.gluedrows import use_previous
+
+    last = random_report(random.Random(11), zero=True)
+    last.year = 2024
+    last.cells["t2.normative_documents.in_force"] = type(last.cells["t2.licensing"]).from_raw("t2.normative_documents.in_force", "70")
+    report = xxgk.parse(_source("025_pingtan_jjf_2025"))
+    use_previous(report, last)
+    assert [report.value(f"t2.normative_documents.{c}") for c in ("issued", "repealed", "in_force")] == [16, 46, 40]
+    assert not [f for f in report.findings if f.rule == "read.glued_ambiguous"]
+    assert any(f.rule == "read.glued_split" and "上年" in f.message for f in report.findings)
+    # The same through `xxgk check --previous`, last year's report read from a printed text.
+    prev = tmp_path / "2024.txt"
+    prev.write_text(render_text(last, "tab002", random.Random(11), variants=False), encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["check", str(_source("025_pingtan_jjf_2025")), "--previous", str(prev)], catch_exceptions=False)
+    assert "read.glued_ambiguous" not in result.output and "按上年报告取 16|46|40" in result.output
+    # A previous report that fits no candidate leaves the run undecided.
+    last.cells["t2.normative_documents.in_force"] = type(last.cells["t2.licensing"]).from_raw("t2.normative_documents.in_force", "3")
+    report = xxgk.parse(_source("025_pingtan_jjf_2025"))
+    use_previous(report, last)
+    assert report.value("t2.normative_documents.issued") is None
+    assert any(f.rule == "read.glued_ambiguous" for f in report.findings)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "一、" * 300_000,  # numbered items beyond oneline.MAX_NUMERALS: the line is not cut
+        "12.属于" * 100_000,  # numbers glued into one piece beyond gluedtext.MAX_RUNS: left as text
+        "二、主动公开政府信息情况" * 50_000,
+    ],
+)
+def test_hostile_one_line_reports_are_bounded(hostile: str) -> None:
+    text = render_glued(random_report(random.Random(3)), random.Random(3)).replace("（一）予以公开", "（一）予以公开" + hostile, 1)
+    t0 = time.process_time()
+    got = xxgk.parse(text.encode(), name="hostile.txt")
+    got.check()
+    assert time.process_time() - t0 < 5
+
+
+def test_numbers_quoted_about_a_row_are_those_of_its_own_clause() -> None:
+    from xxgk.read.gluedrows import quoted_numbers
+
+    got = quoted_numbers(
+        "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件。"
+        "办事程序类信息共1条；地方性法规、政府规章和规范性文件类信息10条；2022年行政许可事项办理12345件。"
+    )
+    assert got["normative_documents"] == {698, 88, 10}
+    assert got["regulations"] == {10}
+    assert got["licensing"] == {12345}  # a year is not a number of the row
+    assert "penalty" not in got

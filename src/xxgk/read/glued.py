@@ -6,7 +6,10 @@ Portal text copied or crawled from an HTML table loses the cell borders: `713000
 1. hard constraints, which define the candidates of a run: exactly the row's number of cells, no
    leading zeros (a lone `0` is a cell, `07` is not), no cell longer than the table's widest count;
 2. identities (row totals, column identities, block totals): among the candidates, the splits that
-   satisfy the most identities are preferred, first those inside one run, then those between runs;
+   satisfy the most identities are preferred, first those inside one run (a row total), then those
+   between runs: the splits that take part in some choice satisfying every identity between runs
+   (`_feasible`, a search over partial sums), or when the table breaks one of them, the choices
+   satisfying the most (scored one by one, up to MAX_COMBOS choices; beyond, nothing is preferred);
 3. numbers the narrative quotes about a row (`制发的规范性文件88件`): among what is left, the splits
    that contain the most of them are preferred.
 
@@ -22,6 +25,7 @@ constants below whatever the input (a run of 10,000 digits is refused in constan
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -125,8 +129,19 @@ def splits(
     Raises TooManySplits at once when the digits cannot fit in `width` cells of at most
     `max_digits` digits, and past `limit` candidates; the search is pruned so that its cost follows
     the number of candidates, not the length of the run."""
+    return list(_splits(tuple(pieces), width, max_digits, limit, signed, decimal))
+
+
+@functools.lru_cache(maxsize=4096)
+def _splits(
+    pieces: tuple[str, ...], width: int, max_digits: int, limit: int, signed: frozenset[int], decimal: frozenset[int]
+) -> tuple[tuple[Span, ...], ...]:
+    """`splits`, cached: tables repeat their runs (`0000000` on most rows of most reports)."""
     n = len(pieces)
     parsed = [_parse_piece(p) for p in pieces]
+    if all(q is not None and not q[0] and not q[2] for q in parsed) and sum(len(p) for p in pieces) == width:
+        # One digit per cell: the only split (the all-zero rows).
+        return (tuple((i, a, a + 1) for i, p in enumerate(pieces) for a in range(len(p))),)
     # Fewest and most cells the pieces from i on can make.
     lo = [0] * (n + 1)
     hi = [0] * (n + 1)
@@ -139,7 +154,7 @@ def splits(
         raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
     out: list[tuple[Span, ...]] = []
     if hi[0] < width:
-        return out
+        return ()
     acc: list[Span] = []
 
     def walk(i: int, pos: int, left: int) -> None:
@@ -178,7 +193,14 @@ def splits(
             acc.pop()
 
     walk(0, 0, width)
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _candidates(run: Run) -> tuple[tuple[tuple[Span, ...], ...], tuple[tuple[int | None, ...], ...]]:
+    """A run's splits and their values, cached with the run (raises TooManySplits)."""
+    spans = _splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal)
+    return spans, tuple(_ints(_texts(run, s)) for s in spans)
 
 
 def _texts(run: Run, spans: Sequence[Span]) -> tuple[str, ...]:
@@ -201,24 +223,29 @@ def solve(
     fixed = dict(fixed or {})
     decisions = [Decision(run) for run in runs]
     cands: list[list[tuple[Span, ...]]] = []
+    values: list[list[tuple[int | None, ...]]] = []
     for d in decisions:
         try:
-            c = splits(d.run.pieces, len(d.run.keys), d.run.max_digits, signed=d.run.signed, decimal=d.run.decimal)
+            c, v = _candidates(d.run)
         except TooManySplits:
             d.refused = "too_long"
-            c = []
+            c, v = (), ()
         if not c and not d.refused:
             d.refused = "none"
         d.possible = len(c)
-        cands.append(c)
+        cands.append(list(c))
+        values.append(list(v))
     live = [i for i, c in enumerate(cands) if c]
-    values: list[list[tuple[int | None, ...]]] = [[_ints(_texts(runs[i], s)) for s in c] for i, c in enumerate(cands)]
     key_run = {k: i for i in live for k in runs[i].keys}
+    index = _index(tuple(identities))
     # 1. identities inside one run (with the fixed cells)
     for i in live:
-        local = [idn for idn in identities if {key_run.get(k) for k in (*idn.lhs, *idn.rhs)} <= {i, None} and any(key_run.get(k) == i for k in (*idn.lhs, *idn.rhs))]
-        if len(cands[i]) > 1 and local:
-            keep = _best(range(len(cands[i])), lambda j: _score(local, fixed, runs[i].keys, values[i][j]))
+        if len(cands[i]) < 2:
+            continue
+        mine = sorted({j for k in runs[i].keys for j in index.get(k, ())})
+        local = _linear([identities[j] for j in mine if all(key_run.get(k, i) == i for k in _keys(identities[j]))], runs[i].keys, fixed)
+        if local:
+            keep = _local_best(runs[i], local)
             if len(keep) < len(cands[i]):
                 decisions[i].decided_by = "identities"
             cands[i] = [cands[i][j] for j in keep]
@@ -229,7 +256,7 @@ def solve(
         if len(cands[i]) == 1:
             known.update(zip(runs[i].keys, values[i][0]))
     open_ = [i for i in live if len(cands[i]) > 1]
-    cross = [idn for idn in identities if sum(1 for i in open_ if set(runs[i].keys) & {*idn.lhs, *idn.rhs}) >= 1]
+    cross = [identities[j] for j in sorted({j for i in open_ for k in runs[i].keys for j in index.get(k, ())})]
     if open_ and cross:
         feasible = _feasible(open_, cands, values, runs, cross, known)
         if feasible is not None:  # the splits that take part in a solution satisfying every identity
@@ -260,6 +287,13 @@ def solve(
                 values[i] = [values[i][j] for j in keep]
     for i in live:
         d = decisions[i]
+        if len(cands[i]) == 1:  # the common case
+            d.spans = cands[i][0]
+            d.cells = _texts(runs[i], d.spans)
+            d.candidates = [d.cells]
+            if d.possible == 1:
+                d.decided_by = "unique"
+            continue
         texts = [_texts(runs[i], s) for s in cands[i]]
         d.candidates = list(dict.fromkeys(texts))
         cells: list[str | None] = []
@@ -285,15 +319,72 @@ def solve(
     return decisions
 
 
+def _keys(idn: Identity) -> tuple[str, ...]:
+    return idn.lhs + idn.rhs
+
+
+@functools.lru_cache(maxsize=64)
+def _index(identities: tuple[Identity, ...]) -> dict[str, tuple[int, ...]]:
+    """Cell key → the identities it takes part in (a table's identities are the same every time)."""
+    out: dict[str, list[int]] = {}
+    for j, idn in enumerate(identities):
+        for k in _keys(idn):
+            out.setdefault(k, []).append(j)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: An identity inside one run: its constant (from the fixed cells) and (cell index, ±1) terms.
+_Linear = tuple[int, tuple[tuple[int, int], ...]]
+
+
+def _linear(idns: Sequence[Identity], keys: Sequence[str], fixed: Mapping[str, int | None]) -> tuple[_Linear, ...]:
+    """The identities as constant + terms over the run's cells; those with an unknown fixed
+    operand are left out (they prefer nothing)."""
+    pos = {k: n for n, k in enumerate(keys)}
+    out = []
+    for idn in idns:
+        const = 0
+        terms = []
+        ok = True
+        for side, ks in ((1, idn.lhs), (-1, idn.rhs)):
+            for k in ks:
+                if k in pos:
+                    terms.append((pos[k], side))
+                elif fixed.get(k) is None:
+                    ok = False
+                else:
+                    const += side * fixed[k]  # type: ignore[operator]
+        if ok:
+            out.append((const, tuple(terms)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_best(run: Run, local: tuple[_Linear, ...]) -> tuple[int, ...]:
+    """Indices of the run's candidates satisfying the most of `local` (a value-less cell, such as a
+    decimal, satisfies nothing); cached, as the same rows recur."""
+    _, values = _candidates(run)
+    scores = []
+    for v in values:
+        score = 0
+        for const, terms in local:
+            total = const
+            for n, sign in terms:
+                x = v[n]
+                if x is None:
+                    break
+                total += sign * x
+            else:
+                score += total == 0
+        scores.append(score)
+    top = max(scores)
+    return tuple(j for j, sc in enumerate(scores) if sc == top)
+
+
 def _best(options: range, score) -> list[int]:
     scored = [(score(j), j) for j in options]
     top = max(s for s, _ in scored)
     return [j for s, j in scored if s == top]
-
-
-def _score(idns: Sequence[Identity], known: Mapping[str, int | None], keys: Sequence[str], vals: Sequence[int | None]) -> int:
-    trial = dict(zip(keys, vals))
-    return sum(1 for idn in idns if idn.holds(trial, known))
 
 
 def _combos(open_: Sequence[int], cands: Sequence[Sequence[object]]) -> list[tuple[int, ...]] | None:

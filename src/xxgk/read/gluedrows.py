@@ -9,12 +9,13 @@ as incomplete instead of being cut up.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..report import keys as K
-from ..report.model import Cell, Finding
+from ..report.model import Cell, Finding, Report
 from ..report.values import normalize
 from . import glued
 from .gluedtext import UNITS
@@ -66,22 +67,31 @@ def _piece(tok: Token) -> tuple[str | None, str]:
     return None, ""
 
 
-def identities(keys: Iterable[str]) -> list[glued.Identity]:
-    """The hard identities of report-json.md among `keys` (表三 or 表四 cells)."""
-    have = set(keys)
+@functools.lru_cache(maxsize=256)
+def _flags(keys: tuple[str, ...]) -> tuple[int, frozenset[int], frozenset[int]]:
+    """(widest number, signed cells, decimal cells) of a row's keys."""
+    max_digits = glued.MAX_T2_DIGITS if keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
+    signed = frozenset(n for n, k in enumerate(keys) if k.endswith(K.SIGNED_SUFFIX))
+    decimal = frozenset(n for n, k in enumerate(keys) if k in K.DECIMAL_KEYS)
+    return max_digits, signed, decimal
+
+
+@functools.lru_cache(maxsize=None)
+def _identities(t3_format: str, t4: bool) -> tuple[glued.Identity, ...]:
+    """The hard identities of report-json.md over 表三 (in `t3_format`, "" for none) and 表四."""
     out: list[glued.Identity] = []
-    if any(k.startswith("t3.") for k in have):
-        fmt = "2019" if "t3.other_processing.total" in have else "2021"
+    if t3_format:
+        fmt = t3_format
         for row in K.t3_rows(fmt):
             out.append(glued.Identity(tuple(f"t3.{row}.{c}" for c in K.T3_APPLICANT_COLUMNS), (f"t3.{row}.total",)))
         leaves = K.t3_outcome_rows(fmt)
         for col in K.T3_COLUMNS:
             out.append(glued.Identity((f"t3.new_received.{col}", f"t3.carried_over.{col}"), (f"t3.results_total.{col}", f"t3.carried_forward.{col}")))
             out.append(glued.Identity(tuple(f"t3.{r}.{col}" for r in leaves), (f"t3.results_total.{col}",)))
-    if any(k.startswith("t4.") for k in have):
+    if t4:
         for block in K.T4_BLOCKS:
             out.append(glued.Identity(tuple(f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]), (f"t4.{block}.total",)))
-    return out
+    return tuple(out)
 
 
 def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, quoted: Mapping[str, frozenset[int]] | None = None) -> tuple[dict[str, Cell], list[Finding]]:
@@ -96,18 +106,15 @@ def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, 
             pieces.append(p or "")
             row_units.append(u)
         units.append(row_units)
-        max_digits = glued.MAX_T2_DIGITS if row.keys[0].startswith("t2") else glued.MAX_COUNT_DIGITS
-        signed = frozenset(n for n, k in enumerate(row.keys) if k.endswith(K.SIGNED_SUFFIX))
-        decimal = frozenset(n for n, k in enumerate(row.keys) if k in K.DECIMAL_KEYS)
-        runs.append(glued.Run(row.keys, tuple(pieces), max_digits, signed, decimal))
-    fixed = {k: (c.value if isinstance(c.value, int) else None) for k, c in cells.items()}
-    all_keys = [*cells, *(k for r in rows for k in r.keys)]
+        runs.append(glued.Run(row.keys, tuple(pieces), *_flags(row.keys)))
+    fixed = {k: (c.value if type(c.value) is int else None) for k, c in cells.items()}
+    first = rows[0].keys[0]
+    fmt = "2019" if "t3.other_processing.total" in cells or any(r.keys[0].startswith("t3.other_processing.") for r in rows) else "2021"
     q = [quoted.get(r.name, frozenset()) for r in rows] if quoted else None
-    decisions = glued.solve(runs, identities(all_keys), fixed, q)
+    decisions = glued.solve(runs, _identities(fmt if first.startswith("t3.") else "", first.startswith("t4.")), fixed, q)
     out: dict[str, Cell] = {}
     findings: list[Finding] = []
     for row, run, d, row_units in zip(rows, runs, decisions, units):
-        printed = " ".join(t.raw.strip() for t in row.toks)
         for n, key in enumerate(row.keys):
             span = d.spans[n] if d.spans else None
             if span is None:
@@ -122,7 +129,8 @@ def solve_rows(rows: Sequence[GluedRow], cells: Mapping[str, Cell], table: str, 
             if "col" in where:
                 where["col"] = where["col"] + (len(tok.raw) - len(tok.raw.lstrip())) + a
             out[key] = Cell.from_raw(key, text, where)
-        findings.extend(_findings(row, d, printed, table))
+        if d.refused or d.possible > 1:
+            findings.extend(_findings(row, d, " ".join(t.raw.strip() for t in row.toks), table))
     return out, findings
 
 
@@ -141,7 +149,7 @@ def _findings(row: GluedRow, d: glued.Decision, printed: str, table: str) -> lis
             Finding(
                 "read.glued_ambiguous", "error", undecided,
                 f"{where}，可拆为 {shown}{more}，勾稽关系和正文均不能确定；{len(undecided)} 个单元格未采用，请人工核对",
-                actual=["|".join(c) for c in d.candidates],
+                actual=[dict(zip(keys, c)) for c in d.candidates],
             )
         ]
     if d.possible > 1 and d.decided_by in ("identities", "narrative"):
@@ -180,3 +188,75 @@ def quoted_numbers(text: str, words: Mapping[str, str] = T2_WORDS) -> dict[str, 
             if pat.search(clause):
                 out.setdefault(name, set()).update(int(n) for n in _NUMBER.findall(clause) if len(n) <= glued.MAX_T2_DIGITS)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+# --- the previous year's report -------------------------------------------------------------------
+
+
+def use_previous(report: Report, previous: Report) -> None:
+    """Narrow the undecided glued runs of `report` with last year's report (`xxgk check --previous`).
+
+    Two relations tie the years (report-json.md): 二、上年结转 = last year's 四、结转下年度继续办理 per
+    column, and (2021 form) 现行有效 = last year's 现行有效 + 本年制发 − 本年废止. Like the identities they
+    only prefer: the candidates that satisfy the most of them stay. Cells that all remaining
+    candidates agree on are filled in, and the finding says what decided them; the rest stay
+    undecided with the shorter list."""
+    if previous.year is not None and report.year is not None and previous.year != report.year - 1:
+        return
+    kept_findings: list[Finding] = []
+    for f in report.findings:
+        cands = f.actual if f.rule == "read.glued_ambiguous" and isinstance(f.actual, list) else None
+        if not cands or not all(isinstance(c, dict) for c in cands):
+            kept_findings.append(f)
+            continue
+        scores = [_cross_year_score(report, previous, c) for c in cands]
+        top = max(scores)
+        best = [c for c, sc in zip(cands, scores) if sc == top]
+        if top == 0 or len(best) == len(cands):
+            kept_findings.append(f)
+            continue
+        undecided = []
+        for key in f.cells:
+            texts = {c.get(key) for c in best}
+            if len(texts) == 1 and None not in texts:
+                old = report.cells.get(key)
+                report.cells[key] = Cell.from_raw(key, next(iter(texts)), dict(old.where) if old else {})
+            else:
+                undecided.append(key)
+        shown = "；".join("|".join(c.values()) for c in best[:SHOWN_CANDIDATES])
+        if undecided:
+            kept_findings.append(
+                Finding(
+                    "read.glued_ambiguous", "error", undecided,
+                    f"{f.message}（按上年报告仍有 {len(best)} 种：{shown}）", actual=best,
+                )
+            )
+        else:
+            kept_findings.append(Finding("read.glued_split", "warning", list(f.cells), f"{f.message.split('，可拆为')[0]}，按上年报告取 {shown}"))
+    report.findings = kept_findings
+
+
+def _cross_year_score(report: Report, previous: Report, cand: Mapping[str, str]) -> int:
+    def value(key: str) -> int | None:
+        text = cand.get(key)
+        if text is not None:
+            return int(text) if text.lstrip("+-").isdigit() else None
+        v = report.value(key)
+        return v if isinstance(v, int) else None
+
+    def last(key: str) -> int | None:
+        v = previous.value(key)
+        return v if isinstance(v, int) else None
+
+    score = 0
+    for key in cand:
+        parts = key.split(".")
+        if parts[0] == "t3" and parts[1] == "carried_over":
+            now, before = value(key), last(f"t3.carried_forward.{parts[2]}")
+            score += now is not None and now == before
+    for row in {key.split(".")[1] for key in cand if key.startswith("t2.") and key.count(".") == 2}:
+        now, issued, repealed = (value(f"t2.{row}.{c}") for c in ("in_force", "issued", "repealed"))
+        before = last(f"t2.{row}.in_force")
+        if None not in (now, issued, repealed, before) and previous.format == "2021":
+            score += now == before + issued - repealed  # type: ignore[operator]
+    return score

@@ -18,6 +18,9 @@ UNITS = ("万元", "元", "件", "笔", "个", "项", "条", "次")
 _LABEL_BEFORE = frozenset("第(（［[<!_/#")
 _LABEL_AFTER = frozenset("年月日号%％)）］]>_")
 _NUMBERING_AFTER = frozenset(".．、")
+#: Numbers glued into one whitespace-free piece: a whole report's tables hold about 60 runs (表二 6-8,
+#: 表三 23-25, 表四 1-15); far more is not a table, and is left as text instead of cut into tokens.
+MAX_RUNS = 1000
 
 
 def has_digit(text: str) -> bool:
@@ -31,7 +34,7 @@ def is_glued_value(text: str) -> bool:
 
 def split_piece(piece: str) -> list[tuple[int, str, bool]] | None:
     """(offset, text, is a number) of the parts of `piece`, or None when no number is glued to
-    label text in it (the piece stays as it is)."""
+    label text in it, or more than MAX_RUNS numbers are (the piece stays as it is)."""
     out: list[tuple[int, str, bool]] = []
     last = 0
     found = False
@@ -56,6 +59,8 @@ def split_piece(piece: str) -> list[tuple[int, str, bool]] | None:
         out.append((s, piece[s:e], True))
         last = e
         found = True
+        if len(out) > 2 * MAX_RUNS:
+            return None
     if not found:
         return None
     if last < len(piece):

@@ -10,6 +10,7 @@ Nothing is cut in a line with fewer than two headings, or a short one: ordinary 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -17,8 +18,13 @@ from collections.abc import Sequence
 #: ../shared/real is 7 KB; a heading line is under 60 characters).
 MIN_CHARS = 300
 
+#: More numbered items (`一、`) than this on one line is not a report (the one-line reports of
+#: ../shared/real have 10 or 11): the line is left whole rather than searched.
+MAX_NUMERALS = 2000
+
 #: Numeral, separator, then the heading's words up to its closing noun (情况, 事项, 措施), within 40
 #: characters and one sentence. Keywords per section are checked by the caller's table.
+_NUMERAL = re.compile(r"[一二三四五六](?=[ \t\u3000]*[、.,，．])")
 _HEADING = re.compile(r"([一二三四五六])[ \t\u3000]*[、.,，．][ \t\u3000]*([^。\n]{1,40}?(?:情况|事项|措施))")
 
 
@@ -28,19 +34,28 @@ def cut(raw: str, headings: Sequence[tuple[str, str, str]], table_sections: froz
     `headings`: (section key, numeral, keyword pattern) in printed order, as the reader's own table."""
     if len(raw) < MIN_CHARS:
         return None
+    # Every heading-like match, from each numeral on (matches may overlap: `四、结转下年度继续办理1四、
+    # 政府信息公开行政复议…情况` is a row label, then the heading).
+    numerals = list(itertools.islice(_NUMERAL.finditer(raw), MAX_NUMERALS + 1))
+    if len(numerals) > MAX_NUMERALS:
+        return None
+    matches: list[tuple[int, int, str, str]] = []
+    for m in numerals:
+        h = _HEADING.match(raw, m.start())
+        if h is not None:
+            matches.append((h.start(), h.end(), h.group(1), h.group(2)))
+    # Chosen from the end: a preface that lists the headings (`包括：一、总体情况；二、…`) comes
+    # before the real ones, which are each the last of their kind before the next section.
     found: list[tuple[int, int, str]] = []
-    pos = 0
-    for key, numeral, keywords in headings:
+    limit = len(raw)
+    for key, numeral, keywords in reversed(headings):
         kw = re.compile(keywords)
-        at = pos
-        while (m := _HEADING.search(raw, at)) is not None:
-            # `四、结转下年度继续办理1四、政府信息公开行政复议…情况` first matches from the row label.
-            heading = m.group(2)
-            if m.group(1) == numeral and kw.search(heading) and not (key == "appeals" and "结转" in heading):
-                found.append((m.start(), m.end(), key))
-                pos = m.end()
+        for s, e, num, words in reversed(matches):
+            if e <= limit and num == numeral and kw.search(words) and not (key == "appeals" and "结转" in words):
+                found.append((s, e, key))
+                limit = s
                 break
-            at = m.start() + 1
+    found.reverse()
     if len(found) < 2:
         return None
     spans: list[tuple[int, int, bool]] = []

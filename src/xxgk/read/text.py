@@ -90,7 +90,9 @@ def _unfold(lines: list[Line]) -> list[Line]:
     """A report printed on one line, cut into its sections (`oneline`); other lines as they are."""
     out: list[Line] = []
     for ln in lines:
-        spans = oneline.cut(ln.raw, _HEADINGS, _TABLE_SECTIONS) if len(ln.raw) >= oneline.MIN_CHARS else None
+        # Only a line that holds a table too: a long preface listing the headings stays whole.
+        long = len(ln.raw) >= oneline.MIN_CHARS and any(p.search(ln.norm) for p in _PRINTED.values())
+        spans = oneline.cut(ln.raw, _HEADINGS, _TABLE_SECTIONS) if long else None
         if spans is None:
             out.append(ln)
             continue
@@ -305,7 +307,7 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
     if parts:
         _check_truncation(report, heads, parts, name)
-    _check_tables(report, heads, all_norm, name)
+    _check_tables(report, lines, heads, all_norm, name)
     return report
 
 
@@ -320,13 +322,14 @@ _TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
 _SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
 
 
-def _check_tables(report: Report, heads: dict[str, int], all_norm: str, name: str) -> None:
+def _check_tables(report: Report, lines: Sequence[Line], heads: dict[str, int], all_norm: str, name: str) -> None:
     """Tables 二, 三 and 四 are mandatory from the 2019 reports on (国办公开办函〔2019〕60号, 〔2021〕30号).
 
     A table whose own words are printed but of which no number was read is an error naming it
     (`read.table_unreadable`), never an empty table that only draws warnings. A table not printed
-    at all: the text is cut (TruncatedInput) when no later section follows, else an error
-    (`read.table_missing`). Reports of earlier years (no such tables) are left alone."""
+    at all, in a document with prose or section headings: the text is cut (TruncatedInput) when no later
+    section follows, else an error (`read.table_missing`). Reports of earlier years (no such tables)
+    and a table printed on its own are left alone."""
     if report.format not in ("2019", "2021") and not (report.year is not None and report.year >= 2019):
         return
     missing: list[str] = []
@@ -341,8 +344,8 @@ def _check_tables(report: Report, heads: dict[str, int], all_norm: str, name: st
             )
         else:
             missing.append(table)
-    if not missing:
-        return
+    if not missing or not (heads or any(ln.is_narrative for ln in lines)):
+        return  # a table on its own (a spreadsheet, one scanned page: no prose) has no others
     first = _SECTION_ORDER.index(_TABLE_SECTION[missing[0]])
     later_heading = any(_SECTION_ORDER.index(k) > first for k in heads)
     later_table = any(_SECTION_ORDER.index(_TABLE_SECTION[t]) > first for t in ("t2", "t3", "t4") if t not in missing)
