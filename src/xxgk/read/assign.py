@@ -122,7 +122,7 @@ def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
 
 
 def group_rows(
-    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表"
+    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表", sum_groups: Sequence[tuple[int, int]] = ()
 ) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int], set[int]]:
     """Split the stream into value lists per row index (see module docstring and `align`).
 
@@ -132,6 +132,8 @@ def group_rows(
     ev = _evidence(tuple(specs))
     width = max(len(s.columns) for s in specs)
     found, dropped = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    if sum_groups:
+        found = _split_by_count(found, width, sum_groups)
     placed = _greedy(found, specs)
     findings: list[Finding] = []
     if placed is None:
@@ -156,6 +158,25 @@ def group_rows(
             Finding("read.table_overflow", "error", [], f"{table}的数值行超过 {align.MAX_UNITS} 行（多出 {dropped} 个数未读）；提取结果异常，请检查文件")
         )
     return groups, findings, overflow, merged
+
+
+def _split_by_count(found: list[align.Unit], width: int, sum_groups: Sequence[tuple[int, int]]) -> list[align.Unit]:
+    """A unit of exactly k × `width` values (k ≥ 2) whose every row of `width` satisfies the row
+    identity is k rows, the later ones printed without labels (one cell per line loses the line
+    breaks that `align.units` cuts at); otherwise it is one row with extra values, as before."""
+    out: list[align.Unit] = []
+    for u in found:
+        n = len(u.values)
+        if u.dropped or n < 2 * width or n % width or any(t.optional for t in u.values):
+            out.append(u)
+            continue
+        chunks = [u.values[i : i + width] for i in range(0, n, width)]
+        if all(_row_sum_ok(_ints(c[a:b], ["x"] * (b - a))) is True for c in chunks for a, b in sum_groups):
+            out.append(align.Unit(u.text, chunks[0], printed=u.printed))
+            out.extend(align.Unit("", c) for c in chunks[1:])
+        else:
+            out.append(u)
+    return out
 
 
 #: Rows printed without labels, one per line, are told apart from one row wrapped over lines when
@@ -330,7 +351,7 @@ def assign_rows(
     rows: [(0, 7)]), used to choose among windows when a row carries extra values.
     """
     out = Assigned()
-    groups, out.findings, overflow, merged = group_rows(tokens, specs, table)
+    groups, out.findings, overflow, merged = group_rows(tokens, specs, table, sum_groups)
     choices: list[_Choice] = []
     read: set[int] = set()
     for i, spec in enumerate(specs):
