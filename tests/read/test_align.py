@@ -269,3 +269,51 @@ def test_table_2_blocks_printed_before_the_first_table_are_read_by_their_labels(
     assert cells["t2.licensing"] == 97 and cells["t2.admin_fees_wan_yuan"] == "1.5"
     assert [f.rule for f in got.findings] == ["read.rows_out_of_order"]
     assert got.findings[0].severity == "warning"
+
+
+# --- Mutated renderings of generated reports -----------------------------------------------------------
+
+import random  # noqa: E402
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.corpus.generate import random_report, render_text  # noqa: E402
+from xxgk.read.text import parse_text  # noqa: E402
+
+
+def _mutated(label: str, rng: random.Random) -> str:
+    """One printed variant of a row label: a character lost or mistyped, other numbering, or no label."""
+    kind = rng.choice(("lost", "typo", "numbering", "none"))
+    words = [i for i, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff"][2:]
+    if kind in ("lost", "typo") and len(words) > 2:
+        i = rng.choice(words)
+        return label[:i] + ("" if kind == "lost" else "某") + label[i + 1 :]
+    if kind == "numbering" and (m := re.match(r"^(\d)\.", label)):
+        n = int(m.group(1))
+        return rng.choice((f"{n}、", f"({n})", f"（{n}）", "①②③④⑤⑥⑦⑧"[n - 1])) + label[2:]
+    return "" if kind == "none" else label
+
+
+@pytest.mark.parametrize("layout", ["tab002", "markdown", "lines001"])
+def test_mutated_labels_never_give_a_silent_wrong_cell(layout: str) -> None:
+    """The values come from the generated report (the oracle); up to 8 of its printed Table 三 row
+    labels are varied. Every cell must read right, or be named by an error finding."""
+    silent = []
+    for seed in range(12):
+        rng = random.Random(seed)
+        report = random_report(random.Random(seed))
+        lines = render_text(report, layout, random.Random(seed), variants=False).split("\n")
+        at = next(i for i, x in enumerate(lines) if "本年新收" in x)
+        end = next(i for i, x in enumerate(lines) if "结转下年" in x)
+        rows = [i for i in range(at + 2, end) if re.search(r"[\u4e00-\u9fff]{4}", lines[i]) and "不予公开" not in lines[i]]
+        for i in rng.sample(rows, min(8, len(rows))):
+            lab = re.search(r"\d\.[\u4e00-\u9fff“”、，（）]+|\([一二三四五六七]\)[\u4e00-\u9fff]+", lines[i])
+            if lab:
+                lines[i] = lines[i].replace(lab.group(0), _mutated(lab.group(0), rng))
+        got = parse_text("\n".join(lines))
+        errors = {c for f in got.check() if f.severity == "error" for c in f.cells}
+        for key, cell in report.cells.items():
+            if key.startswith("t3.") and got.value(key) != cell.value and key not in errors:
+                silent.append((seed, key, cell.value, got.value(key)))
+    assert not silent, silent[:10]
