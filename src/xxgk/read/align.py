@@ -266,15 +266,18 @@ class Evidence:
             for g in gs:
                 df[g] = df.get(g, 0) + 1
         self.weight = {g: 1.0 / n for g, n in df.items()}
+        self._total: dict[int, float] = {}  # by id(row): the rows live as long as self
         self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rows))
 
     def similarity(self, row: _Row, grams: frozenset[str]) -> float:
         """Weighted share of the row label's bigrams found in the text's bigrams."""
-        if not row.grams:
+        common = row.grams & grams
+        if not common:
             return 0.0
-        w = self.weight
-        total = sum(w[g] for g in row.grams)
-        return sum(w[g] for g in row.grams & grams) / total
+        total = self._total.get(id(row))
+        if total is None:
+            total = self._total[id(row)] = sum(map(self.weight.__getitem__, row.grams))
+        return sum(map(self.weight.__getitem__, common)) / total
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one Evidence per table format, cached itself
     def any(self, text: str) -> bool:
