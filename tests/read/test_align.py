@@ -317,3 +317,21 @@ def test_mutated_labels_never_give_a_silent_wrong_cell(layout: str) -> None:
             if key.startswith("t3.") and got.value(key) != cell.value and key not in errors:
                 silent.append((seed, key, cell.value, got.value(key)))
     assert not silent, silent[:10]
+
+
+def test_labels_printed_under_their_numbers_throughout() -> None:
+    """A PDF extraction that gives each row's numbers before its label (the label cell's text sits
+    lower than the numbers): every row read by the label under it, with one warning, none shifted."""
+    lines = list(HEADER)
+    for i, (key, label) in enumerate(T3_2021, 1):
+        lines.append(_vals(i))
+        lines.append(label)
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert [f.rule for f in got.findings] == ["read.labels_below"]
+
+
+def test_a_table_starting_with_an_unlabeled_row_is_not_read_as_labels_below() -> None:
+    got = _read(_lines({"new_received": ""}) + ["注：本表数据截至12月31日"])
+    assert _row_of_total(got) == _expected()
+    assert [f.rule for f in got.findings] == ["read.row_by_order"]

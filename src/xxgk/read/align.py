@@ -36,6 +36,9 @@ from .tokens import Token
 #: Weighted bigram containment at or above which a label is evidence for a row. Typos and lost words
 #: seen in real tables score 0.55-0.9 (`其他法律行政止公开` 0.62); a label of another row rarely 0.3.
 MIN_SIMILARITY = 0.5
+#: Labels with fewer bigrams than this (`3.其他`, `（七）总计`, `规章`) are found only by their exact
+#: pattern: one shared bigram would make any text containing `其他` resemble `3.其他`.
+MIN_GRAMS = 3
 #: Scores of a unit on a row: an exact distinctive substring; a similar label (1 + 2 × similarity, so
 #: at most the exact score); a unit without label placed by order; a label that resembles nothing
 #: of this row (placed by order against its own text: the weakest).
@@ -104,8 +107,10 @@ class Placement:
 # --- Units ----------------------------------------------------------------------------------------
 
 
-def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence: Evidence) -> tuple[list[Unit], int]:
-    """Cut a token stream into units; returns them and the number of values dropped past MAX_UNITS.
+def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence: Evidence) -> tuple[list[Unit], int, Unit]:
+    """Cut a token stream into units; returns them, the number of values dropped past MAX_UNITS, and
+    the text after the last value (a unit without values: the last label, when labels are printed
+    under their numbers).
 
     A new unit starts at a value that follows label text, unless that text carries no evidence of any
     row (a header, a unit word, a note): then the values continue the current unit, as they always
@@ -142,7 +147,7 @@ def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence:
                 piece.dropped += len(piece.values) - max_values
                 del piece.values[max_values:]
             out.append(piece)
-    return out, dropped
+    return out, dropped, Unit(text, printed=printed)
 
 
 #: Values of one run kept before it is cut into rows (bounds memory on hostile input).
@@ -271,6 +276,8 @@ class Evidence:
 
     def similarity(self, row: _Row, grams: frozenset[str]) -> float:
         """Weighted share of the row label's bigrams found in the text's bigrams."""
+        if len(row.grams) < MIN_GRAMS:
+            return 0.0  # `其他`, `总计`, `规章`: too short to resemble; only their exact pattern counts
         common = row.grams & grams
         if not common:
             return 0.0
@@ -318,8 +325,9 @@ def _score(ev: Evidence, row: _Row, u: Unit, grams: frozenset[str], numbers: fro
     return _Score(SCORE_MISMATCH + bonus, "order", sim)
 
 
-def align(found: Sequence[Unit], ev: Evidence) -> list[Placement]:
-    """The best order-keeping placement of `found` on the rows of `ev` (module docstring)."""
+def align(found: Sequence[Unit], ev: Evidence) -> tuple[list[Placement], float]:
+    """The best order-keeping placement of `found` on the rows of `ev` (module docstring), and its
+    score."""
     n, m = len(found), len(ev.rows)
     grams = [_bigrams(u.text) for u in found]
     nums = [printed_numbers(u.text) for u in found]
@@ -374,7 +382,17 @@ def align(found: Sequence[Unit], ev: Evidence) -> list[Placement]:
             out.append(Placement(i - 1, (), "unplaced"))
         i, j = pi, pj
     out.reverse()
-    return out
+    return out, best[n][m]
+
+
+def labels_below(found: Sequence[Unit], trailing: Unit, ev: Evidence) -> list[Unit] | None:
+    """The units read with each label printed *under* its numbers (the text after a run of values
+    is that run's label), when the table starts with numbers and ends with text: the other pairing,
+    for the caller to align too and keep if it scores better. None when the layout cannot be that."""
+    if not found or (found[0].text and ev.any(found[0].text)) or not ev.any(trailing.text):
+        return None  # the first run has a label before it (a header is none), or no label ends the table
+    nxt = [*found[1:], trailing]
+    return [Unit(b.text, u.values, u.dropped, b.printed) for u, b in zip(found, nxt)]
 
 
 def exact_rows(found: Sequence[Unit], ev: Evidence) -> list[int | None]:

@@ -131,13 +131,19 @@ def group_rows(
     bound, so neither a row nor a label can grow with the input."""
     ev = _evidence(tuple(specs))
     width = max(len(s.columns) for s in specs)
-    found, dropped = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
     if sum_groups:
         found = _split_by_count(found, width, sum_groups)
     placed = _greedy(found, specs)
     findings: list[Finding] = []
     if placed is None:
-        placed = align.align(found, ev)
+        placed, score = align.align(found, ev)
+        below = align.labels_below(found, trailing, ev)
+        if below is not None:
+            placed_below, score_below = align.align(below, ev)
+            if score_below > score:
+                found, placed = below, placed_below
+                findings.append(Finding("read.labels_below", "warning", [], f"{table}各行标签印在其数值之下，已按数值下方的标签读取各行"))
         if any(p.how == "unplaced" for p in placed):
             placed = _out_of_order(found, ev, specs, table, findings) or placed
     groups: dict[int, list[Token]] = {}
