@@ -335,3 +335,35 @@ def test_a_table_starting_with_an_unlabeled_row_is_not_read_as_labels_below() ->
     got = _read(_lines({"new_received": ""}) + ["注：本表数据截至12月31日"])
     assert _row_of_total(got) == _expected()
     assert [f.rule for f in got.findings] == ["read.row_by_order"]
+
+
+def test_labels_wrapped_under_their_numbers_row_after_row_without_numbering() -> None:
+    """PDF text of a table with narrow label cells: each label starts above its numbers and ends
+    below them, and the next label follows the tail (no numbering to cut at)."""
+    lines = _lines()
+    tail = [
+        ("4.无正当理由大量反复申请", "4.无正当理由大", "量反复申请"),
+        ("5.要求行政机关确认或重新出具已获取信息", "要求行政机关确", "认或重新出具已获取信息"),
+        ("（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "其它处理\t申请人无正当理", "由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "申请人逾期未按", "收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ]
+    for label, above, below in tail:
+        at = next(i for i, x in enumerate(lines) if x.startswith(label + "\t"))
+        vals = lines[at][len(label) + 1 :]
+        lines[at : at + 1] = [above, vals, below]
+    lines[lines.index(next(x for x in lines if x.startswith("3.其他")))] = "其它\t" + _vals(23)
+    lines[lines.index(next(x for x in lines if x.startswith("（七）总计")))] = "合计\t" + _vals(24)
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_a_single_unlabeled_row_where_three_rows_are_free_is_not_guessed() -> None:
+    """（六） printed as one row whose label is lost: it could be any of the three sub-rows (or the
+    2019 row): no value is put on a row by a guess, an error names the three."""
+    lines = _lines(drop={"other_fee_unpaid", "other_other"}, labels={"other_no_correction": ""})
+    got = _read(lines)
+    assert _row_of_total(got) == _expected({"other_no_correction", "other_fee_unpaid", "other_other"})
+    errors = [f for f in got.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["read.row_ambiguous"]
+    assert {"t3.other_no_correction.total", "t3.other_fee_unpaid.total", "t3.other_other.total"} <= set(errors[0].cells)

@@ -36,6 +36,14 @@ from .tokens import Token
 #: Weighted bigram containment at or above which a label is evidence for a row. Typos and lost words
 #: seen in real tables score 0.55-0.9 (`其他法律行政止公开` 0.62); a label of another row rarely 0.3.
 MIN_SIMILARITY = 0.5
+#: Characters of a label's start looked for in a text (`申请人无` starts 1.申请人无正当理由…).
+PREFIX = 4
+#: A row whose label starts in the unit's own text (or a short label it ends with): evidence between
+#: a wrapped tail and a similar label.
+SCORE_PREFIX = 2.0
+#: A text this short ending with a short label is that label (a longer one may be a header row
+#: ending in the column 其他).
+SHORT_TEXT = 8
 #: Labels with fewer bigrams than this (`3.其他`, `（七）总计`, `规章`) are found only by their exact
 #: pattern: one shared bigram would make any text containing `其他` resemble `3.其他`.
 MIN_GRAMS = 3
@@ -44,6 +52,9 @@ MIN_GRAMS = 3
 #: of this row (placed by order against its own text: the weakest).
 SCORE_EXACT = 3.0
 SCORE_ORDER = 0.5
+#: A label found only before the unit's own numbering (the tail of the row above, wrapped under
+#: its numbers): some evidence, less than a label of its own.
+SCORE_TAIL = 1.5
 SCORE_MISMATCH = 0.1
 #: An exact label found late in the unit's text is the row's own (group labels and detached labels
 #: of earlier rows come first): up to this much is added by the match's end position.
@@ -62,7 +73,7 @@ MAX_UNITS = 1000
 #: Label text kept per unit.
 MAX_TEXT = 4096
 
-How = Literal["exact", "similar", "numbering", "order", "merged", "unplaced"]
+How = Literal["exact", "similar", "numbering", "order", "merged", "unplaced", "ambiguous"]
 
 
 class RowLike(Protocol):
@@ -204,8 +215,12 @@ def _strip_numbering(label: str) -> str:
     return t[m.end() :] if m else t
 
 
+#: Characters printed for one another in labels (其它 for 其他), folded before bigrams are taken.
+_FOLD = str.maketrans({"它": "他"})
+
+
 def _bigrams(text: str) -> frozenset[str]:
-    t = _DROP.sub("", text)
+    t = _DROP.sub("", text).translate(_FOLD)
     if len(t) == 1:
         return frozenset((t,))
     return frozenset(t[i : i + 2] for i in range(len(t) - 1))
@@ -246,6 +261,20 @@ class _Row:
     grams: frozenset[str]
     number: tuple[str, int] | None
     width: int
+    #: The label's words, folded (`_FOLD`): its first PREFIX characters mark where the label starts
+    #: in a text; a label shorter than that is recognised only when a text ends with it.
+    core: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return self.core[:PREFIX] if len(self.core) >= PREFIX else ""
+
+    def ends(self, text: str) -> bool:
+        """A short label (`其他`, `总计`) that a text ends with (`3、其它`, `（七）合计`)."""
+        if self.prefix or not self.core:
+            return False
+        t = _DROP.sub("", text).translate(_FOLD)
+        return t.endswith(self.core) or (self.core == "总计" and t.endswith("合计"))
 
 
 class Evidence:
@@ -256,7 +285,8 @@ class Evidence:
 
     def __init__(self, specs: Sequence[RowLike], groups: Iterable[str] = ()) -> None:
         self.rows = tuple(
-            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns)) for s in specs
+            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns), _core(s.label).translate(_FOLD))
+            for s in specs
         )
         index = {r.key: i for i, r in enumerate(self.rows)}
         merged = []
@@ -264,7 +294,7 @@ class Evidence:
             if all(k in index for k in keys):
                 at = tuple(index[k] for k in keys)
                 if at == tuple(range(at[0], at[0] + len(at))):
-                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width)))
+                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width, _core(label).translate(_FOLD))))
         self.merged = tuple(merged)
         df: dict[str, int] = {}
         for gs in [r.grams for r in self.rows] + [m.grams for _, m in self.merged] + [_bigrams(_core(g)) for g in groups]:
@@ -294,6 +324,10 @@ class Evidence:
             return True
         if _NUMBERING.match(text):
             return True
+        folded = text.translate(_FOLD)
+        short = len(text) <= SHORT_TEXT  # `3、其它`, `（七）合计`; not a header ending in 其他
+        if any((r.prefix and r.prefix in folded) or (short and r.ends(text)) for r in self.rows):
+            return True
         grams = _bigrams(text)
         return any(self.similarity(r, grams) >= MIN_SIMILARITY for r in self.rows)
 
@@ -308,19 +342,52 @@ class _Score:
     similarity: float
 
 
-def _score(ev: Evidence, row: _Row, u: Unit, grams: frozenset[str], numbers: frozenset[tuple[str, int]]) -> _Score:
-    bonus = (NUMBER_BONUS if row.number is not None and row.number in numbers else 0.0) + (WIDTH_BONUS if len(u.values) == row.width else 0.0)
+@dataclass(frozen=True)
+class _Text:
+    """A unit's label text, split at its last numbering (`…5.要求行政机关确认或重新出具已获取信息（六）其他
+    处理1.申请人无正` → own part `1.申请人无正`): what comes before it is the tail of an earlier label
+    wrapped under its numbers, or a group label, never this row's own label."""
+
+    text: str
+    own_start: int
+    grams: frozenset[str]
+    own_grams: frozenset[str]
+    number: frozenset[tuple[str, int]]
+
+    @staticmethod
+    def of(text: str, ev: Evidence) -> _Text:
+        last = None
+        for m in _NUMBERING.finditer(text):
+            last = m
+        start = last.start() if last is not None else 0
+        folded = text.translate(_FOLD)
+        for r in ev.rows:
+            if r.prefix:
+                start = max(start, folded.rfind(r.prefix))
+        number = printed_numbers(last.group(0)) if last is not None and last.start() == start else frozenset()
+        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number)
+
+
+def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
+    bonus = (NUMBER_BONUS if row.number is not None and row.number in t.number else 0.0) + (WIDTH_BONUS if len(u.values) == row.width else 0.0)
     if not u.text:
         return _Score(SCORE_ORDER + bonus, "order", 0.0)
     last = None
     for m in row.pattern.finditer(u.text):
         last = m
-    if last is not None:
+    if last is not None and last.end() > t.own_start:
         return _Score(SCORE_EXACT + LATE_BONUS * last.end() / len(u.text) + bonus, "exact", 1.0)
-    sim = ev.similarity(row, grams)
+    sim = ev.similarity(row, t.own_grams)
     if sim >= MIN_SIMILARITY:
         return _Score(1.0 + 2.0 * sim + bonus, "similar", sim)
-    if row.number is not None and row.number in numbers:
+    if (row.prefix and u.text.translate(_FOLD).startswith(row.prefix, t.own_start)) or row.ends(u.text[t.own_start :]):
+        return _Score(SCORE_PREFIX + bonus, "similar", sim)
+    if last is not None:  # only before the own label: an earlier row's wrapped tail, weak
+        return _Score(SCORE_TAIL + bonus, "similar", 1.0)
+    sim = ev.similarity(row, t.grams) if t.own_start else sim
+    if sim >= MIN_SIMILARITY:
+        return _Score(SCORE_TAIL + bonus, "similar", sim)
+    if row.number is not None and row.number in t.number:
         return _Score(SCORE_MISMATCH + bonus, "numbering", sim)
     return _Score(SCORE_MISMATCH + bonus, "order", sim)
 
@@ -329,17 +396,16 @@ def align(found: Sequence[Unit], ev: Evidence) -> tuple[list[Placement], float]:
     """The best order-keeping placement of `found` on the rows of `ev` (module docstring), and its
     score."""
     n, m = len(found), len(ev.rows)
-    grams = [_bigrams(u.text) for u in found]
-    nums = [printed_numbers(u.text) for u in found]
-    scores = [[_score(ev, r, u, g, k) for r in ev.rows] for u, g, k in zip(found, grams, nums)]
+    texts = [_Text.of(u.text, ev) for u in found]
+    scores = [[_score(ev, r, u, t) for r in ev.rows] for u, t in zip(found, texts)]
     merged_at = {at[-1]: (at, row) for at, row in ev.merged}
     merged_score: dict[tuple[int, int], _Score] = {}
     for i, u in enumerate(found):
         for end, (at, row) in merged_at.items():
             if not u.text or any(scores[i][j].how == "exact" for j in at):
                 continue  # a sub-row's own label is printed: not the merged row
-            s = _score(ev, row, u, grams[i], nums[i])
-            if s.how in ("exact", "similar"):
+            s = _score(ev, row, u, texts[i])
+            if s.how in ("exact", "similar") and s.score > SCORE_TAIL + NUMBER_BONUS + WIDTH_BONUS:
                 merged_score[(i, end)] = _Score(s.score, "merged", s.similarity)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
@@ -382,7 +448,31 @@ def align(found: Sequence[Unit], ev: Evidence) -> tuple[list[Placement], float]:
             out.append(Placement(i - 1, (), "unplaced"))
         i, j = pi, pj
     out.reverse()
-    return out, best[n][m]
+    return _ambiguous_gaps(out, m), best[n][m]
+
+
+def _ambiguous_gaps(placed: list[Placement], rows: int) -> list[Placement]:
+    """Units placed by order alone are certain only where they fill their gap: as many units as rows
+    between the labelled rows around them. Where rows are to spare, which row each one is cannot be
+    known: such units are left unplaced (the caller reports an error naming the candidate rows)."""
+    out = list(placed)
+    i = 0
+    while i < len(out):
+        if out[i].how != "order":
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].how in ("order", "unplaced"):
+            j += 1
+        lo = max((p.rows[-1] for p in out[:i] if p.rows), default=-1)
+        hi = min((p.rows[0] for p in out[j:] if p.rows), default=rows)
+        units = sum(1 for p in out[i:j] if p.how == "order")
+        if hi - lo - 1 != units:
+            for k in range(i, j):
+                if out[k].how == "order":
+                    out[k] = Placement(out[k].unit, (), "ambiguous")
+        i = j
+    return out
 
 
 def labels_below(found: Sequence[Unit], trailing: Unit, ev: Evidence) -> list[Unit] | None:

@@ -250,6 +250,18 @@ def _placement_findings(
     if p.how == "exact":
         return []
     vals = _raws(u.values[:MAX_ROW_VALUES])
+    if p.how == "ambiguous":
+        cells = _candidate_cells(p, u, specs, placed)
+        label = f"行标签「{_shown(u.printed)}」不像其中任何一行" if u.text else "没有行标签"
+        rows = "、".join(dict.fromkeys(f"「{c.rsplit('.', 1)[0].split('.', 1)[1]}」" for c in cells))
+        return [
+            Finding(
+                "read.row_ambiguous",
+                "error",
+                cells,
+                f"{table}有一行数值（{vals}）{label}，而它所在位置有多于一个空行可放（{rows}），无法确定属于哪一行，未采用",
+            )
+        ]
     if p.how == "unplaced":
         cells = _candidate_cells(p, u, specs, placed)
         label = f"行标签「{_shown(u.printed)}」" if u.text else "无行标签"
