@@ -44,6 +44,9 @@ SCORE_PREFIX = 2.0
 #: A text this short ending with a short label is that label (a longer one may be a header row
 #: ending in the column 其他).
 SHORT_TEXT = 8
+#: A label printed under the numbers rather than before them scores this much less than the same
+#: label before them: a table printed the usual way keeps its usual reading.
+BELOW_DISCOUNT = 0.6
 #: Labels with fewer bigrams than this (`3.其他`, `（七）总计`, `规章`) are found only by their exact
 #: pattern: one shared bigram would make any text containing `其他` resemble `3.其他`.
 MIN_GRAMS = 3
@@ -73,7 +76,7 @@ MAX_UNITS = 1000
 #: Label text kept per unit.
 MAX_TEXT = 4096
 
-How = Literal["exact", "similar", "numbering", "order", "merged", "unplaced", "ambiguous"]
+How = Literal["exact", "similar", "below", "numbering", "order", "merged", "unplaced", "ambiguous"]
 
 
 class RowLike(Protocol):
@@ -317,12 +320,17 @@ class Evidence:
         return sum(map(self.weight.__getitem__, common)) / total
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one Evidence per table format, cached itself
-    def any(self, text: str) -> bool:
+    def any(self, text: str, merged_rows: bool = False) -> bool:
         """Does `text` carry evidence of some row (an exact pattern, a similar label, a numbering at
-        its start)? Text without it is not a label: the values after it continue the current row."""
+        its start)? Text without it is not a label: the values after it continue the current row.
+        With `merged_rows`, a numbering alone is no evidence, and the merged rows count."""
         if self._any.search(text):
             return True
-        if _NUMBERING.match(text):
+        if merged_rows:
+            grams = _bigrams(text)
+            if any(m.pattern.search(text) or self.similarity(m, grams) >= MIN_SIMILARITY for _, m in self.merged):
+                return True
+        elif _NUMBERING.match(text):
             return True
         folded = text.translate(_FOLD)
         short = len(text) <= SHORT_TEXT  # `3、其它`, `（七）合计`; not a header ending in 其他
@@ -392,12 +400,23 @@ def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
     return _Score(SCORE_MISMATCH + bonus, "order", sim)
 
 
-def align(found: Sequence[Unit], ev: Evidence) -> tuple[list[Placement], float]:
+def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list[Placement], float]:
     """The best order-keeping placement of `found` on the rows of `ev` (module docstring), and its
-    score."""
+    score. A unit's label may also be the first label printed after its numbers (a label cell whose
+    text sits lower than its numbers), at a discount: `trailing` is the text after the last unit."""
     n, m = len(found), len(ev.rows)
     texts = [_Text.of(u.text, ev) for u in found]
     scores = [[_score(ev, r, u, t) for r in ev.rows] for u, t in zip(found, texts)]
+    for i, u in enumerate(found):
+        nxt = found[i + 1].text if i + 1 < n else trailing
+        if not nxt:
+            continue
+        first = _first_part(nxt, ev)
+        below, t = Unit(first, u.values), _Text.of(first, ev)
+        for j, r in enumerate(ev.rows):
+            s = _score(ev, r, below, t)
+            if s.how in ("exact", "similar") and s.score - BELOW_DISCOUNT > scores[i][j].score:
+                scores[i][j] = _Score(s.score - BELOW_DISCOUNT, "below", s.similarity)
     merged_at = {at[-1]: (at, row) for at, row in ev.merged}
     merged_score: dict[tuple[int, int], _Score] = {}
     for i, u in enumerate(found):
@@ -473,6 +492,81 @@ def _ambiguous_gaps(placed: list[Placement], rows: int) -> list[Placement]:
                     out[k] = Placement(out[k].unit, (), "ambiguous")
         i = j
     return out
+
+
+def spread_labels(found: Sequence[Unit], ev: Evidence) -> list[Unit] | None:
+    """The units read with the labels of one text spread over the unlabeled runs after it.
+
+    A PDF table extractor may print the label cells of several rows together, then their rows of
+    numbers without labels (`要求行政机关确认或重新出具已获得信息 / （六）其它处理 / （七）合计 /
+    结转下年度继续办理`, then four rows of numbers). Where a text falls into exactly as many labels
+    (each with evidence of a row) as there are runs from its own to the next labelled one, the i-th
+    label goes to the i-th run. None when no text fits; the caller keeps whichever reading aligns
+    better."""
+    out = list(found)
+    changed = False
+    i = 0
+    while i < len(out):
+        k = i + 1
+        while k < len(out) and not out[k].text:
+            k += 1
+        if k - i >= 2 and out[i].text:
+            parts = _label_parts(out[i].text, ev)
+            if len(parts) == k - i:
+                lead = out[i].text[: len(out[i].text) - sum(map(len, parts))]
+                for j, part in enumerate(parts):
+                    u = out[i + j]
+                    text = lead + part if j == 0 else part
+                    out[i + j] = Unit(text, u.values, u.dropped, text)
+                changed = True
+        i = k
+    return out if changed else None
+
+
+def _pieces(text: str, ev: Evidence) -> list[str]:
+    """`text` cut where a label starts: at a numbering, or at a row label's first characters that
+    do not continue another row's label."""
+    folded = text.translate(_FOLD)
+    cuts = {m.start() for m in _NUMBERING.finditer(text)}
+    cores = [r.core for r in ev.rows]
+    for r in ev.rows:
+        if r.prefix:
+            at = folded.find(r.prefix)
+            while at >= 0:
+                # `无正当理` inside `申请人无正当理由…` starts no label: the two characters before it
+                # continue another row's label.
+                if at < 2 or not any(folded[at - 2 : at + PREFIX] in c for c in cores):
+                    cuts.add(at)
+                at = folded.find(r.prefix, at + 1)
+    cuts.discard(0)
+    bounds = [0, *sorted(cuts), len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    merged: list[str] = []
+    for p in pieces:  # a numbering alone belongs to the label after it
+        if merged and not _DROP.sub("", merged[-1]):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    return merged
+
+
+def _first_part(text: str, ev: Evidence) -> str:
+    """The first label of a text (up to where the next label starts)."""
+    pieces = _pieces(text, ev)
+    return pieces[0] if pieces else ""
+
+
+def _label_parts(text: str, ev: Evidence) -> list[str]:
+    """`text` cut where a label starts (a numbering, a row label's first characters), keeping only
+    the trailing parts that each carry evidence of a row (a group label alone carries none)."""
+    merged = _pieces(text, ev)
+    parts: list[str] = []
+    for p in reversed(merged):
+        if not ev.any(p, merged_rows=True):
+            break
+        parts.append(p)
+    parts.reverse()
+    return parts
 
 
 def labels_below(found: Sequence[Unit], trailing: Unit, ev: Evidence) -> list[Unit] | None:

@@ -137,7 +137,12 @@ def group_rows(
     placed = _greedy(found, specs)
     findings: list[Finding] = []
     if placed is None:
-        placed, score = align.align(found, ev)
+        placed, score = align.align(found, ev, trailing.text)
+        spread = align.spread_labels(found, ev)
+        if spread is not None:
+            placed_spread, score_spread = align.align(spread, ev, trailing.text)
+            if score_spread > score:
+                found, placed, score = spread, placed_spread, score_spread
         below = align.labels_below(found, trailing, ev)
         if below is not None:
             placed_below, score_below = align.align(below, ev)
@@ -288,6 +293,9 @@ def _placement_findings(
     if p.how == "similar":
         msg = f"{table}行标签「{_shown(u.printed)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
         return [Finding("read.row_by_similarity", "warning", list(spec.columns), msg)]
+    if p.how == "below":
+        msg = f"{table}一行数值（{vals}）之前没有它的行标签，按其下方的标签和位置视为「{spec.label}」"
+        return [Finding("read.row_by_label_below", "warning", list(spec.columns), msg)]
     if p.how == "numbering":
         msg = f"行标签「{_shown(u.printed)}」未能识别，按位置（编号 {spec.numbering or '同'}）视为「{spec.label}」"
         return [Finding("read.label_by_position", "warning", list(spec.columns), f"{table}{msg}")]
