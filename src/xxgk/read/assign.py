@@ -122,7 +122,7 @@ def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
 
 
 def group_rows(
-    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表", sum_groups: Sequence[tuple[int, int]] = ()
+    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表"
 ) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int], set[int]]:
     """Split the stream into value lists per row index (see module docstring and `align`).
 
@@ -132,8 +132,8 @@ def group_rows(
     ev = _evidence(tuple(specs))
     width = max(len(s.columns) for s in specs)
     found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
-    if sum_groups:
-        found = _split_by_count(found, width, sum_groups)
+    if any(s.name == "granted" for s in specs):  # Table 三: each row's 总计 is the sum of the six
+        found = _split_by_count(found, width, ((0, width),))
     placed = _greedy(found, specs)
     findings: list[Finding] = []
     if placed is None:
@@ -141,12 +141,12 @@ def group_rows(
         spread = align.spread_labels(found, ev)
         if spread is not None:
             placed_spread, score_spread = align.align(spread, ev, trailing.text)
-            if score_spread > score:
+            if score_spread > score and _lost(placed_spread) <= _lost(placed):
                 found, placed, score = spread, placed_spread, score_spread
         below = align.labels_below(found, trailing, ev)
         if below is not None:
             placed_below, score_below = align.align(below, ev)
-            if score_below > score:
+            if score_below > score and _lost(placed_below) <= _lost(placed):
                 found, placed = below, placed_below
                 findings.append(Finding("read.labels_below", "warning", [], f"{table}各行标签印在其数值之下，已按数值下方的标签读取各行"))
         if any(p.how == "unplaced" for p in placed):
@@ -188,6 +188,12 @@ def _split_by_count(found: list[align.Unit], width: int, sum_groups: Sequence[tu
         else:
             out.append(u)
     return out
+
+
+def _lost(placed: Sequence[align.Placement]) -> int:
+    """Units another reading of the same table leaves unplaced: it may replace the usual reading only
+    with no more of them (a better score bought by dropping a row is no better reading)."""
+    return sum(1 for p in placed if not p.rows and p.how != "merged")
 
 
 #: Rows printed without labels, one per line, are told apart from one row wrapped over lines when
@@ -377,7 +383,7 @@ def assign_rows(
     rows: [(0, 7)]), used to choose among windows when a row carries extra values.
     """
     out = Assigned()
-    groups, out.findings, overflow, merged = group_rows(tokens, specs, table, sum_groups)
+    groups, out.findings, overflow, merged = group_rows(tokens, specs, table)
     choices: list[_Choice] = []
     read: set[int] = set()
     for i, spec in enumerate(specs):
