@@ -367,3 +367,22 @@ def test_a_single_unlabeled_row_where_three_rows_are_free_is_not_guessed() -> No
     errors = [f for f in got.findings if f.severity == "error"]
     assert [f.rule for f in errors] == ["read.row_ambiguous"]
     assert {"t3.other_no_correction.total", "t3.other_fee_unpaid.total", "t3.other_other.total"} <= set(errors[0].cells)
+
+
+def test_label_cells_of_several_rows_printed_together_then_their_numbers() -> None:
+    """A PDF table extractor's markdown (real 013's shape): the label cells of the last rows come out
+    together, then their rows of numbers without labels; each label goes to its row in order."""
+    lines = _lines(drop={"not_processed_confirm", "other_no_correction", "other_fee_unpaid", "other_other", "results_total", "carried_forward"})
+    lines += [
+        "5.要求行政机关确认或重",
+        "新出具已获取信息",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
+        "（七）总计",
+        "四、结转下年度继续办理",
+    ] + [_vals(i) for i in range(20, 26)]
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]

@@ -13,8 +13,14 @@ weighted character-bigram containment of the row's label; numbering as a weak ex
 units are aligned with the rows in printed order by dynamic programming (Needleman-Wunsch without
 crossing): a unit may take one row, the merged row of a mixed table, or none (unplaced: an error,
 never a shifted table); a row may stay empty (missing). An unlabeled unit is placed by order between
-its labeled neighbours. Every placement that is not an exact label match is returned with how it was
-made, so that the caller reports it.
+its labeled neighbours, but only where the gap holds as many rows as units: with rows to spare, which
+row it is cannot be known, and it is left unplaced. A unit's own label is the part of its text after
+the last numbering or label start (what comes before is the tail of the label above, wrapped under
+its numbers, or a group label); a label printed under the numbers counts too, at a discount. Two
+other readings are tried and kept when they align better without dropping more units: labels printed
+under their numbers throughout (`labels_below`), and the label cells of several rows printed
+together before their unlabeled numbers (`spread_labels`). Every placement that is not an exact
+label match is returned with how it was made, so that the caller reports it.
 
 Pure and typed: no tokens are read here beyond their text and count, and nothing is reported; see
 `assign.group_rows` for the findings.
@@ -82,10 +88,14 @@ How = Literal["exact", "similar", "below", "numbering", "order", "merged", "unpl
 class RowLike(Protocol):
     """What alignment needs of a canonical row (`assign.RowSpec`)."""
 
-    name: str
-    label: str
-    pattern: re.Pattern[str]
-    columns: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def pattern(self) -> re.Pattern[str]: ...
+    @property
+    def columns(self) -> tuple[str, ...]: ...
 
 
 #: Rows a table may print as one (a mixed table): the 2021 sub-rows of （六）其他处理, printed as the
