@@ -62,12 +62,17 @@ def _lines(labels: dict[str, str] | None = None, drop: set[str] = frozenset()) -
 
 
 def _tokens(lines: list[str]) -> list[Token]:
+    """Tab-separated cells as the text reader makes them: an empty cell between two numbers is a
+    blank data cell."""
     toks = []
     for no, line in enumerate(lines, 1):
         col = 0
-        for piece in line.split("\t"):
+        pieces = line.split("\t")
+        for k, piece in enumerate(pieces):
             if piece.strip():
                 toks.append(Token(piece, {"line": no, "col": col}))
+            elif 0 < k < len(pieces) - 1 and pieces[k - 1].strip().isdigit() and pieces[k + 1].strip().isdigit():
+                toks.append(Token("", {"line": no, "col": col}, blank=True))
             col += len(piece) + 1
     return toks
 
@@ -386,3 +391,34 @@ def test_label_cells_of_several_rows_printed_together_then_their_numbers() -> No
     got = _read(lines)
     assert _row_of_total(got) == _expected()
     assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_a_number_printed_away_from_its_cell_goes_back_only_where_both_identities_put_it() -> None:
+    """Real 013's shape: a PDF extractor printed 结转下年度's 2 as a lone line two rows up and left
+    its cell empty. Read as printed, the row above has one number too many and the cell is blank;
+    the row identity (25 + ? = 27) and the column identity (2 + 0 = 0 + ?) both demand 2."""
+    lines = _lines({"new_received": "一、本年新收政府信息公开申请数量"})
+    at = next(i for i, x in enumerate(lines) if x.startswith("一、本年新收"))
+    lines[at] = "一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t3"
+    at = next(i for i, x in enumerate(lines) if x.startswith("2.申请人逾期"))
+    label, vals = lines[at].split("\t", 1)
+    lines[at : at + 1] = [label, "2", vals]  # the stray number, then the row's own numbers
+    at = next(i for i, x in enumerate(lines) if x.startswith("四、结转"))
+    lines[at] = "四、结转下年度继续办理\t25\t\t0\t0\t0\t0\t27"
+    got = _read(lines)
+    assert got.cells["t3.carried_forward.commercial_enterprise"].value == 2
+    assert got.cells["t3.other_fee_unpaid.total"].value == 22 and got.cells["t3.other_fee_unpaid.natural_person"].value == 22
+    moved = [f for f in got.findings if f.rule == "read.cell_displaced"]
+    assert len(moved) == 1 and moved[0].severity == "warning" and moved[0].cells == ["t3.carried_forward.commercial_enterprise"]
+
+
+def test_a_stray_number_that_no_blank_cell_demands_stays_out() -> None:
+    lines = _lines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("2.申请人逾期"))
+    label, vals = lines[at].split("\t", 1)
+    lines[at : at + 1] = [label, "2", vals]
+    at = next(i for i, x in enumerate(lines) if x.startswith("四、结转"))
+    lines[at] = "四、结转下年度继续办理\t25\t\t0\t0\t0\t0\t27"  # the column identity demands 0 here, not 2
+    got = _read(lines)
+    assert got.cells["t3.carried_forward.commercial_enterprise"].value is None
+    assert "read.cell_displaced" not in _rules(got)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from ..report import keys as K
 from ..report.model import Cell, Finding
 from ..report.values import normalize
-from . import align, placements
+from . import align
 from .tokens import Token
+from .displaced import place as place_displaced  # after .tokens: keeps the lines above as on main
+from .placements import findings as placement_findings
 
 # --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
 
@@ -160,7 +162,7 @@ def group_rows(
     merged: set[int] = set()
     for p in placed:
         u = found[p.unit]
-        findings.extend(placements.findings(p, u, specs, table, placed))
+        findings.extend(placement_findings(p, u, specs, table, placed))
         if p.how == "merged":
             merged.update(p.rows)
         elif p.rows:
@@ -298,6 +300,8 @@ class _Choice:
     resolved_by_row: bool  # True if the row identity already singled out the candidates
     #: Some window would have given other values: the choice matters and is reported.
     mattered: bool = False
+    #: Every value the row carried (the candidates are windows of it).
+    toks: list[Token] = field(default_factory=list)
 
 
 def assign_rows(
@@ -413,7 +417,7 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
             seen.add(sig(win))
             distinct.append(win)
     every = {sig(toks[s : s + width]) for s in range(len(toks) - width + 1)}
-    return _Choice(spec, distinct, by_row, mattered=len(every) > 1)
+    return _Choice(spec, distinct, by_row, mattered=len(every) > 1, toks=list(toks))
 
 
 def _is_filler(tok: Token) -> bool:
@@ -437,6 +441,8 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
                 )
         else:
             open_.append(ch)
+    if choices and sum_groups_of(choices):
+        out.findings.extend(place_displaced(out.cells, [t for ch in choices if len(ch.candidates) == 1 for t in _left_out(ch)], table))
     if not open_:
         return
     combos = list(itertools.islice(itertools.product(*(ch.candidates for ch in open_)), 4096))
@@ -458,6 +464,20 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
                     f"{table}「{ch.spec.label}」行数值多于列数，候选 {alts} 均无法由勾稽关系唯一确定，请人工核对",
                 )
             )
+
+
+def sum_groups_of(choices: Sequence[_Choice]) -> bool:
+    """Were these rows settled by a row identity (Table 三), so that a value left out is a stray?"""
+    return any(ch.resolved_by_row for ch in choices)
+
+
+def _left_out(ch: _Choice) -> list[Token]:
+    """The values of a settled row outside the window kept (when the window is where it was found)."""
+    win = ch.candidates[0]
+    for s in range(len(ch.toks) - len(win) + 1):
+        if ch.toks[s : s + len(win)] == win:
+            return ch.toks[:s] + ch.toks[s + len(win) :]
+    return []
 
 
 def _columns_hold(cells: dict[str, Cell], open_: list[_Choice], combo: tuple[list[Token], ...]) -> bool:
