@@ -62,12 +62,17 @@ def _lines(labels: dict[str, str] | None = None, drop: set[str] = frozenset()) -
 
 
 def _tokens(lines: list[str]) -> list[Token]:
+    """Tab-separated cells as the text reader makes them: an empty cell between two numbers is a
+    blank data cell."""
     toks = []
     for no, line in enumerate(lines, 1):
         col = 0
-        for piece in line.split("\t"):
+        pieces = line.split("\t")
+        for k, piece in enumerate(pieces):
             if piece.strip():
                 toks.append(Token(piece, {"line": no, "col": col}))
+            elif 0 < k < len(pieces) - 1 and pieces[k - 1].strip().isdigit() and pieces[k + 1].strip().isdigit():
+                toks.append(Token("", {"line": no, "col": col}, blank=True))
             col += len(piece) + 1
     return toks
 
@@ -269,3 +274,151 @@ def test_table_2_blocks_printed_before_the_first_table_are_read_by_their_labels(
     assert cells["t2.licensing"] == 97 and cells["t2.admin_fees_wan_yuan"] == "1.5"
     assert [f.rule for f in got.findings] == ["read.rows_out_of_order"]
     assert got.findings[0].severity == "warning"
+
+
+# --- Mutated renderings of generated reports -----------------------------------------------------------
+
+import random  # noqa: E402
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.corpus.generate import random_report, render_text  # noqa: E402
+from xxgk.read.text import parse_text  # noqa: E402
+
+
+def _mutated(label: str, rng: random.Random) -> str:
+    """One printed variant of a row label: a character lost or mistyped, other numbering, or no label."""
+    kind = rng.choice(("lost", "typo", "numbering", "none"))
+    words = [i for i, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff"][2:]
+    if kind in ("lost", "typo") and len(words) > 2:
+        i = rng.choice(words)
+        return label[:i] + ("" if kind == "lost" else "某") + label[i + 1 :]
+    if kind == "numbering" and (m := re.match(r"^(\d)\.", label)):
+        n = int(m.group(1))
+        return rng.choice((f"{n}、", f"({n})", f"（{n}）", "①②③④⑤⑥⑦⑧"[n - 1])) + label[2:]
+    return "" if kind == "none" else label
+
+
+@pytest.mark.parametrize("layout", ["tab002", "markdown", "lines001"])
+def test_mutated_labels_never_give_a_silent_wrong_cell(layout: str) -> None:
+    """The values come from the generated report (the oracle); up to 8 of its printed Table 三 row
+    labels are varied. Every cell must read right, or be named by an error finding."""
+    silent = []
+    for seed in range(12):
+        rng = random.Random(seed)
+        report = random_report(random.Random(seed))
+        lines = render_text(report, layout, random.Random(seed), variants=False).split("\n")
+        at = next(i for i, x in enumerate(lines) if "本年新收" in x)
+        end = next(i for i, x in enumerate(lines) if "结转下年" in x)
+        rows = [i for i in range(at + 2, end) if re.search(r"[\u4e00-\u9fff]{4}", lines[i]) and "不予公开" not in lines[i]]
+        for i in rng.sample(rows, min(8, len(rows))):
+            lab = re.search(r"\d\.[\u4e00-\u9fff“”、，（）]+|\([一二三四五六七]\)[\u4e00-\u9fff]+", lines[i])
+            if lab:
+                lines[i] = lines[i].replace(lab.group(0), _mutated(lab.group(0), rng))
+        got = parse_text("\n".join(lines))
+        errors = {c for f in got.check() if f.severity == "error" for c in f.cells}
+        for key, cell in report.cells.items():
+            if key.startswith("t3.") and got.value(key) != cell.value and key not in errors:
+                silent.append((seed, key, cell.value, got.value(key)))
+    assert not silent, silent[:10]
+
+
+def test_labels_printed_under_their_numbers_throughout() -> None:
+    """A PDF extraction that gives each row's numbers before its label (the label cell's text sits
+    lower than the numbers): every row read by the label under it, with one warning, none shifted."""
+    lines = list(HEADER)
+    for i, (key, label) in enumerate(T3_2021, 1):
+        lines.append(_vals(i))
+        lines.append(label)
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert [f.rule for f in got.findings] == ["read.labels_below"]
+
+
+def test_a_table_starting_with_an_unlabeled_row_is_not_read_as_labels_below() -> None:
+    got = _read(_lines({"new_received": ""}) + ["注：本表数据截至12月31日"])
+    assert _row_of_total(got) == _expected()
+    assert [f.rule for f in got.findings] == ["read.row_by_order"]
+
+
+def test_labels_wrapped_under_their_numbers_row_after_row_without_numbering() -> None:
+    """PDF text of a table with narrow label cells: each label starts above its numbers and ends
+    below them, and the next label follows the tail (no numbering to cut at)."""
+    lines = _lines()
+    tail = [
+        ("4.无正当理由大量反复申请", "4.无正当理由大", "量反复申请"),
+        ("5.要求行政机关确认或重新出具已获取信息", "要求行政机关确", "认或重新出具已获取信息"),
+        ("（六）其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "其它处理\t申请人无正当理", "由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "申请人逾期未按", "收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ]
+    for label, above, below in tail:
+        at = next(i for i, x in enumerate(lines) if x.startswith(label + "\t"))
+        vals = lines[at][len(label) + 1 :]
+        lines[at : at + 1] = [above, vals, below]
+    lines[lines.index(next(x for x in lines if x.startswith("3.其他")))] = "其它\t" + _vals(23)
+    lines[lines.index(next(x for x in lines if x.startswith("（七）总计")))] = "合计\t" + _vals(24)
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_a_single_unlabeled_row_where_three_rows_are_free_is_not_guessed() -> None:
+    """（六） printed as one row whose label is lost: it could be any of the three sub-rows (or the
+    2019 row): no value is put on a row by a guess, an error names the three."""
+    lines = _lines(drop={"other_fee_unpaid", "other_other"}, labels={"other_no_correction": ""})
+    got = _read(lines)
+    assert _row_of_total(got) == _expected({"other_no_correction", "other_fee_unpaid", "other_other"})
+    errors = [f for f in got.findings if f.severity == "error"]
+    assert [f.rule for f in errors] == ["read.row_ambiguous"]
+    assert {"t3.other_no_correction.total", "t3.other_fee_unpaid.total", "t3.other_other.total"} <= set(errors[0].cells)
+
+
+def test_label_cells_of_several_rows_printed_together_then_their_numbers() -> None:
+    """A PDF table extractor's markdown (real 013's shape): the label cells of the last rows come out
+    together, then their rows of numbers without labels; each label goes to its row in order."""
+    lines = _lines(drop={"not_processed_confirm", "other_no_correction", "other_fee_unpaid", "other_other", "results_total", "carried_forward"})
+    lines += [
+        "5.要求行政机关确认或重",
+        "新出具已获取信息",
+        "（六）其他处理",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
+        "（七）总计",
+        "四、结转下年度继续办理",
+    ] + [_vals(i) for i in range(20, 26)]
+    got = _read(lines)
+    assert _row_of_total(got) == _expected()
+    assert not [f for f in got.findings if f.severity == "error"]
+
+
+def test_a_number_printed_away_from_its_cell_goes_back_only_where_both_identities_put_it() -> None:
+    """Real 013's shape: a PDF extractor printed 结转下年度's 2 as a lone line two rows up and left
+    its cell empty. Read as printed, the row above has one number too many and the cell is blank;
+    the row identity (25 + ? = 27) and the column identity (2 + 0 = 0 + ?) both demand 2."""
+    lines = _lines({"new_received": "一、本年新收政府信息公开申请数量"})
+    at = next(i for i, x in enumerate(lines) if x.startswith("一、本年新收"))
+    lines[at] = "一、本年新收政府信息公开申请数量\t1\t2\t0\t0\t0\t0\t3"
+    at = next(i for i, x in enumerate(lines) if x.startswith("2.申请人逾期"))
+    label, vals = lines[at].split("\t", 1)
+    lines[at : at + 1] = [label, "2", vals]  # the stray number, then the row's own numbers
+    at = next(i for i, x in enumerate(lines) if x.startswith("四、结转"))
+    lines[at] = "四、结转下年度继续办理\t25\t\t0\t0\t0\t0\t27"
+    got = _read(lines)
+    assert got.cells["t3.carried_forward.commercial_enterprise"].value == 2
+    assert got.cells["t3.other_fee_unpaid.total"].value == 22 and got.cells["t3.other_fee_unpaid.natural_person"].value == 22
+    moved = [f for f in got.findings if f.rule == "read.cell_displaced"]
+    assert len(moved) == 1 and moved[0].severity == "warning" and moved[0].cells == ["t3.carried_forward.commercial_enterprise"]
+
+
+def test_a_stray_number_that_no_blank_cell_demands_stays_out() -> None:
+    lines = _lines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("2.申请人逾期"))
+    label, vals = lines[at].split("\t", 1)
+    lines[at : at + 1] = [label, "2", vals]
+    at = next(i for i, x in enumerate(lines) if x.startswith("四、结转"))
+    lines[at] = "四、结转下年度继续办理\t25\t\t0\t0\t0\t0\t27"  # the column identity demands 0 here, not 2
+    got = _read(lines)
+    assert got.cells["t3.carried_forward.commercial_enterprise"].value is None
+    assert "read.cell_displaced" not in _rules(got)

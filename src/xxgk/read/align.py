@@ -13,8 +13,14 @@ weighted character-bigram containment of the row's label; numbering as a weak ex
 units are aligned with the rows in printed order by dynamic programming (Needleman-Wunsch without
 crossing): a unit may take one row, the merged row of a mixed table, or none (unplaced: an error,
 never a shifted table); a row may stay empty (missing). An unlabeled unit is placed by order between
-its labeled neighbours. Every placement that is not an exact label match is returned with how it was
-made, so that the caller reports it.
+its labeled neighbours, but only where the gap holds as many rows as units: with rows to spare, which
+row it is cannot be known, and it is left unplaced. A unit's own label is the part of its text after
+the last numbering or label start (what comes before is the tail of the label above, wrapped under
+its numbers, or a group label); a label printed under the numbers counts too, at a discount. Two
+other readings are tried and kept when they align better without dropping more units: labels printed
+under their numbers throughout (`labels_below`), and the label cells of several rows printed
+together before their unlabeled numbers (`spread_labels`). Every placement that is not an exact
+label match is returned with how it was made, so that the caller reports it.
 
 Pure and typed: no tokens are read here beyond their text and count, and nothing is reported; see
 `assign.group_rows` for the findings.
@@ -36,11 +42,28 @@ from .tokens import Token
 #: Weighted bigram containment at or above which a label is evidence for a row. Typos and lost words
 #: seen in real tables score 0.55-0.9 (`其他法律行政止公开` 0.62); a label of another row rarely 0.3.
 MIN_SIMILARITY = 0.5
+#: Characters of a label's start looked for in a text (`申请人无` starts 1.申请人无正当理由…).
+PREFIX = 4
+#: A row whose label starts in the unit's own text (or a short label it ends with): evidence between
+#: a wrapped tail and a similar label.
+SCORE_PREFIX = 2.0
+#: A text this short ending with a short label is that label (a longer one may be a header row
+#: ending in the column 其他).
+SHORT_TEXT = 8
+#: A label printed under the numbers rather than before them scores this much less than the same
+#: label before them: a table printed the usual way keeps its usual reading.
+BELOW_DISCOUNT = 0.6
+#: Labels with fewer bigrams than this (`3.其他`, `（七）总计`, `规章`) are found only by their exact
+#: pattern: one shared bigram would make any text containing `其他` resemble `3.其他`.
+MIN_GRAMS = 3
 #: Scores of a unit on a row: an exact distinctive substring; a similar label (1 + 2 × similarity, so
 #: at most the exact score); a unit without label placed by order; a label that resembles nothing
 #: of this row (placed by order against its own text: the weakest).
 SCORE_EXACT = 3.0
 SCORE_ORDER = 0.5
+#: A label found only before the unit's own numbering (the tail of the row above, wrapped under
+#: its numbers): some evidence, less than a label of its own.
+SCORE_TAIL = 1.5
 SCORE_MISMATCH = 0.1
 #: An exact label found late in the unit's text is the row's own (group labels and detached labels
 #: of earlier rows come first): up to this much is added by the match's end position.
@@ -59,16 +82,20 @@ MAX_UNITS = 1000
 #: Label text kept per unit.
 MAX_TEXT = 4096
 
-How = Literal["exact", "similar", "numbering", "order", "merged", "unplaced"]
+How = Literal["exact", "similar", "below", "numbering", "order", "merged", "unplaced", "ambiguous"]
 
 
 class RowLike(Protocol):
     """What alignment needs of a canonical row (`assign.RowSpec`)."""
 
-    name: str
-    label: str
-    pattern: re.Pattern[str]
-    columns: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def pattern(self) -> re.Pattern[str]: ...
+    @property
+    def columns(self) -> tuple[str, ...]: ...
 
 
 #: Rows a table may print as one (a mixed table): the 2021 sub-rows of （六）其他处理, printed as the
@@ -104,8 +131,10 @@ class Placement:
 # --- Units ----------------------------------------------------------------------------------------
 
 
-def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence: Evidence) -> tuple[list[Unit], int]:
-    """Cut a token stream into units; returns them and the number of values dropped past MAX_UNITS.
+def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence: Evidence) -> tuple[list[Unit], int, Unit]:
+    """Cut a token stream into units; returns them, the number of values dropped past MAX_UNITS, and
+    the text after the last value (a unit without values: the last label, when labels are printed
+    under their numbers).
 
     A new unit starts at a value that follows label text, unless that text carries no evidence of any
     row (a header, a unit word, a note): then the values continue the current unit, as they always
@@ -142,7 +171,7 @@ def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence:
                 piece.dropped += len(piece.values) - max_values
                 del piece.values[max_values:]
             out.append(piece)
-    return out, dropped
+    return out, dropped, Unit(text, printed=printed)
 
 
 #: Values of one run kept before it is cut into rows (bounds memory on hostile input).
@@ -199,8 +228,12 @@ def _strip_numbering(label: str) -> str:
     return t[m.end() :] if m else t
 
 
+#: Characters printed for one another in labels (其它 for 其他), folded before bigrams are taken.
+_FOLD = str.maketrans({"它": "他"})
+
+
 def _bigrams(text: str) -> frozenset[str]:
-    t = _DROP.sub("", text)
+    t = _DROP.sub("", text).translate(_FOLD)
     if len(t) == 1:
         return frozenset((t,))
     return frozenset(t[i : i + 2] for i in range(len(t) - 1))
@@ -241,6 +274,20 @@ class _Row:
     grams: frozenset[str]
     number: tuple[str, int] | None
     width: int
+    #: The label's words, folded (`_FOLD`): its first PREFIX characters mark where the label starts
+    #: in a text; a label shorter than that is recognised only when a text ends with it.
+    core: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return self.core[:PREFIX] if len(self.core) >= PREFIX else ""
+
+    def ends(self, text: str) -> bool:
+        """A short label (`其他`, `总计`) that a text ends with (`3、其它`, `（七）合计`)."""
+        if self.prefix or not self.core:
+            return False
+        t = _DROP.sub("", text).translate(_FOLD)
+        return t.endswith(self.core) or (self.core == "总计" and t.endswith("合计"))
 
 
 class Evidence:
@@ -251,7 +298,8 @@ class Evidence:
 
     def __init__(self, specs: Sequence[RowLike], groups: Iterable[str] = ()) -> None:
         self.rows = tuple(
-            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns)) for s in specs
+            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns), _core(s.label).translate(_FOLD))
+            for s in specs
         )
         index = {r.key: i for i, r in enumerate(self.rows)}
         merged = []
@@ -259,30 +307,44 @@ class Evidence:
             if all(k in index for k in keys):
                 at = tuple(index[k] for k in keys)
                 if at == tuple(range(at[0], at[0] + len(at))):
-                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width)))
+                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width, _core(label).translate(_FOLD))))
         self.merged = tuple(merged)
         df: dict[str, int] = {}
         for gs in [r.grams for r in self.rows] + [m.grams for _, m in self.merged] + [_bigrams(_core(g)) for g in groups]:
             for g in gs:
                 df[g] = df.get(g, 0) + 1
         self.weight = {g: 1.0 / n for g, n in df.items()}
+        self._total: dict[int, float] = {}  # by id(row): the rows live as long as self
         self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rows))
 
     def similarity(self, row: _Row, grams: frozenset[str]) -> float:
         """Weighted share of the row label's bigrams found in the text's bigrams."""
-        if not row.grams:
+        if len(row.grams) < MIN_GRAMS:
+            return 0.0  # `其他`, `总计`, `规章`: too short to resemble; only their exact pattern counts
+        common = row.grams & grams
+        if not common:
             return 0.0
-        w = self.weight
-        total = sum(w[g] for g in row.grams)
-        return sum(w[g] for g in row.grams & grams) / total
+        total = self._total.get(id(row))
+        if total is None:
+            total = self._total[id(row)] = sum(map(self.weight.__getitem__, row.grams))
+        return sum(map(self.weight.__getitem__, common)) / total
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one Evidence per table format, cached itself
-    def any(self, text: str) -> bool:
+    def any(self, text: str, merged_rows: bool = False) -> bool:
         """Does `text` carry evidence of some row (an exact pattern, a similar label, a numbering at
-        its start)? Text without it is not a label: the values after it continue the current row."""
+        its start)? Text without it is not a label: the values after it continue the current row.
+        With `merged_rows`, a numbering alone is no evidence, and the merged rows count."""
         if self._any.search(text):
             return True
-        if _NUMBERING.match(text):
+        if merged_rows:
+            grams = _bigrams(text)
+            if any(m.pattern.search(text) or self.similarity(m, grams) >= MIN_SIMILARITY for _, m in self.merged):
+                return True
+        elif _NUMBERING.match(text):
+            return True
+        folded = text.translate(_FOLD)
+        short = len(text) <= SHORT_TEXT  # `3、其它`, `（七）合计`; not a header ending in 其他
+        if any((r.prefix and r.prefix in folded) or (short and r.ends(text)) for r in self.rows):
             return True
         grams = _bigrams(text)
         return any(self.similarity(r, grams) >= MIN_SIMILARITY for r in self.rows)
@@ -298,37 +360,81 @@ class _Score:
     similarity: float
 
 
-def _score(ev: Evidence, row: _Row, u: Unit, grams: frozenset[str], numbers: frozenset[tuple[str, int]]) -> _Score:
-    bonus = (NUMBER_BONUS if row.number is not None and row.number in numbers else 0.0) + (WIDTH_BONUS if len(u.values) == row.width else 0.0)
+@dataclass(frozen=True)
+class _Text:
+    """A unit's label text, split at its last numbering (`…5.要求行政机关确认或重新出具已获取信息（六）其他
+    处理1.申请人无正` → own part `1.申请人无正`): what comes before it is the tail of an earlier label
+    wrapped under its numbers, or a group label, never this row's own label."""
+
+    text: str
+    own_start: int
+    grams: frozenset[str]
+    own_grams: frozenset[str]
+    number: frozenset[tuple[str, int]]
+
+    @staticmethod
+    def of(text: str, ev: Evidence) -> _Text:
+        last = None
+        for m in _NUMBERING.finditer(text):
+            last = m
+        start = last.start() if last is not None else 0
+        folded = text.translate(_FOLD)
+        for r in ev.rows:
+            if r.prefix:
+                start = max(start, folded.rfind(r.prefix))
+        number = printed_numbers(last.group(0)) if last is not None and last.start() == start else frozenset()
+        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number)
+
+
+def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
+    bonus = (NUMBER_BONUS if row.number is not None and row.number in t.number else 0.0) + (WIDTH_BONUS if len(u.values) == row.width else 0.0)
     if not u.text:
         return _Score(SCORE_ORDER + bonus, "order", 0.0)
     last = None
     for m in row.pattern.finditer(u.text):
         last = m
-    if last is not None:
+    if last is not None and last.end() > t.own_start:
         return _Score(SCORE_EXACT + LATE_BONUS * last.end() / len(u.text) + bonus, "exact", 1.0)
-    sim = ev.similarity(row, grams)
+    sim = ev.similarity(row, t.own_grams)
     if sim >= MIN_SIMILARITY:
         return _Score(1.0 + 2.0 * sim + bonus, "similar", sim)
-    if row.number is not None and row.number in numbers:
+    if (row.prefix and u.text.translate(_FOLD).startswith(row.prefix, t.own_start)) or row.ends(u.text[t.own_start :]):
+        return _Score(SCORE_PREFIX + bonus, "similar", sim)
+    if last is not None:  # only before the own label: an earlier row's wrapped tail, weak
+        return _Score(SCORE_TAIL + bonus, "similar", 1.0)
+    sim = ev.similarity(row, t.grams) if t.own_start else sim
+    if sim >= MIN_SIMILARITY:
+        return _Score(SCORE_TAIL + bonus, "similar", sim)
+    if row.number is not None and row.number in t.number:
         return _Score(SCORE_MISMATCH + bonus, "numbering", sim)
     return _Score(SCORE_MISMATCH + bonus, "order", sim)
 
 
-def align(found: Sequence[Unit], ev: Evidence) -> list[Placement]:
-    """The best order-keeping placement of `found` on the rows of `ev` (module docstring)."""
+def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list[Placement], float]:
+    """The best order-keeping placement of `found` on the rows of `ev` (module docstring), and its
+    score. A unit's label may also be the first label printed after its numbers (a label cell whose
+    text sits lower than its numbers), at a discount: `trailing` is the text after the last unit."""
     n, m = len(found), len(ev.rows)
-    grams = [_bigrams(u.text) for u in found]
-    nums = [printed_numbers(u.text) for u in found]
-    scores = [[_score(ev, r, u, g, k) for r in ev.rows] for u, g, k in zip(found, grams, nums)]
+    texts = [_Text.of(u.text, ev) for u in found]
+    scores = [[_score(ev, r, u, t) for r in ev.rows] for u, t in zip(found, texts)]
+    for i, u in enumerate(found):
+        nxt = found[i + 1].text if i + 1 < n else trailing
+        if not nxt:
+            continue
+        first = _first_part(nxt, ev)
+        below, t = Unit(first, u.values), _Text.of(first, ev)
+        for j, r in enumerate(ev.rows):
+            s = _score(ev, r, below, t)
+            if s.how in ("exact", "similar") and s.score - BELOW_DISCOUNT > scores[i][j].score:
+                scores[i][j] = _Score(s.score - BELOW_DISCOUNT, "below", s.similarity)
     merged_at = {at[-1]: (at, row) for at, row in ev.merged}
     merged_score: dict[tuple[int, int], _Score] = {}
     for i, u in enumerate(found):
         for end, (at, row) in merged_at.items():
             if not u.text or any(scores[i][j].how == "exact" for j in at):
                 continue  # a sub-row's own label is printed: not the merged row
-            s = _score(ev, row, u, grams[i], nums[i])
-            if s.how in ("exact", "similar"):
+            s = _score(ev, row, u, texts[i])
+            if s.how in ("exact", "similar") and s.score > SCORE_TAIL + NUMBER_BONUS + WIDTH_BONUS:
                 merged_score[(i, end)] = _Score(s.score, "merged", s.similarity)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
@@ -371,7 +477,116 @@ def align(found: Sequence[Unit], ev: Evidence) -> list[Placement]:
             out.append(Placement(i - 1, (), "unplaced"))
         i, j = pi, pj
     out.reverse()
+    return _ambiguous_gaps(out, m), best[n][m]
+
+
+def _ambiguous_gaps(placed: list[Placement], rows: int) -> list[Placement]:
+    """Units placed by order alone are certain only where they fill their gap: as many units as rows
+    between the labelled rows around them. Where rows are to spare, which row each one is cannot be
+    known: such units are left unplaced (the caller reports an error naming the candidate rows)."""
+    out = list(placed)
+    i = 0
+    while i < len(out):
+        if out[i].how != "order":
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].how in ("order", "unplaced"):
+            j += 1
+        lo = max((p.rows[-1] for p in out[:i] if p.rows), default=-1)
+        hi = min((p.rows[0] for p in out[j:] if p.rows), default=rows)
+        units = sum(1 for p in out[i:j] if p.how == "order")
+        if hi - lo - 1 != units:
+            for k in range(i, j):
+                if out[k].how == "order":
+                    out[k] = Placement(out[k].unit, (), "ambiguous")
+        i = j
     return out
+
+
+def spread_labels(found: Sequence[Unit], ev: Evidence) -> list[Unit] | None:
+    """The units read with the labels of one text spread over the unlabeled runs after it.
+
+    A PDF table extractor may print the label cells of several rows together, then their rows of
+    numbers without labels (`要求行政机关确认或重新出具已获得信息 / （六）其它处理 / （七）合计 /
+    结转下年度继续办理`, then four rows of numbers). Where a text falls into exactly as many labels
+    (each with evidence of a row) as there are runs from its own to the next labelled one, the i-th
+    label goes to the i-th run. None when no text fits; the caller keeps whichever reading aligns
+    better."""
+    out = list(found)
+    changed = False
+    i = 0
+    while i < len(out):
+        k = i + 1
+        while k < len(out) and not out[k].text:
+            k += 1
+        if k - i >= 2 and out[i].text:
+            parts = _label_parts(out[i].text, ev)
+            if len(parts) == k - i:
+                lead = out[i].text[: len(out[i].text) - sum(map(len, parts))]
+                for j, part in enumerate(parts):
+                    u = out[i + j]
+                    text = lead + part if j == 0 else part
+                    out[i + j] = Unit(text, u.values, u.dropped, text)
+                changed = True
+        i = k
+    return out if changed else None
+
+
+def _pieces(text: str, ev: Evidence) -> list[str]:
+    """`text` cut where a label starts: at a numbering, or at a row label's first characters that
+    do not continue another row's label."""
+    folded = text.translate(_FOLD)
+    cuts = {m.start() for m in _NUMBERING.finditer(text)}
+    cores = [r.core for r in ev.rows]
+    for r in ev.rows:
+        if r.prefix:
+            at = folded.find(r.prefix)
+            while at >= 0:
+                # `无正当理` inside `申请人无正当理由…` starts no label: the two characters before it
+                # continue another row's label.
+                if at < 2 or not any(folded[at - 2 : at + PREFIX] in c for c in cores):
+                    cuts.add(at)
+                at = folded.find(r.prefix, at + 1)
+    cuts.discard(0)
+    bounds = [0, *sorted(cuts), len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    merged: list[str] = []
+    for p in pieces:  # a numbering alone belongs to the label after it
+        if merged and not _DROP.sub("", merged[-1]):
+            merged[-1] += p
+        else:
+            merged.append(p)
+    return merged
+
+
+def _first_part(text: str, ev: Evidence) -> str:
+    """The first label of a text (up to where the next label starts)."""
+    pieces = _pieces(text, ev)
+    return pieces[0] if pieces else ""
+
+
+def _label_parts(text: str, ev: Evidence) -> list[str]:
+    """`text` cut where a label starts (a numbering, a row label's first characters), keeping only
+    the trailing parts that each carry evidence of a row (a group label alone carries none)."""
+    merged = _pieces(text, ev)
+    parts: list[str] = []
+    for p in reversed(merged):
+        if not ev.any(p, merged_rows=True):
+            break
+        parts.append(p)
+    parts.reverse()
+    return parts
+
+
+def labels_below(found: Sequence[Unit], trailing: Unit, ev: Evidence) -> list[Unit] | None:
+    """The units read with each label printed *under* its numbers (the text after a run of values
+    is that run's label), when the table starts with numbers and ends with text: the other pairing,
+    for the caller to align too and keep if it scores better. None when the layout cannot be that."""
+    if not found or (found[0].text and ev.any(found[0].text)) or not ev.any(trailing.text):
+        return None  # the first run has a label before it (a header is none), or no label ends the table
+    nxt = [*found[1:], trailing]
+    return [Unit(b.text, u.values, u.dropped, b.printed) for u, b in zip(found, nxt)]
 
 
 def exact_rows(found: Sequence[Unit], ev: Evidence) -> list[int | None]:

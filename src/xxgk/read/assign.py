@@ -1,10 +1,14 @@
 """Assign a stream of tokens to the cells of Tables 二, 三 and 四.
 
-Rows are found by distinctive label substrings (domain.md §6: `国家秘密`, `三安全`, `另行制作` …) in the
-text accumulated since the previous value, restricted to rows *after* the current one, so that wrapped,
-split or detached labels and group labels printed on arbitrary rows still land on the right row. The
-values that follow a label belong to that row. A row with more values than columns is resolved by the
-row identity and then by the column identities; every choice that matters is reported as a finding.
+Rows are found first by distinctive label substrings (domain.md §6: `国家秘密`, `三安全`, `另行制作` …) in
+the text accumulated since the previous value, restricted to rows *after* the current one: when every
+run of values is labelled that way, in order, that is the reading (the common case, and the fast one).
+Otherwise the runs are aligned with the format's rows by label similarity and order (`align`): typos,
+other numbering, wrapped, detached, missing or merged labels, unlabeled rows, a 2019 row in a 2021
+table; every placement that is not an exact label is a finding, and a run that cannot be placed is an
+error, never a shifted table. The values that follow a label belong to that row. A row with more
+values than columns is resolved by the row identity and then by the column identities; every choice
+that matters is reported as a finding.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from ..report.model import Cell, Finding
 from ..report.values import normalize
 from . import align, gluedrows
 from .tokens import Token
+from .displaced import place as place_displaced  # after .tokens: keeps the lines above as on main
+from .placements import findings as placement_findings
 
 # --- Row label patterns (matched on whitespace-free NFKC text) ----------------------------------
 
@@ -131,11 +137,24 @@ def group_rows(
     bound, so neither a row nor a label can grow with the input."""
     ev = _evidence(tuple(specs))
     width = max(len(s.columns) for s in specs)
-    found, dropped = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    if any(s.name == "granted" for s in specs):  # Table 三: each row's 总计 is the sum of the six
+        found = _split_by_count(found, width, ((0, width),))
     placed = _greedy(found, specs)
     findings: list[Finding] = []
     if placed is None:
-        placed = align.align(found, ev)
+        placed, score = align.align(found, ev, trailing.text)
+        spread = align.spread_labels(found, ev)
+        if spread is not None:
+            placed_spread, score_spread = align.align(spread, ev, trailing.text)
+            if score_spread > score and _lost(placed_spread) <= _lost(placed):
+                found, placed, score = spread, placed_spread, score_spread
+        below = align.labels_below(found, trailing, ev)
+        if below is not None:
+            placed_below, score_below = align.align(below, ev)
+            if score_below > score and _lost(placed_below) <= _lost(placed):
+                found, placed = below, placed_below
+                findings.append(Finding("read.labels_below", "warning", [], f"{table}各行标签印在其数值之下，已按数值下方的标签读取各行"))
         if any(p.how == "unplaced" for p in placed):
             placed = _out_of_order(found, ev, specs, table, findings) or placed
     groups: dict[int, list[Token]] = {}
@@ -143,7 +162,7 @@ def group_rows(
     merged: set[int] = set()
     for p in placed:
         u = found[p.unit]
-        findings.extend(_placement_findings(p, u, specs, table, placed))
+        findings.extend(placement_findings(p, u, specs, table, placed))
         if p.how == "merged":
             merged.update(p.rows)
         elif p.rows:
@@ -156,6 +175,31 @@ def group_rows(
             Finding("read.table_overflow", "error", [], f"{table}的数值行超过 {align.MAX_UNITS} 行（多出 {dropped} 个数未读）；提取结果异常，请检查文件")
         )
     return groups, findings, overflow, merged
+
+
+def _split_by_count(found: list[align.Unit], width: int, sum_groups: Sequence[tuple[int, int]]) -> list[align.Unit]:
+    """A unit of exactly k × `width` values (k ≥ 2) whose every row of `width` satisfies the row
+    identity is k rows, the later ones printed without labels (one cell per line loses the line
+    breaks that `align.units` cuts at); otherwise it is one row with extra values, as before."""
+    out: list[align.Unit] = []
+    for u in found:
+        n = len(u.values)
+        if u.dropped or n < 2 * width or n % width or any(t.optional for t in u.values):
+            out.append(u)
+            continue
+        chunks = [u.values[i : i + width] for i in range(0, n, width)]
+        if all(_row_sum_ok(_ints(c[a:b], ["x"] * (b - a))) is True for c in chunks for a, b in sum_groups):
+            out.append(align.Unit(u.text, chunks[0], printed=u.printed))
+            out.extend(align.Unit("", c) for c in chunks[1:])
+        else:
+            out.append(u)
+    return out
+
+
+def _lost(placed: Sequence[align.Placement]) -> int:
+    """Units another reading of the same table leaves unplaced: it may replace the usual reading only
+    with no more of them (a better score bought by dropping a row is no better reading)."""
+    return sum(1 for p in placed if not p.rows and p.how != "merged")
 
 
 #: Rows printed without labels, one per line, are told apart from one row wrapped over lines when
@@ -208,69 +252,6 @@ def _out_of_order(
     return [align.Placement(i, (r,), "exact", 1.0) for i, r in enumerate(rows) if r is not None]
 
 
-def _shown(text: str, limit: int = 30) -> str:
-    """A printed label as a finding quotes it: its end, where the row's own label is."""
-    return text if len(text) <= limit else "…" + text[-limit:]
-
-
-def _raws(toks: Sequence[Token]) -> str:
-    return " ".join(t.raw.strip() or "（空）" for t in toks)
-
-
-def _placement_findings(
-    p: align.Placement, u: align.Unit, specs: Sequence[RowSpec], table: str, placed: Sequence[align.Placement]
-) -> list[Finding]:
-    if p.how == "exact":
-        return []
-    vals = _raws(u.values[:MAX_ROW_VALUES])
-    if p.how == "unplaced":
-        cells = _candidate_cells(p, u, specs, placed)
-        label = f"行标签「{_shown(u.printed)}」" if u.text else "无行标签"
-        return [
-            Finding(
-                "read.row_unplaced",
-                "error",
-                cells,
-                f"{table}有一行数值（{vals}，{label}）无法按标签和位置对应到格式中的任何一行，未采用",
-            )
-        ]
-    spec = specs[p.rows[0]]
-    if p.how == "merged":
-        cells = [c for r in p.rows for c in specs[r].columns]
-        subs = "」「".join(specs[r].label for r in p.rows)
-        return [
-            Finding(
-                "read.rows_merged",
-                "warning",
-                cells,
-                f"{table}「{_shown(u.printed)}」印为一行（{vals}，2019 年试行格式），而本表为 2021 年格式，应分为「{subs}」{len(p.rows)} 行；这些行留空",
-            )
-        ]
-    if p.how == "similar":
-        msg = f"{table}行标签「{_shown(u.printed)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
-        return [Finding("read.row_by_similarity", "warning", list(spec.columns), msg)]
-    if p.how == "numbering":
-        msg = f"行标签「{_shown(u.printed)}」未能识别，按位置（编号 {spec.numbering or '同'}）视为「{spec.label}」"
-        return [Finding("read.label_by_position", "warning", list(spec.columns), f"{table}{msg}")]
-    if u.text:
-        msg = f"{table}行标签「{_shown(u.printed)}」不像「{spec.label}」，仅按位置（前后各行之间）视为该行（数值 {vals}）"
-    else:
-        msg = f"{table}一行数值（{vals}）没有行标签，按位置（前后各行之间）视为「{spec.label}」"
-    return [Finding("read.row_by_order", "warning", list(spec.columns), msg)]
-
-
-def _candidate_cells(p: align.Placement, u: align.Unit, specs: Sequence[RowSpec], placed: Sequence[align.Placement]) -> list[str]:
-    """The cells of the rows an unplaced unit lies between (those it may belong to); with none free,
-    the neighbouring row its label names (a row printed twice), else both neighbours."""
-    before = max((q.rows[-1] for q in placed if q.rows and q.unit < p.unit), default=-1)
-    after = min((q.rows[0] for q in placed if q.rows and q.unit > p.unit), default=len(specs))
-    between = list(specs[before + 1 : after])
-    if not between:
-        near = [specs[j] for j in (before, after) if 0 <= j < len(specs)]
-        between = [s for s in near if s.pattern.search(u.text)] or near
-    return [c for s in between for c in s.columns]
-
-
 # --- Rows → cells -------------------------------------------------------------------------------
 
 
@@ -319,6 +300,8 @@ class _Choice:
     resolved_by_row: bool  # True if the row identity already singled out the candidates
     #: Some window would have given other values: the choice matters and is reported.
     mattered: bool = False
+    #: Every value the row carried (the candidates are windows of it).
+    toks: list[Token] = field(default_factory=list)
 
 
 def assign_rows(
@@ -445,7 +428,7 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
             seen.add(sig(win))
             distinct.append(win)
     every = {sig(toks[s : s + width]) for s in range(len(toks) - width + 1)}
-    return _Choice(spec, distinct, by_row, mattered=len(every) > 1)
+    return _Choice(spec, distinct, by_row, mattered=len(every) > 1, toks=list(toks))
 
 
 def _is_filler(tok: Token) -> bool:
@@ -469,6 +452,8 @@ def _resolve(choices: list[_Choice], out: Assigned, table: str) -> None:
                 )
         else:
             open_.append(ch)
+    if choices and sum_groups_of(choices):
+        out.findings.extend(place_displaced(out.cells, [t for ch in choices if len(ch.candidates) == 1 for t in _left_out(ch)], table))
     if not open_:
         return
     combos = list(itertools.islice(itertools.product(*(ch.candidates for ch in open_)), 4096))
@@ -504,6 +489,18 @@ def _agreed(spec: RowSpec, candidates: Sequence[Sequence[Token]]) -> dict[str, C
         texts = {"" if cand[j].blank else cand[j].raw for cand in candidates}
         out[key] = first[key] if len(texts) == 1 else Cell.from_raw(key, "")
     return out
+def sum_groups_of(choices: Sequence[_Choice]) -> bool:
+    """Were these rows settled by a row identity (Table 三), so that a value left out is a stray?"""
+    return any(ch.resolved_by_row for ch in choices)
+
+
+def _left_out(ch: _Choice) -> list[Token]:
+    """The values of a settled row outside the window kept (when the window is where it was found)."""
+    win = ch.candidates[0]
+    for s in range(len(ch.toks) - len(win) + 1):
+        if ch.toks[s : s + len(win)] == win:
+            return ch.toks[:s] + ch.toks[s + len(win) :]
+    return []
 
 
 def _columns_hold(cells: dict[str, Cell], open_: list[_Choice], combo: tuple[list[Token], ...]) -> bool:
