@@ -101,6 +101,25 @@ def test_whole_scanned_report_as_an_image_only_pdf() -> None:
     assert [f.actual for f in got.findings if f.rule == "read.page_ocr"] == list(range(1, len(pages) + 1))
 
 
+def test_a_scan_that_lost_rows_gives_row_errors_not_a_refusal() -> None:
+    # The scan of a whole report of which the last pages, and the lower half of page 3 (表三), were
+    # lost: before, "text ends inside Table 三 … looks truncated" (exit 2, nothing read kept); now the
+    # report is read, and every row not found is an error naming its cells, so no cell is wrong
+    # without one.
+    report, pages, _ = report_scan_case(0)
+    img = Image.open(io.BytesIO(pages[2]))
+    img.paste(255, (0, img.height // 2, img.width, img.height))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    got = parse_images(pages[:2] + [buf.getvalue()], name="lost-rows")
+    right, flagged, silent = score_cells(report, got)
+    assert silent == [] and flagged > 0
+    lost = [f for f in got.findings if f.rule == "read.ocr_row_lost"]
+    assert lost and all(f.severity == "error" and f.cells for f in lost)
+    assert {k for f in lost for k in f.cells} >= {"t4.review.total", "t3.carried_forward.total"}
+    assert got.value("t2.licensing") == report.value("t2.licensing")  # what was read is kept
+
+
 def test_gray_leaves_out_red_ink_and_keeps_black_print_under_it() -> None:
     import numpy as np
 

@@ -70,14 +70,14 @@ from __future__ import annotations
 from ...report.model import Report
 from .. import blocks as B
 from .boxes import Box
-from .findings import add_red_ink_findings, add_title_findings, add_uncertain_findings
+from .findings import add_lost_row_findings, add_red_ink_findings, add_title_findings, add_uncertain_findings
 from .load import gray, open_image
 from .page import blocks_of_rows, group_rows, ocr_blocks
 from .params import CONFIDENCE_WARN, MAX_IMAGE_BYTES, MAX_PIXELS, MAX_SIDE, PROSE_REC_H, REC_H
 
 __all__ = [
     "parse_image", "parse_images", "ocr_blocks", "finish_report", "open_image", "gray", "Box", "group_rows", "blocks_of_rows",
-    "add_uncertain_findings", "add_title_findings", "add_red_ink_findings",
+    "add_uncertain_findings", "add_title_findings", "add_red_ink_findings", "add_lost_row_findings",
     "MAX_SIDE", "MAX_PIXELS", "MAX_IMAGE_BYTES", "CONFIDENCE_WARN", "REC_H", "PROSE_REC_H",
 ]
 
@@ -103,8 +103,9 @@ def parse_image(data: bytes, *, name: str = "<image>", page: int = 1) -> Report:
 def finish_report(blocks: list[B.Block], name: str, red: list[int] | None = None) -> Report:
     """The report of the blocks of a scan's pages, with the scan reader's findings (for a caller that
     read the pages itself, as bench/bench_ocr.py does)."""
-    report = B.parse_blocks(blocks, name=name, kind="image")
+    report = B.parse_blocks(blocks, name=name, kind="image", whole=True)
     report.source = {**report.source, "name": name}
+    add_lost_row_findings(report)
     add_uncertain_findings(report)
     add_title_findings(report, blocks)
     add_red_ink_findings(report, red or [])
