@@ -120,6 +120,33 @@ def test_a_scan_that_lost_rows_gives_row_errors_not_a_refusal() -> None:
     assert got.value("t2.licensing") == report.value("t2.licensing")  # what was read is kept
 
 
+def test_debug_images_are_written_when_a_scan_cannot_be_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Table rows alone are no report (NotAReport, exit 2); --debug-image still draws the page, with
+    # why in red and every box the OCR read outlined, so that one can see what it found. A file
+    # that does not open (not an image) gets no image.
+    from click.testing import CliRunner
+
+    from xxgk import cli
+
+    scan = tmp_path / "rows.jpg"
+    scan.write_bytes(render_rows(_ROWS, random.Random(2), angle=0.0))
+    (tmp_path / "junk.png").write_bytes(b"not an image at all")
+    out = tmp_path / "dbg"
+    result = CliRunner().invoke(cli.main, ["parse", str(scan), str(tmp_path / "junk.png"), "--debug-image", str(out)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert sorted(p.name for p in out.iterdir()) == ["rows-p1.png"]
+    drawn = Image.open(out / "rows-p1.png").convert("RGB")
+    page = Image.open(scan)
+    assert drawn.height > page.height  # the red line above the page
+    import numpy as np
+
+    px = np.asarray(drawn)
+    top = px[: drawn.height - page.height]
+    assert ((top[..., 0] > 180) & (top[..., 1] < 80)).sum() > 50  # red text: why
+    boxes = px[drawn.height - page.height :]
+    assert ((boxes[..., 0] == 128) & (boxes[..., 1] == 128) & (boxes[..., 2] == 128)).sum() > 200  # grey box outlines
+
+
 def test_gray_leaves_out_red_ink_and_keeps_black_print_under_it() -> None:
     import numpy as np
 
