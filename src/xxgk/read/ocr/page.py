@@ -32,8 +32,11 @@ def read_page(gray: Any) -> list[list[Box]]:
     rects = np.stack([corners[:, :, 0].min(1), corners[:, :, 1].min(1), corners[:, :, 0].max(1), corners[:, :, 1].max(1)], 1)
     th = float(np.median(rects[:, 3] - rects[:, 1])) / 1.5  # detector boxes are ~1.5× the text height
     _, ink = cv2.threshold(upright, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    hor, ver = rule_runs(ink, th)
     scales, ref = line_scales(ink, rects)
+    # Large text has boxes under 1.5× its height (16 pt body: 1.25×): the ink's measure is then the
+    # larger, and the one to cut by (at 300 dpi a body line was cut at every long vertical stroke).
+    th = max(th, ref)
+    hor, ver = rule_runs(ink, th)
     big = np.concatenate([rects, th * scales[:, None]], 1)[scales > 1.0]
     rules, ver = find_rules(hor, ver, big)
     boxes = text_boxes(rects, ink & (1 - rules), ver, th, scales, ref)
