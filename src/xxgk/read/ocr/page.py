@@ -53,8 +53,10 @@ def read_page(gray: Any) -> list[list[Box]]:
 
 def _join_title_lines(rows: list[list[Box]]) -> list[list[Box]]:
     """Consecutive lines of text larger than the page's lines of prose (by `TITLE_SCALE`), one under the
-    other, are one line: a title wrapped on two ("…2024年政府信息公开工作" / "年度报告"), which the
-    report's reader must see whole to find the agency and the year."""
+    other, are one line when together they make a title ("…2024年…报告") and the first alone does not:
+    a title wrapped on two ("…2024年政府信息公开工作" / "年度报告"), which the report's reader must see
+    whole to find the agency and the year. (A section heading over its first line, both in body text
+    larger than a page's tables, is not joined.)"""
     lines = [r[0].scale for r in rows if len(r) == 1 and r[0].x1 - r[0].x0 >= 8 * r[0].h]
     if len(lines) < 2:
         return rows
@@ -66,6 +68,7 @@ def _join_title_lines(rows: list[list[Box]]) -> list[list[Box]]:
             prev is not None and len(prev) == 1 and len(row) == 1
             and min(prev[0].scale, row[0].scale) >= TITLE_SCALE * body
             and row[0].y0 - prev[0].y1 < max(prev[0].h, row[0].h)
+            and _TITLE.search(prev[0].text.strip() + row[0].text.strip()) and not _TITLE.search(prev[0].text.strip())
         ):
             out[-1] = [joined_box([prev[0], row[0]])]
         else:
