@@ -244,11 +244,34 @@ class _DebugImages:
         from xxgk.read import MAX_DOCUMENT_BYTES
         from xxgk.read.source import read_bytes
 
+        failed: list[str] = []
+
         def run() -> Report:
             self.data = read_bytes(item, max_bytes=MAX_DOCUMENT_BYTES)
-            return xxgk.parse(self.data, name=_label(item))
+            try:
+                return xxgk.parse(self.data, name=_label(item))
+            except xxgk.InputError as e:
+                failed.append(_one_line(e))
+                raise
 
-        return batch.run(_label(item), run)
+        report = batch.run(_label(item), run)
+        if report is None and failed and self.data:
+            self._draw_unread(batch, item, failed[0])
+        return report
+
+    def _draw_unread(self, batch: Batch, item: Path | str, message: str) -> None:
+        """The pages of an input that opens but could not be read, drawn with why (a PDF or a scan)."""
+        from xxgk.read.debug import draw_unread
+
+        data, self.data = self.data, b""
+        try:
+            draw_unread(data, self.dir, stem=self._stem(item), message=message)
+        except OSError as e:
+            batch.fail(_label(item), f"debug image not written: {e.strerror or e}")
+        except Exception as e:
+            if os.environ.get("XXGK_DEBUG"):
+                raise
+            batch.fail(_label(item), f"debug image not written: internal error: {type(e).__name__}: {_one_line(e)} (please report it)", EXIT_INTERNAL)
 
     def draw(self, batch: Batch, item: Path | str, report: Report) -> None:
         from xxgk.read.debug import draw

@@ -21,7 +21,7 @@ rotated by `angle` (default: uniform in ±3°), given Gaussian noise (σ 4–10 
 JPEG at quality 60–85: those bytes are returned, as a scanner saves them.
 
 Whole reports (`render_report_scan`): the report printed as agencies publish it, on A4 pages in the
-layout of 国办公开办函〔2021〕30号 — the title in 2号 on two lines, the preface and the six sections in
+layout of 国办公开办函〔2021〕30号 — the title in 2号 (wrapped when long), the preface and the six sections in
 3号 body text (16 pt, 28 characters a line, 1.5× the tables' type), 表二/三/四 ruled with their merged
 headers, labels wrapped inside their cells, 表三 continued over a page break with its header repeated,
 page numbers "- N -" — then scanned: grey paper (paper 200–235, ink 20–60 grey levels), skewed

@@ -219,11 +219,12 @@ def _at_col(where: dict[str, Any], col: int) -> dict[str, Any]:
     return {**where, "cell": letters + _ADDRESS.fullmatch(where["cell"]).group(2)}  # type: ignore[union-attr]
 
 
-def parse_blocks(blocks: Sequence[Block], *, name: str, kind: str) -> Report:
-    """Parse a block document; every cell's `where` points into the source, not the laid-out text."""
+def parse_blocks(blocks: Sequence[Block], *, name: str, kind: str, whole: bool = False) -> Report:
+    """Parse a block document; every cell's `where` points into the source, not the laid-out text.
+    `whole`: see `text.parse_text` (scans: all pages were read, so no truncation refusal)."""
     text, spans = layout(blocks)
     optional = {n: tuple(s.start for s in line if s.optional) for n, line in enumerate(spans, 1) if any(s.optional for s in line)}
-    report = parse_text(text, name=name, optional_blanks=optional)
+    report = parse_text(text, name=name, optional_blanks=optional, whole=whole)
     for cell in report.cells.values():
         line, col = cell.where.get("line"), cell.where.get("col")
         if line is None:

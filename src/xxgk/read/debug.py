@@ -609,3 +609,92 @@ def _x_at(row: _Row, col: int, font: Any) -> float:
             best = piece
     start, x, text = best
     return x + _width(font, text[: max(0, col - start)])
+
+
+# -- inputs that could be opened but not read ------------------------------------------------------
+
+
+def draw_unread(data: bytes, out_dir: str | os.PathLike[str], *, stem: str, message: str, scale: float = 2.0) -> list[Path]:
+    """Pages of an input that opens but could not be read as a report (`xxgk.parse` raised), written
+    as `out_dir/<stem>-p<N>.png` under a red line saying why: a PDF's pages rendered, a scan's pages
+    with every text box the OCR read outlined in grey and its text beside it. Why: when reading fails
+    the pages are what one needs to see, above all for a scan (what did the OCR find?). An input with
+    no pages (text, HTML, Word, Excel) or that does not open (not an image or PDF, over the limits)
+    gets none: returns []."""
+    pages: Iterator[Image.Image]
+    if data.lstrip()[:5].startswith(b"%PDF-"):
+        pages = _unread_pdf(data, scale)
+    else:
+        pages = _unread_scan(data)
+    out = Path(out_dir)
+    paths: list[Path] = []
+    try:
+        for n, image in enumerate(pages, 1):
+            path = out / f"{stem}-p{n}.png"
+            tmp = out / f".{path.name}.tmp"
+            try:
+                _banner(image, f"未能读取为年度报告：{message}").save(tmp, "PNG")
+                os.replace(tmp, path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+            paths.append(path)
+    except _CannotOpen:
+        pass
+    return paths
+
+
+class _CannotOpen(Exception):
+    pass
+
+
+def _unread_pdf(data: bytes, scale: float) -> Iterator[Image.Image]:
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception as e:  # not a PDF PDFium opens (broken, encrypted): nothing to draw
+        raise _CannotOpen from e
+    try:
+        for p in range(len(doc)):
+            page = doc[p]
+            try:
+                yield page.render(scale=scale).to_pil().convert("RGB")
+            finally:
+                page.close()
+    finally:
+        doc.close()
+
+
+def _unread_scan(data: bytes) -> Iterator[Image.Image]:
+    from ..errors import InputError
+
+    try:
+        from .ocr import ocr_blocks, open_image
+
+        image = open_image(data, "debug")
+    except (InputError, ImportError) as e:  # not an image, over the limits, no OCR extra
+        raise _CannotOpen from e
+    from . import blocks as B
+
+    blocks = ocr_blocks(image, 1)
+    page = image.convert("RGB")
+    d = ImageDraw.Draw(page)
+    font = _font(max(10, round(page.width / 110)))
+    wheres = [(b.text, b.where) for b in blocks if isinstance(b, B.Para)]
+    wheres += [(c.text, c.where) for b in blocks if isinstance(b, B.Table) for row in b.rows for c in row]
+    for text, where in wheres:
+        x0, top, x1, bottom = where["bbox"]
+        d.rectangle((x0, top, x1, bottom), outline=(128, 128, 128), width=2)
+        d.text((x0, max(0, top - font.size - 2) if hasattr(font, "size") else top), _fit(text, font, max(40.0, x1 - x0 + 200)), fill=(90, 90, 90), font=font)
+    yield page
+
+
+def _banner(image: Image.Image, text: str) -> Image.Image:
+    """`image` under a white strip with `text` in red (cut to the width)."""
+    unit = max(12, round(image.width / 80))
+    font = _font(unit)
+    canvas = Image.new("RGB", (image.width, image.height + 2 * unit), "white")
+    canvas.paste(image, (0, 2 * unit))
+    ImageDraw.Draw(canvas).text((unit // 2, unit // 2), _fit(text, font, image.width - unit), fill=COLOURS["error"], font=font)
+    return canvas

@@ -244,8 +244,12 @@ def _is_running_header(line: Line) -> bool:
 # --- the reader -------------------------------------------------------------------------------------
 
 
-def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int, Sequence[int]] | None = None) -> Report:
+def parse_text(
+    text: str, *, name: str = "<text>", optional_blanks: Mapping[int, Sequence[int]] | None = None, whole: bool = False
+) -> Report:
     """Parse the text of an annual report. Raises NotAReport when no report is recognisable.
+    `whole`: the text is known to be the whole document (every page of a scan was read), so a table
+    that stops early lost rows to OCR, reported row by row, and is not refused as a cut file.
 
     `optional_blanks` (from `blocks.parse_blocks`, never for plain text): line number → columns of
     empty grid cells that may be blank data cells (`_split_line`)."""
@@ -305,7 +309,7 @@ def parse_text(text: str, *, name: str = "<text>", optional_blanks: Mapping[int,
     t3_rows = sum(1 for k in report.cells if k.startswith("t3.") and k.endswith(".total") and report.cells[k].semantic != "empty")
     if title_at is None and len(heads) < 3 and t3_rows < 10:
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
-    if parts:
+    if parts and not whole:
         _check_truncation(report, heads, parts, name)
     _check_tables(report, lines, heads, all_norm, name)
     return report

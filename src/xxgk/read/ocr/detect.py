@@ -93,19 +93,25 @@ def apply_affine(m: Any, pts: Any) -> Any:
     return pts @ m[:, :2].T + m[:, 2]
 
 
-def find_rules(ink: Any, th: float, big: Any = None) -> tuple[Any, Any]:
-    """(all rules, vertical rules) as masks: ink runs longer than any stroke of a character.
+def rule_runs(ink: Any, th: float) -> tuple[Any, Any]:
+    """(horizontal, vertical) ink runs longer than any stroke of a character of the page's text height:
+    horizontal 2 × th; vertical 1.3 × th (a table row is often barely taller than its text, and each
+    row of a generated table has its own column rules)."""
+    import cv2
 
-    Horizontal: 2 × text height. Vertical: 1.3 × (a table row is often barely taller than its text, and
-    each row of a generated table has its own column rules). `big`: rows (x0, y0, x1, y1, em) of lines
+    kh, kv = max(15, int(2.0 * th)), max(12, int(1.3 * th))
+    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
+    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
+    return hor, ver
+
+
+def find_rules(hor: Any, ver: Any, big: Any = None) -> tuple[Any, Any]:
+    """(all rules, vertical rules) as masks, from `rule_runs`. `big`: rows (x0, y0, x1, y1, em) of lines
     of larger text (`BIG_TEXT`); a run inside one of them no longer than 1.3 × its em is a stroke of
     its characters, not a rule."""
     import cv2
     import numpy as np
 
-    kh, kv = max(15, int(2.0 * th)), max(12, int(1.3 * th))
-    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kh, 1)))
-    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kv)))
     if big is not None and len(big):
         hor, ver = _keep_strokes(hor, big, 2), _keep_strokes(ver, big, 3)
     grow = np.ones((3, 3), np.uint8)
@@ -123,7 +129,7 @@ def _keep_strokes(mask: Any, big: Any, axis: int) -> Any:
         return mask
     x0, y0 = st[1:, 0:1].astype(np.float64), st[1:, 1:2].astype(np.float64)
     x1, y1 = x0 + st[1:, 2:3], y0 + st[1:, 3:4]
-    m = 0.1 * big[:, 4]
+    m = 0.3 * big[:, 4]  # the detector box can be tighter than a large title's glyphs
     inside = (x0 >= big[:, 0] - m) & (x1 <= big[:, 2] + m) & (y0 >= big[:, 1] - m) & (y1 <= big[:, 3] + m)
     short = st[1:, axis : axis + 1] <= 1.3 * big[:, 4]
     drop = np.concatenate([[False], (inside & short).any(1)])

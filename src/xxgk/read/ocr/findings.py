@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...report import keys as K
 from ...report.model import Finding, Report
 from .. import blocks as B
 from .params import CONFIDENCE_WARN
@@ -54,3 +55,24 @@ def add_red_ink_findings(report: Report, pages: list[int]) -> None:
     where = "、".join(f"第 {p} 页" for p in pages)
     msg = f"{where}有红色印章或红色文字，识别时已去除红色部分（盖在数字上的印章不再遮挡数字）；红色印刷的文字（如红头）未读入，请核对"
     report.findings.append(Finding("read.red_ink_ignored", "warning", [], msg, expected=None, actual=pages))
+
+
+def add_lost_row_findings(report: Report) -> None:
+    """One read.ocr_row_lost error per table row of a scan whose cells were not read and that no error
+    names yet (a read.row_missing warning, a table not found at all): every page was read, so the row
+    was printed and lost to OCR (a stain, a fold, a seal, a page part the recogniser could not place),
+    and its cells, left empty, may be wrong. A scan is never refused as truncated (text.parse_text's
+    `whole`): what was read is kept, and what was lost is named."""
+    fmt = report.table_format
+    named = {k for f in report.findings if f.severity == "error" for k in f.cells}
+    rows: dict[str, list[str]] = {}
+    for key in K.cell_keys(fmt):
+        rows.setdefault(key.rsplit(".", 1)[0] if key.count(".") >= 2 else key, []).append(key)
+    for row, keys in rows.items():
+        # Lost: no cell of the row was read from the page (OCR leaves no box for a blank cell, so a
+        # row of which nothing has a location was not found), and no error names it yet.
+        if any(report.cells[k].where for k in keys if k in report.cells) or all(k in named for k in keys):
+            continue
+        table = _TABLE_NAMES.get(row.split(".", 1)[0], "表格")
+        msg = f"{table} {row} 行（{len(keys)} 个单元格）在扫描件的识别结果中没有找到，单元格留空，可能与原件不符，请对照原件核对"
+        report.findings.append(Finding("read.ocr_row_lost", "error", keys, msg, expected=None, actual=None))

@@ -8,10 +8,11 @@ from typing import Any
 
 from .. import blocks as B
 from .boxes import Box, line_scales, text_boxes
-from .detect import apply_affine, detect_boxes, find_rules, find_skew, rotation, scaled
+from .cells import join_cell_lines, joined_box
+from .detect import apply_affine, detect_boxes, find_rules, find_skew, rotation, rule_runs, scaled
 from .load import gray
 from . import params as P
-from .params import DET_SHORT_SIDE, PROSE_MIN_EM, REC_H, TEXT_PX
+from .params import DET_SHORT_SIDE, PROSE_MIN_EM, REC_H, TEXT_PX, TITLE_SCALE
 from .postcorrect import cell_text
 from .recognise import read_boxes
 
@@ -31,10 +32,14 @@ def read_page(gray: Any) -> list[list[Box]]:
     rects = np.stack([corners[:, :, 0].min(1), corners[:, :, 1].min(1), corners[:, :, 0].max(1), corners[:, :, 1].max(1)], 1)
     th = float(np.median(rects[:, 3] - rects[:, 1])) / 1.5  # detector boxes are ~1.5× the text height
     _, ink = cv2.threshold(upright, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    scales = line_scales(ink, rects)
+    scales, ref = line_scales(ink, rects)
+    # Large text has boxes under 1.5× its height (16 pt body: 1.25×): the ink's measure is then the
+    # larger, and the one to cut by (at 300 dpi a body line was cut at every long vertical stroke).
+    th = max(th, ref)
+    hor, ver = rule_runs(ink, th)
     big = np.concatenate([rects, th * scales[:, None]], 1)[scales > 1.0]
-    rules, ver = find_rules(ink, th, big)
-    boxes = text_boxes(rects, ink & (1 - rules), ver, th, scales)
+    rules, ver = find_rules(hor, ver, big)
+    boxes = text_boxes(rects, ink & (1 - rules), ver, th, scales, ref)
     if not boxes:
         return []
     upright[rules > 0] = 255
@@ -42,7 +47,33 @@ def read_page(gray: Any) -> list[list[Box]]:
     rows = group_rows(boxes, href)
     _recognise([b for row in rows for b in row], upright, href)  # in reading order: strips read like text
     _place(boxes, cv2.invertAffineTransform(m), gray.shape)
-    return rows
+    joined = join_cell_lines(boxes, rules & (1 - ver), ver, href)
+    return _join_title_lines(rows if len(joined) == len(boxes) else group_rows(joined, href))
+
+
+def _join_title_lines(rows: list[list[Box]]) -> list[list[Box]]:
+    """Consecutive lines of text larger than the page's lines of prose (by `TITLE_SCALE`), one under the
+    other, are one line when together they make a title ("…2024年…报告") and the first alone does not:
+    a title wrapped on two ("…2024年政府信息公开工作" / "年度报告"), which the report's reader must see
+    whole to find the agency and the year. (A section heading over its first line, both in body text
+    larger than a page's tables, is not joined.)"""
+    lines = [r[0].scale for r in rows if len(r) == 1 and r[0].x1 - r[0].x0 >= 8 * r[0].h]
+    if len(lines) < 2:
+        return rows
+    body = statistics.median(lines)
+    out: list[list[Box]] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and len(prev) == 1 and len(row) == 1
+            and min(prev[0].scale, row[0].scale) >= TITLE_SCALE * body
+            and row[0].y0 - prev[0].y1 < max(prev[0].h, row[0].h)
+            and _TITLE.search(prev[0].text.strip() + row[0].text.strip()) and not _TITLE.search(prev[0].text.strip())
+        ):
+            out[-1] = [joined_box([prev[0], row[0]])]
+        else:
+            out.append(row)
+    return out
 
 
 def _upright(gray: Any, quads: list[Any], angle: float) -> tuple[Any, Any]:

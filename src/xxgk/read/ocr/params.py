@@ -27,6 +27,9 @@ MAX_SKEW = 5.0
 #: tables in 10.5–12 pt, 1.5–2.1× taller; at the tables' height a 16 pt character's vertical stroke
 #: passed for a rule and 情 was cut into 忄 | 青.
 BIG_TEXT = 1.25
+#: Lines this much taller than the page's median line are title lines; two such lines one under the
+#: other are one title wrapped (2号 title over 3号 body: 22/16 = 1.375).
+TITLE_SCALE = 1.2
 #: A text line is cut into boxes at horizontal gaps wider than this × the text height (or at a rule).
 #: Full-width punctuation leaves gaps of up to ~1.3× between inks (》（); table columns leave more.
 SPLIT_GAP = 1.8

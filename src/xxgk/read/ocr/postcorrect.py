@@ -1,5 +1,6 @@
 """Post-correction: a box that is almost a number (one stray symbol, O for 0, l for 1) is read as the
-number, and says so in its `where` (`corrected_from`), so that the finding can name the change."""
+number, and a line starting "—、" as "一、"; the box says so in its `where` (`corrected_from`), so that a
+finding can name the change."""
 
 from __future__ import annotations
 
@@ -14,9 +15,17 @@ _NUMBER_LIKE = re.compile(r"^[\dOolI|]+(?:\.[\dOolI|]+)?$")
 _DIGIT_MAP = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
+#: A dash before the enumeration comma at the start of a line is the numeral 一 (the same stroke):
+#: section one's heading "一、总体情况" was read "—、总体情况" in whole-report scans, and section 一 lost.
+_DASH_ONE = re.compile(r"^[—–―\-－_](?=、)")
+
+
 def correct(text: str) -> tuple[str, bool]:
-    """(text, corrected?) — the numeric post-correction of the package docstring."""
+    """(text, corrected?) — the numeric post-correction of the package docstring, and a leading
+    "—、" read as "一、"."""
     t = text.strip()
+    if _DASH_ONE.match(t):
+        return _DASH_ONE.sub("一", t), True
     if _NUMBER.match(t) or len(t) > 16 or not t:
         return t, False
     s = t

@@ -114,7 +114,7 @@ def _decode(
             continue
         text, score = _score_chars(probs, chars, boxes[k], href)
         score = min(score, 1.0 - float(risk[k]))
-        if doubtful[k] or (_is_number(text) and not ink_covered(inks[k], [(t + 0.5) * step for _, t in chars], step)):
+        if doubtful[k] or (is_number(text) and not ink_covered(inks[k], [(t + 0.5) * step for _, t in chars], step)):
             score = min(score, 0.5)
         elif wide_gap(text, [t for _, t in chars]):
             score = min(score, 0.5)
@@ -198,7 +198,7 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) == "W" and ch.isalpha()
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
     return bool(text) and all(ch.isdigit() or ch in ".," for ch in text)
 
 
