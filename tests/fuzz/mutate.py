@@ -130,9 +130,16 @@ _LABELS = ("（七）总计", "（一）本年新收政府信息公开申请数�
            "（三）不予公开", "1.属于国家秘密", "发布机构：", "标题:", "成文日期：2024-01-01", "- 4 -", "[bookmark: _Toc1]")
 
 
+#: Runs of what regular expressions repeat (dashes, pipes, numbering, years, brackets): a pattern that
+#: backtracks shows up as a hang on a long run.
+_RUNS = ("-", "—", "|", ".", "、", "（", "(", "《", "2020", "年", "第1", "1.", "一、", ",0", " \t", "\u3000", "-1-", "件", "0 ", "/")
+
+
 def _hostile_text(rng: random.Random) -> str:
     n = rng.choice((10, 1000, 100_000, 200_000))
-    pick = rng.randrange(22)
+    pick = rng.randrange(24)
+    if pick >= 22:
+        return rng.choice(_RUNS) * (n // 2) + rng.choice(("x", "", "\n", "年政府信息公开工作年度报告", "|"))
     if pick == 0:
         return "9" * n
     if pick == 1:
