@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-inputs", type=int)
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per input before it is a hang")
     ap.add_argument("--images", action="store_true", help="also start from a small PNG scan (OCR, ~1 s an input)")
+    ap.add_argument("--kinds", help="only starting points of these kinds, e.g. image,pdf (text, html, docx, xlsx, pdf, image)")
     ap.add_argument("--crash-dir", type=Path, default=CRASH_DIR)
     ap.add_argument("--no-minimise", action="store_true")
     ap.add_argument("--nice", type=int, default=10)
@@ -46,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
                 if out.bug and out.traceback:
                     print(out.traceback)
         return 1 if bad else 0
-    starts = starting_points(images=args.images)
+    starts = starting_points(images=args.images or bool(args.kinds and "image" in args.kinds))
+    if args.kinds:
+        starts = [s for s in starts if s.kind in args.kinds.split(",")]
     if args.index is not None:
         data, start, names = make_input(starts, args.seed, args.index)
         print(f"input {args.index} of seed {args.seed}: {start.name} by {'+'.join(names) or 'nothing'}, {len(data)} bytes")

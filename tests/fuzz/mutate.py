@@ -7,6 +7,8 @@ work on any input; the others know the structure so that they get past the first
 - text and HTML: hostile text inserted at a random place (a 200,000-digit run, 100,000 tabs, 5,000
   nested elements, huge row/column spans, entity declarations, stray encodings and BOMs), lines
   duplicated, deleted or swapped, numbers replaced by huge ones, the whole text re-encoded;
+- HTML, DOCX, XLSX: an attribute's value replaced (colspan, w:gridSpan, ref, r, s, t: 1e9, -1, NaN,
+  A1:XFD1048576, 5,000 digits, …);
 - DOCX / XLSX: one ZIP entry's XML damaged with the text mutations (document.xml, sheets and
   sharedStrings most often), entries dropped, renamed or duplicated, the central directory's sizes,
   offsets and methods mangled, hostile Office XML (gridSpan 100000, 3,000 nested tables, merged ranges
@@ -128,9 +130,16 @@ _LABELS = ("（七）总计", "（一）本年新收政府信息公开申请数�
            "（三）不予公开", "1.属于国家秘密", "发布机构：", "标题:", "成文日期：2024-01-01", "- 4 -", "[bookmark: _Toc1]")
 
 
+#: Runs of what regular expressions repeat (dashes, pipes, numbering, years, brackets): a pattern that
+#: backtracks shows up as a hang on a long run.
+_RUNS = ("-", "—", "|", ".", "、", "（", "(", "《", "2020", "年", "第1", "1.", "一、", ",0", " \t", "\u3000", "-1-", "件", "0 ", "/")
+
+
 def _hostile_text(rng: random.Random) -> str:
     n = rng.choice((10, 1000, 100_000, 200_000))
-    pick = rng.randrange(22)
+    pick = rng.randrange(24)
+    if pick >= 22:
+        return rng.choice(_RUNS) * (n // 2) + rng.choice(("x", "", "\n", "年政府信息公开工作年度报告", "|"))
     if pick == 0:
         return "9" * n
     if pick == 1:
@@ -235,7 +244,24 @@ def reencode(data: bytes, rng: random.Random, other: bytes) -> bytes:
     return out
 
 
+#: Bounded name length: an unbounded `[\w:.-]+` backtracks quadratically over a 200,000-digit run.
+_ATTRIBUTE = re.compile(rb"""(?<![\w:.-])([A-Za-z_][\w:.-]{0,40})\s*=\s*(["'])([^"'<>]{0,200})\2""")
+_HOSTILE_VALUES = (b"0", b"-1", b"1000000000", b"99999999999999999999", b"2147483648", b"1e309", b"NaN", b"", b" ", b"abc",
+                   b"A1:XFD1048576", b"XFD1048576", b"A0", b"A:Z", b"1:1048576", b"-5:3", b"\xe4\xb8\x80", b"../..",
+                   b"restart", b"continue", b"true", b"9" * 5000)
+
+
+def attribute_value(data: bytes, rng: random.Random, other: bytes) -> bytes:
+    """Replace an XML/HTML attribute's value (colspan, w:val, ref, r, s, t, numFmtId, …) by a hostile one."""
+    found = list(_ATTRIBUTE.finditer(data[:MAX_OUTPUT]))
+    if not found:
+        return insert_hostile(data, rng, other)
+    m = rng.choice(found)
+    return data[: m.start(3)] + rng.choice(_HOSTILE_VALUES) + data[m.end(3) :]
+
+
 TEXT: tuple[Callable[[bytes, random.Random, bytes], bytes], ...] = (insert_hostile, insert_hostile, _lines_op, replace_number, reencode)
+HTML: tuple[Callable[[bytes, random.Random, bytes], bytes], ...] = TEXT + (attribute_value, attribute_value)
 
 
 # -- ZIP (DOCX, XLSX) -------------------------------------------------------------------------------
@@ -307,7 +333,7 @@ def zip_entry(data: bytes, rng: random.Random, other: bytes) -> bytes:
         pos = j + 1 if j >= 0 else pos
         body = body[:pos] + rng.choice(_OFFICE_HOSTILE) + body[pos:]
     else:
-        body = rng.choice(BLIND + TEXT)(body, rng, other)
+        body = rng.choice(BLIND + TEXT + (attribute_value,) * 4)(body, rng, other)
     entries[k] = (info, body)
     return _zip_write(entries, rng)
 
@@ -479,7 +505,7 @@ IMAGE: tuple[Callable[[bytes, random.Random, bytes], bytes], ...] = (image_heade
 
 #: Structure-aware mutations by starting point kind; blind ones are added to every kind.
 BY_KIND: dict[str, tuple[Callable[[bytes, random.Random, bytes], bytes], ...]] = {
-    "text": TEXT, "html": TEXT, "docx": ZIP, "xlsx": ZIP, "pdf": PDF, "image": IMAGE,
+    "text": TEXT, "html": HTML, "docx": ZIP, "xlsx": ZIP, "pdf": PDF, "image": IMAGE,
 }
 
 

@@ -229,6 +229,15 @@ def test_orphan_vmerge_continue_is_a_cell() -> None:
     assert [[c.text for c in row] for row in table.rows] == [["", "1"]]
 
 
+def test_hostile_grid_spans_are_capped() -> None:
+    """Fuzz (issue 13): gridSpan="1000000000" ran out of memory building the merge map."""
+    huge_span, vmerge = '<w:gridSpan w:val="1000000000"/>', "<w:vMerge/>"
+    row = (f'<w:tr><w:trPr><w:gridBefore w:val="-7"/></w:trPr>{_tc("a", huge_span)}{_tc("1")}</w:tr>'
+           f'<w:tr><w:trPr><w:gridBefore w:val="99999999999"/></w:trPr>{_tc("b")}{_tc("2", vmerge)}</w:tr>')
+    (table,) = docx_blocks(_docx_with_body(f"<w:tbl>{row}</w:tbl>"))
+    assert [[(c.text, c.where["col"]) for c in r] for r in table.rows] == [[("a", 0), ("1", 1000)], [("b", 1000), ("2", 1001)]]
+
+
 def test_nested_tables_text_boxes_content_controls_and_revisions() -> None:
     inner = f"<w:tbl><w:tr>{_tc('n1')}{_tc('n2')}</w:tr></w:tbl>"
     box = (

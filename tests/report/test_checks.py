@@ -487,6 +487,14 @@ def test_narrative_mismatch(text: str, new: int, carried: int, granted: int, exp
         assert f.rule == "narrative.mismatch" and str(f.expected) in f.message and str(f.actual) in f.message
 
 
+def test_narrative_number_longer_than_any_count_is_no_claim() -> None:
+    """Fuzz (issue 13): int() of a 5,000-digit "count" raised ValueError inside check()."""
+    text = "全年收到政府信息公开申请" + "9" * 5000 + "件，予以公开" + "8" * 5000 + "件。"
+    assert narrative(narrative_report(text, new=5, granted=3)) == []
+    assert [f.cells for f in narrative(narrative_report("全年收到政府信息公开申请" + "9" * 100 + "件。", new=5))] == [
+        ["t3.new_received.total", "t3.carried_over.total"]]
+
+
 def test_narrative_same_claim_in_two_sections_is_reported_once() -> None:
     report = narrative_report("全年收到政府信息公开申请9件。", new=5)
     report.sections["applications"] = "全年收到政府信息公开申请9件。"

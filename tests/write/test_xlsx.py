@@ -102,6 +102,28 @@ def test_a_sheet_spanning_too_many_cells_is_refused_in_one_line() -> None:
         parse_xlsx(out.getvalue())
 
 
+@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:Z100000", "A:C", "$A$1:$IV$65536", "3:30"])
+def test_a_huge_merged_range_is_refused_before_loading(ref: str) -> None:
+    """Fuzz (issue 13): openpyxl builds one object per merged cell while loading, so this hung."""
+    import zipfile
+
+    data, out = write(random_report(random.Random(8))), io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</mergeCells>", f'<mergeCell ref="{ref}"/></mergeCells>'.encode(), 1)
+            z.writestr(info.filename, body)
+    with pytest.raises(xxgk.InputTooLarge, match="merged ranges in xl/worksheets/sheet1.xml cover over"):
+        parse_xlsx(out.getvalue())
+
+
+def test_merged_area() -> None:
+    from xxgk.read.xlsx import _merged_area
+
+    assert [_merged_area(r) for r in ("B2:D4", "D4:B2", "A1:A1", "A1", "A1:", "$B$2:$C$3", "1:2", "B:B")] == [9, 9, 1, 1, 1, 4, 2 * 16_384, 1_048_576]
+
+
 def test_not_a_workbook_is_named() -> None:
     import zipfile
 

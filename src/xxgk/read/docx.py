@@ -53,6 +53,10 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 #: The ratio limit applies to a main part at least this large (tiny parts compress arbitrarily well).
 _RATIO_MIN_SIZE = 1024 * 1024
+#: Largest w:gridSpan / w:gridBefore taken at its word (Word itself stops at 63 grid columns; the
+#: HTML reader caps colspan at the same 1000). A hostile gridSpan="1000000000" made the merge map
+#: allocate a billion entries (MemoryError after 12 s; fuzz, issue 13).
+MAX_GRID_SPAN = 1000
 #: Seconds LibreOffice gets for one conversion.
 CONVERT_TIMEOUT = 60
 
@@ -291,13 +295,13 @@ class _Walker:
         # grid column → True while a vertical merge started there is open
         open_v: dict[int, bool] = {}
         for r, tr in enumerate(_children(tbl, W_TR)):
-            col = _int_val(tr, "trPr", "gridBefore", default=0)
+            col = min(max(0, _int_val(tr, "trPr", "gridBefore", default=0)), MAX_GRID_SPAN)
             cells: list[GridCell] = []
             nested: list[Any] = []
             prev_h_open = False
             for tc in _children(tr, W_TC):
                 tc_pr = tc.find(_W + "tcPr")
-                span = max(1, _int_val(tc, "tcPr", "gridSpan", default=1))
+                span = min(max(1, _int_val(tc, "tcPr", "gridSpan", default=1)), MAX_GRID_SPAN)
                 vmerge = _merge_val(tc_pr, "vMerge")
                 hmerge = _merge_val(tc_pr, "hMerge")
                 covered = False

@@ -29,6 +29,12 @@ from .docx import check_zip
 MAX_CELLS = 200_000
 
 _DECIMALS = re.compile(r"0\.(0+)")
+#: A merged range in a sheet's XML: openpyxl makes one MergedCell object per covered cell while it
+#: loads, so `A1:XFD1048576` (17 billion cells) hung the load before MAX_CELLS could be checked
+#: (fuzz, issue 13). Whole-row/column refs (`A:C`, `1:3`) cover a whole sheet dimension.
+_MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d{0,7})$")
+_SHEET_ROWS, _SHEET_COLUMNS = 1_048_576, 16_384
 
 
 def parse_xlsx(data: bytes, *, name: str = "<xlsx>") -> Report:
@@ -39,7 +45,8 @@ def parse_xlsx(data: bytes, *, name: str = "<xlsx>") -> Report:
 
 def xlsx_blocks(data: bytes) -> list[B.Block]:
     """The rows of every visible sheet, as one table per sheet (single-text rows as paragraphs)."""
-    check_zip(data, main="xl/workbook.xml", label="XLSX").close()
+    with check_zip(data, main="xl/workbook.xml", label="XLSX") as z:
+        _check_merges(z)
     workbook = _load(data)
     out: list[B.Block] = []
     try:
@@ -50,6 +57,48 @@ def xlsx_blocks(data: bytes) -> list[B.Block]:
     finally:
         workbook.close()
     return out
+
+
+def _merged_area(ref: str) -> int:
+    """Cells covered by a merge reference ('B2:D4' → 9); a malformed one counts as 1 (openpyxl refuses it)."""
+    ends = ref.split(":")
+    if len(ends) != 2:
+        return 1
+    a, b = (_CELL_REF.match(e.strip()) for e in ends)
+    if a is None or b is None or not a.group(0) or not b.group(0):
+        return 1
+
+    def col(letters: str) -> int:
+        n = 0
+        for ch in letters.upper():
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    c1, c2 = (col(m.group(1)) if m.group(1) else None for m in (a, b))
+    r1, r2 = (int(m.group(2)) if m.group(2) else None for m in (a, b))
+    rows = abs(r2 - r1) + 1 if r1 is not None and r2 is not None else _SHEET_ROWS
+    cols = abs(c2 - c1) + 1 if c1 is not None and c2 is not None else _SHEET_COLUMNS
+    return rows * cols
+
+
+def _check_merges(z: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose merged ranges cover more than MAX_CELLS cells in a sheet, from the raw
+    sheet XML, before openpyxl would build them cell by cell."""
+    for info in z.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        try:
+            xml = z.read(info)
+        except Exception:  # a damaged entry: openpyxl reports it in its own words
+            continue
+        covered = 0
+        for m in _MERGE_REF.finditer(xml):
+            covered += _merged_area(m.group(1).decode("ascii", "replace"))
+            if covered > MAX_CELLS:
+                raise InputTooLarge(
+                    f"XLSX refused: merged ranges in {info.filename} cover over {MAX_CELLS} cells "
+                    f"(e.g. {m.group(1).decode('ascii', 'replace')[:40]}); a report's tables are a few hundred cells"
+                )
 
 
 def _load(data: bytes) -> Any:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from . import keys as K
 from .finding import Finding
 from .suggest import SUGGEST_KINDS, suggest
-from .values import numeric_text
+from .values import MAX_DIGITS, numeric_text
 
 if TYPE_CHECKING:  # pragma: no cover - the model imports this module, never the other way round
     from .model import Report
@@ -362,11 +362,14 @@ def _agency_warnings(report: Report) -> Iterator[Finding]:
 # --- narrative --------------------------------------------------------------------------------
 
 _EXCLUDE = re.compile(r"复议|诉讼|信访|投诉|举报|咨询|其他|其它|上年|去年|上一年")
+#: A quoted count has at most MAX_DIGITS digits (a longer run is no count and int() would refuse it
+#: past 4,300 digits: fuzz, issue 13).
+_N = rf"(?P<n>\d{{1,{MAX_DIGITS}}})"
 _RECEIVED_RE = re.compile(
-    r"(?P<verb>新收到?|收到|接到|受理)(?P<mid>[^,;:\d]{0,25}?)申请(?!人)(?:公开)?的?(?:数量)?(?:共计|合计|总计|共|为)*(?P<n>\d+)件"
+    r"(?P<verb>新收到?|收到|接到|受理)(?P<mid>[^,;:\d]{0,25}?)申请(?!人)(?:公开)?的?(?:数量)?(?:共计|合计|总计|共|为)*" + _N + "件"
 )
 _NONE_RE = re.compile(r"(?:未|没有)(?:收到|接到|受理)(?P<mid>[^,;:\d]{0,25}?)申请(?!人|公开)")
-_GRANTED_RE = re.compile(r"(?<!部分)(?<!主动)予以公开的?共?(?P<n>\d+)件")
+_GRANTED_RE = re.compile(r"(?<!部分)(?<!主动)予以公开的?共?" + _N + "件")
 _NO_FEE_NOTICE_RE = re.compile(r"(?:未|没有)(?:发出|发放|下发|出具|开具)[^,;。]{0,20}?收费通知")
 
 
