@@ -41,7 +41,6 @@ NOT_YET: set[str] = {
     "008_pingtan_czj_2020",
     "013_sh_kewei_2024",
     "015_pingtan_czj_2019",
-    "021_huaian_hongze_2023",
     "025_pingtan_jjf_2025",
 }
 

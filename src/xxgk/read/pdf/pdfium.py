@@ -12,6 +12,7 @@ broken object) becomes a one-line InputError here: a hostile file never ends in 
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -113,6 +114,9 @@ class _Api:
         self.unicode = self._fn(c.FPDFText_GetUnicode, ctypes.c_uint, V, I)
         self.loose_box = self._fn(c.FPDFText_GetLooseCharBox, I, V, I, V)
         self.font_size = self._fn(c.FPDFText_GetFontSize, ctypes.c_double, V, I)
+        self.char_matrix = self._fn(c.FPDFText_GetMatrix, I, V, I, V)
+        self.char_origin = self._fn(c.FPDFText_GetCharOrigin, I, V, I, V, V)
+        self.char_box = self._fn(c.FPDFText_GetCharBox, I, V, I, V, V, V, V)
         self.count_objects = self._fn(c.FPDFPage_CountObjects, I, V)
         self.get_object = self._fn(c.FPDFPage_GetObject, V, V, I)
         self.form_count = self._fn(c.FPDFFormObj_CountObjects, I, V)
@@ -127,7 +131,7 @@ class _Api:
         self.segment_point = self._fn(c.FPDFPathSegment_GetPoint, I, V, V, V)
         # The same functions' addresses, for the C loops (xxgk/read/_pdfscan.c).
         addr = self._addr
-        self.addr_unicode, self.addr_loose_box, self.addr_font_size = addr(self.unicode), addr(self.loose_box), addr(self.font_size)
+        self.addr_chars = tuple(map(addr, (self.unicode, self.loose_box, self.font_size, self.char_matrix, self.char_origin, self.char_box)))
         self.addr_objects = tuple(map(addr, (self.count_objects, self.get_object, self.form_count, self.form_object, self.type, self.bounds)))
 
     @staticmethod
@@ -158,10 +162,15 @@ def _handle(ptr: Any) -> int:
 def _read_chars(c: Any, textpage: Any, height: float) -> list[Char]:
     """The page's visible characters: by the C loop when the accelerator is built, else in Python."""
     n = min(c.FPDFText_CountChars(textpage), limits.MAX_CHARS_PER_PAGE)
-    if accelerator is None:
+    if accelerator is None or getattr(accelerator, "VERSION", 1) != _C_VERSION:
         return read_chars_py(c, textpage, n, height)
     api = _fast(c)
-    return accelerator.chars(api.addr_unicode, api.addr_loose_box, api.addr_font_size, _handle(textpage), n, height, _SKIP, Char)
+    return accelerator.chars(*api.addr_chars, _handle(textpage), n, height, _SKIP, Char)
+
+
+#: The interface of xxgk/read/_pdfscan.c this module calls (its VERSION); an older build left in
+#: place (not rebuilt since the C file changed) is not called: the Python loops give the result.
+_C_VERSION = 2
 
 
 def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
@@ -174,6 +183,7 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
     api = _fast(c)
     get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
     tp = _handle(textpage)
+    vertical = _VerticalBox(api, tp)
     rect = c.FS_RECTF()
     ref = ctypes.addressof(rect)
     chars: list[Char] = []
@@ -200,8 +210,58 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right <= left and top <= bottom:
             continue
-        append(new(ch, left, height - top, right, height - bottom, get_size(tp, k) or (top - bottom)))
+        size = get_size(tp, k)
+        if size > 0.0 and abs((right - left) - size) <= 1e-4 * size:
+            left, bottom, right, top = vertical.box(k, size, left, bottom, right, top)
+        append(new(ch, left, height - top, right, height - bottom, size or (top - bottom)))
     return chars
+
+
+class _VerticalBox:
+    """The loose box of a character of a vertical-writing font (Identity-V and the like), corrected.
+
+    Why: for such a font PDFium computes the loose box from the font size alone and ignores the text
+    matrix (its FPDFText_GetLooseCharBox: left at the origin, one font size wide, the vertical
+    advance tall). An office PDF that sets text at `199 Tf` under a 0.05 matrix (WPS: a 10 pt
+    vertical group label, one character per line, in 表三) then gives each character a 199 pt box
+    whose centre lies in the cells to the right of and below the label: the label's characters were
+    read into those cells (../shared/real/021_huaian_hongze_2023: 14 cells lost).
+
+    Such a box is exactly one font size wide (the branch's signature; a horizontal font's box is its
+    advance under the matrix). When the matrix scales by s (not 1 within 1%), the box is scaled by s
+    about the character's origin, which is what PDFium computes for a horizontal font; kept only when
+    the glyph's own (tight) box fits in it, so a horizontal glyph that happens to be 1/s em wide
+    keeps its box. xxgk/read/_pdfscan.c does the same (vertical_box), in the same arithmetic."""
+
+    def __init__(self, api: _Api, tp: int):
+        self.api, self.tp = api, tp
+        self.m = api.FS_MATRIX()
+        self.d = (ctypes.c_double * 4)()
+        self.refs = [ctypes.addressof(self.d) + 8 * j for j in range(4)]
+
+    def box(self, k: int, size: float, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        api, tp, m, d, refs = self.api, self.tp, self.m, self.d, self.refs
+        unchanged = left, bottom, right, top
+        if not api.char_matrix(tp, k, ctypes.addressof(m)):
+            return unchanged
+        a, b, c, dd = m.a, m.b, m.c, m.d
+        s = math.sqrt(abs(a * dd - b * c))
+        if not s > 0.0 or abs(s - 1.0) <= 0.01:
+            return unchanged
+        if not api.char_origin(tp, k, refs[0], refs[1]):
+            return unchanged
+        ox, oy = d[0], d[1]
+        nl = ox + (left - ox) * s
+        nb = oy + (bottom - oy) * s
+        nr = nl + (right - left) * s
+        nt = nb + (top - bottom) * s
+        if api.char_box(tp, k, refs[0], refs[1], refs[2], refs[3]):
+            lo, hi, bt, tp_ = d[0], d[1], d[2], d[3]
+            if hi > lo or tp_ > bt:
+                slack = 0.25 * (nr - nl)
+                if lo < nl - slack or hi > nr + slack or bt < nb - slack or tp_ > nt + slack:
+                    return unchanged
+        return nl, nb, nr, nt
 
 
 _Matrix = tuple[float, float, float, float, float, float]
