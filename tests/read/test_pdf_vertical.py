@@ -149,3 +149,25 @@ def test_a_vertical_group_label_stays_in_its_merged_cell() -> None:
         text += _text(b"FH", 95, y, label) + b"BT /FN 10 Tf 210 %d Td (%s) Tj ET\n" % (y, value)
     tables = [b for b in pdf_blocks(_pdf(rules + text)) if isinstance(b, B.Table)]
     assert [[c.text for c in row] for t in tables for row in t.rows] == [["三本年", "甲", "1"], ["乙", "2"], ["丙", "3"]]
+
+
+def test_a_characters_size_is_its_printed_size() -> None:
+    # 200 Tf under a 0.05 matrix prints at 10 pt (PDFium's own figure is the Tf operand, 200).
+    data = _pdf(_text(b"FH", 300, 700, "甲乙") + b"BT /FN 10 Tf 100 600 Td (12) Tj ET\n" + b"BT /FN 1 Tf 12 0 0 12 100 500 Tm (34) Tj ET\n")
+    with PA.document(data) as doc, PA.load_page(doc, 1) as page:
+        sizes = {c.text: round(c.size, 3) for c in PA.read_page(page, 1).chars}
+    assert sizes == {"甲": 10.0, "乙": 10.0, "1": 10.0, "2": 10.0, "3": 12.0, "4": 12.0}
+
+
+def test_paragraphs_under_a_scaling_matrix_are_told_apart() -> None:
+    # An office PDF's text at 200 Tf under a 0.05 matrix (10 pt): a short heading, a paragraph of two
+    # lines (the first running to the right edge), and a short closing line set apart by a blank
+    # line. With PDFium's size (200) every line seemed to run to the edge and follow within a line:
+    # all four were one paragraph.
+    def line(y: float, text: str) -> bytes:
+        return _text(b"FH", 60, y, text)
+
+    wide = "甲乙丙" * 15  # 45 characters: 450 pt, x 60–510
+    content = line(760, "甲乙") + line(740, wide) + line(726, "丙甲乙丙") + line(690, "乙丙")
+    paras = [b.text for b in pdf_blocks(_pdf(content)) if isinstance(b, B.Para)]
+    assert paras == ["甲乙", wide + "丙甲乙丙", "乙丙"]

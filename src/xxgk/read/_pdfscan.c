@@ -44,21 +44,28 @@ as_pointer(PyObject *o)
     return PyLong_AsVoidPtr(o);
 }
 
+/* The scale of the character's matrix (text matrix and CTM): the square root of its determinant; 1
+   when PDFium gives none. */
+static double
+matrix_scale(char_matrix_fn get_matrix, void *textpage, int k)
+{
+    float m[6];
+    if (!get_matrix(textpage, k, m))
+        return 1.0;
+    double a = m[0], b = m[1], c = m[2], d = m[3];
+    return sqrt(fabs(a * d - b * c));
+}
+
 /* The loose box of a character of a vertical-writing font (Identity-V and the like), which PDFium
    computes from the font size alone, ignoring the text matrix: scaled about the character's origin by
-   the matrix's scale. The same test and arithmetic as _vertical_box in xxgk/read/pdf/pdfium.py (see
+   the matrix's scale s. The same test and arithmetic as _VerticalBox in xxgk/read/pdf/pdfium.py (see
    there); returns 1 when the box was corrected. */
 static int
-vertical_box(char_matrix_fn get_matrix, origin_fn get_origin, char_box_fn get_char_box, void *textpage, int k,
-             double size, double *left, double *bottom, double *right, double *top)
+vertical_box(origin_fn get_origin, char_box_fn get_char_box, void *textpage, int k, double size, double s,
+             double *left, double *bottom, double *right, double *top)
 {
     if (!(size > 0.0) || fabs((*right - *left) - size) > 1e-4 * size)
         return 0;
-    float m[6];
-    if (!get_matrix(textpage, k, m))
-        return 0;
-    double a = m[0], b = m[1], c = m[2], d = m[3];
-    double s = sqrt(fabs(a * d - b * c));
     if (!(s > 0.0) || fabs(s - 1.0) <= 0.01)
         return 0;
     double ox, oy;
@@ -83,6 +90,9 @@ vertical_box(char_matrix_fn get_matrix, origin_fn get_origin, char_box_fn get_ch
 
 /* chars(unicode, box, size, matrix, origin, char_box, textpage, n, height, skip, ctor)
        -> list of ctor(c, x0, top, x1, bottom, size)
+
+   size is the font size as printed: PDFium's (the Tf operand) times the scale of the character's
+   matrix, or the box's height when that is not positive.
 
    The first seven arguments are addresses (ints): PDFium's FPDFText_GetUnicode,
    FPDFText_GetLooseCharBox, FPDFText_GetFontSize, FPDFText_GetMatrix, FPDFText_GetCharOrigin,
@@ -147,9 +157,11 @@ chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         double left = r.left, bottom = r.bottom, right = r.right, top = r.top;
         if (right <= left && top <= bottom)
             continue;
-        double size = get_size(textpage, (int)k);
-        vertical_box(get_matrix, get_origin, get_char_box, textpage, (int)k, size, &left, &bottom, &right, &top);
-        if (size == 0.0)
+        double font_size = get_size(textpage, (int)k);
+        double s = matrix_scale(get_matrix, textpage, (int)k);
+        vertical_box(get_origin, get_char_box, textpage, (int)k, font_size, s, &left, &bottom, &right, &top);
+        double size = font_size * s; /* the size as printed (pdfplumber's), not the Tf operand */
+        if (!(size > 0.0))
             size = top - bottom;
         PyObject *a[6];
         a[0] = PyUnicode_FromOrdinal((int)code);

@@ -184,6 +184,8 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
     get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
     tp = _handle(textpage)
     vertical = _VerticalBox(api, tp)
+    get_matrix, m = api.char_matrix, api.FS_MATRIX()
+    mref = ctypes.addressof(m)
     rect = c.FS_RECTF()
     ref = ctypes.addressof(rect)
     chars: list[Char] = []
@@ -210,10 +212,12 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right <= left and top <= bottom:
             continue
-        size = get_size(tp, k)
-        if size > 0.0 and abs((right - left) - size) <= 1e-4 * size:
-            left, bottom, right, top = vertical.box(k, size, left, bottom, right, top)
-        append(new(ch, left, height - top, right, height - bottom, size or (top - bottom)))
+        font_size = get_size(tp, k)
+        s = math.sqrt(abs(m.a * m.d - m.b * m.c)) if get_matrix(tp, k, mref) else 1.0
+        if font_size > 0.0 and abs((right - left) - font_size) <= 1e-4 * font_size:
+            left, bottom, right, top = vertical.box(k, font_size, s, left, bottom, right, top)
+        size = font_size * s  # the size as printed (pdfplumber's), not the Tf operand
+        append(new(ch, left, height - top, right, height - bottom, size if size > 0.0 else top - bottom))
     return chars
 
 
@@ -235,17 +239,14 @@ class _VerticalBox:
 
     def __init__(self, api: _Api, tp: int):
         self.api, self.tp = api, tp
-        self.m = api.FS_MATRIX()
         self.d = (ctypes.c_double * 4)()
         self.refs = [ctypes.addressof(self.d) + 8 * j for j in range(4)]
 
-    def box(self, k: int, size: float, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
-        api, tp, m, d, refs = self.api, self.tp, self.m, self.d, self.refs
+    def box(self, k: int, size: float, s: float, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """The box (PDF user space: left, bottom, right, top) of character `k`, whose font size is
+        `size` under a matrix of scale `s`, given PDFium's loose box."""
+        api, tp, d, refs = self.api, self.tp, self.d, self.refs
         unchanged = left, bottom, right, top
-        if not api.char_matrix(tp, k, ctypes.addressof(m)):
-            return unchanged
-        a, b, c, dd = m.a, m.b, m.c, m.d
-        s = math.sqrt(abs(a * dd - b * c))
         if not s > 0.0 or abs(s - 1.0) <= 0.01:
             return unchanged
         if not api.char_origin(tp, k, refs[0], refs[1]):
