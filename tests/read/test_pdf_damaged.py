@@ -3,7 +3,7 @@ one-line InputError, exit 2 from the CLI, never a PdfiumError and exit 3 (issue 
 81,501 mutated PDFs ended in `PdfiumError: Failed to load page`).
 
 The PDFs are made here: blank pages saved by PDFium, and the ruled table with text of
-test_pdf_vertical.py (fonts, rules, a vertical label); their damage is written by hand or by a
+test_pdf_geometry.py (fonts, rules, a vertical label); their damage is written by hand or by a
 seeded mutation sweep."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from tests.read.test_pdf_vertical import _pdf, _rule, _text
+from tests.read.test_pdf_geometry import _pdf, _rule, _text
 from xxgk import cli
 from xxgk.errors import InputError, XxgkError
 from xxgk.read.pdf import document as D

@@ -6,6 +6,10 @@ and per-object loops run in C when the optional module xxgk/read/_pdfscan.c is b
 install), else in Python through ctypes: same result (tests/read/test_pdfscan.py); the C loops are
 what lets a Chromium print, one text object per character, read at 20 reports/s (bench/RESULTS.md).
 
+What PDFium gives is corrected where it is not what the page shows: a vertical-writing font's
+character boxes (`_VerticalBox`), font sizes under a scaling text matrix (`Char.size` is the printed
+size), and a page turned by /Rotate (`_turn`: everything in the displayed page's coordinates).
+
 Every PDFium failure (a document or page that does not load, a text page that does not open, a
 broken object) becomes a one-line InputError here: a hostile file never ends in a PdfiumError."""
 
@@ -382,7 +386,10 @@ def read_page(page: Any, number: int) -> Page:
     import pypdfium2.raw as c
 
     try:
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed: turned by the page's /Rotate
+        turns = c.FPDFPage_GetRotation(page.raw) % 4
+        if turns % 2:
+            width, height = height, width  # the media box's
         textpage = c.FPDFText_LoadPage(page.raw)
         if not textpage:
             raise InputError(f"not a valid PDF: page {number} has no readable content")
@@ -392,11 +399,47 @@ def read_page(page: Any, number: int) -> Page:
             c.FPDFText_ClosePage(textpage)
         out = Page(number, chars, [], width, height)
         _read_objects(c, page.raw, out)
+        if turns:
+            _turn(out, turns)
     except InputError:
         raise
     except Exception as e:  # a broken page object: PDFium's own errors
         raise InputError(f"not a valid PDF: page {number} cannot be read ({_reason(e)})") from None
     return out
+
+
+def _turn(page: Page, turns: int) -> None:
+    """The page's characters and rules as displayed: turned clockwise by `turns` quarter turns (its
+    /Rotate), from the media box's coordinates, in which PDFium gives them.
+
+    Why: a landscape page is often a portrait media box with /Rotate 90 and its content drawn
+    sideways (scanners, some office exports); read unturned, its lines run down the page and its
+    tables are read column by column. A point (x, t) of the media box (t from its top; width W,
+    height H) is displayed at (H − t, x) after one turn, (W − x, H − t) after two, (t, W − x) after
+    three."""
+    w, h = page.width, page.height
+    chars: list[Char] = []
+    for ch in page.chars:
+        x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
+        if turns == 1:
+            box = (h - bottom, x0, h - top, x1)
+        elif turns == 2:
+            box = (w - x1, h - bottom, w - x0, h - top)
+        else:
+            box = (top, w - x1, bottom, w - x0)
+        chars.append(Char(ch.text, *box, ch.size))
+    rules: list[Rule] = []
+    for r in page.rules:
+        a0, a1, at = r.a0, r.a1, r.at
+        if turns == 1:
+            rules.append(Rule(False, a0, a1, h - at) if r.horizontal else Rule(True, h - a1, h - a0, at))
+        elif turns == 2:
+            rules.append(Rule(True, w - a1, w - a0, h - at) if r.horizontal else Rule(False, h - a1, h - a0, w - at))
+        else:
+            rules.append(Rule(False, w - a1, w - a0, at) if r.horizontal else Rule(True, a0, a1, w - at))
+    page.chars, page.rules = chars, rules
+    if turns % 2:
+        page.width, page.height = h, w
 
 
 def is_scan(page: Page) -> bool:

@@ -1,11 +1,15 @@
-"""Vertical-writing fonts (Identity-V) set under a scaling text matrix, as an office suite writes a
-table's vertical group label ('三、本年度办理结果', one character per line): each character's box is
-where the glyph is, not PDFium's box sized by the unscaled font size, so the label stays in its cell.
+"""Text geometry as office suites and scanners write it, in PDFs written here byte by byte:
 
-The PDFs are written here byte by byte, with a TrueType font of square glyphs built by fontTools (a
-dependency of WeasyPrint, so always installed): the expected boxes follow from the content stream
-alone (font size 200 under a 0.05 matrix is 10 pt; a vertical glyph is centred on the text position
-and advances 10 pt down)."""
+- vertical-writing fonts (Identity-V) under a scaling text matrix, as an office suite writes a table's
+  vertical group label ('三、本年度办理结果', one character per line): each character's box is where
+  the glyph is, not PDFium's box sized by the unscaled font size, so the label stays in its cell;
+- font sizes as printed (the Tf operand times the matrix's scale), so paragraphs under a 0.05 matrix
+  are told apart;
+- pages turned by /Rotate, read as displayed.
+
+The font is a TrueType font of square glyphs built by fontTools (a dependency of WeasyPrint, so always
+installed): the expected boxes follow from the content stream alone (font size 200 under a 0.05 matrix
+is 10 pt; a vertical glyph is centred on the text position and advances 10 pt down)."""
 
 from __future__ import annotations
 
@@ -171,3 +175,22 @@ def test_paragraphs_under_a_scaling_matrix_are_told_apart() -> None:
     content = line(760, "甲乙") + line(740, wide) + line(726, "丙甲乙丙") + line(690, "乙丙")
     paras = [b.text for b in pdf_blocks(_pdf(content)) if isinstance(b, B.Para)]
     assert paras == ["甲乙", wide + "丙甲乙丙", "乙丙"]
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_a_page_turned_by_rotate_reads_as_displayed(turns: int) -> None:
+    # A landscape page as scanners and some office exports make it: a portrait media box with
+    # /Rotate, the content drawn turned the other way so that it displays upright. Drawn here in
+    # the displayed page's coordinates (X, Y; 842 × 595 or 595 × 842) under the matrix that undoes
+    # the turn; read as displayed, with every box inside the displayed page.
+    w, h = (842, 595) if turns % 2 else (595, 842)
+    cm = {1: b"0 1 -1 0 595 0", 2: b"-1 0 0 -1 595 842", 3: b"0 -1 1 0 0 842"}[turns]
+    rules = b"0.5 w\n" + b"".join(_rule(100, y, 400, y) for y in (500, 470, 440)) + b"".join(_rule(x, 440, x, 500) for x in (100, 300, 400))
+    text = _text(b"FH", 110, 486, "甲乙") + b"BT /FN 10 Tf 310 486 Td (1) Tj ET\n" + _text(b"FH", 110, 456, "丙") + b"BT /FN 10 Tf 310 456 Td (2) Tj ET\n"
+    text += _text(b"FH", 100, 540, "乙丙甲")
+    data = _pdf(b"q " + cm + b" cm\n" + rules + text + b"Q\n").replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 595 842] /Rotate %d" % (90 * turns))
+    blocks = pdf_blocks(data)
+    assert [b.text for b in blocks if isinstance(b, B.Para)] == ["乙丙甲"]
+    (table,) = [b for b in blocks if isinstance(b, B.Table)]
+    assert [[c.text for c in row] for row in table.rows] == [["甲乙", "1"], ["丙", "2"]]
+    assert [c.where["bbox"] for c in table.rows[0]] == [[100, h - 500, 300, h - 470], [300, h - 500, 400, h - 470]]
