@@ -194,3 +194,25 @@ def test_a_page_turned_by_rotate_reads_as_displayed(turns: int) -> None:
     (table,) = [b for b in blocks if isinstance(b, B.Table)]
     assert [[c.text for c in row] for row in table.rows] == [["甲乙", "1"], ["丙", "2"]]
     assert [c.where["bbox"] for c in table.rows[0]] == [[100, h - 500, 300, h - 470], [300, h - 500, 400, h - 470]]
+
+
+@pytest.mark.parametrize("turns", [0, 1])
+def test_a_page_box_away_from_the_origin(turns: int) -> None:
+    # The same ruled table and line on a media box [100 200 695 1042], drawn 100 right and 200 up:
+    # read exactly as on [0 0 595 842], with the same boxes (x from the box's left, top from its top).
+    rules = b"0.5 w\n" + b"".join(_rule(100, y, 400, y) for y in (500, 470, 440)) + b"".join(_rule(x, 440, x, 500) for x in (100, 300, 400))
+    text = _text(b"FH", 110, 486, "甲乙") + b"BT /FN 10 Tf 310 486 Td (1) Tj ET\n" + _text(b"FH", 100, 540, "乙丙甲")
+    rotate = b" /Rotate 90" if turns else b""
+    plain = _pdf(rules + text).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 595 842]" + rotate)
+    moved = _pdf(b"1 0 0 1 100 200 cm\n" + rules + text).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [100 200 695 1042]" + rotate)
+
+    def read(data: bytes) -> list[tuple[str, list[float]]]:
+        out = []
+        for b in pdf_blocks(data):
+            cells = [b] if isinstance(b, B.Para) else [c for row in b.rows for c in row]
+            out += [(c.text, c.where["bbox"]) for c in cells]
+        return out
+
+    assert read(moved) == read(plain)
+    if not turns:  # the line at y 540, 10 pt (ascent 0.88 em, descent 0.12 em), x 100–130
+        assert ("乙丙甲", [100.0, 293.2, 130.0, 303.2]) in read(plain)

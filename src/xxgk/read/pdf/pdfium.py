@@ -390,15 +390,24 @@ def read_page(page: Any, number: int) -> Page:
         turns = c.FPDFPage_GetRotation(page.raw) % 4
         if turns % 2:
             width, height = height, width  # the media box's
+        # A page box not at the origin ([28 28 623 870], say): PDFium gives user space, so x is
+        # measured from the box's left and `top` from the box's top, not the origin's.
+        box = c.FS_RECTF()
+        left, box_top = 0.0, height
+        if c.FPDF_GetPageBoundingBox(page.raw, box) and (box.left or box.bottom) and box.right > box.left and box.top > box.bottom:
+            left, box_top = box.left, box.top
         textpage = c.FPDFText_LoadPage(page.raw)
         if not textpage:
             raise InputError(f"not a valid PDF: page {number} has no readable content")
         try:
-            chars = _read_chars(c, textpage, height)
+            chars = _read_chars(c, textpage, box_top)
         finally:
             c.FPDFText_ClosePage(textpage)
-        out = Page(number, chars, [], width, height)
+        out = Page(number, chars, [], width, box_top)
         _read_objects(c, page.raw, out)
+        out.height = height
+        if left:
+            _shift(out, left)
         if turns:
             _turn(out, turns)
     except InputError:
@@ -406,6 +415,12 @@ def read_page(page: Any, number: int) -> Page:
     except Exception as e:  # a broken page object: PDFium's own errors
         raise InputError(f"not a valid PDF: page {number} cannot be read ({_reason(e)})") from None
     return out
+
+
+def _shift(page: Page, left: float) -> None:
+    """The page's characters and rules moved `left` to the left (its box's left edge to x 0)."""
+    page.chars = [Char(ch.text, ch.x0 - left, ch.top, ch.x1 - left, ch.bottom, ch.size) for ch in page.chars]
+    page.rules = [Rule(True, r.a0 - left, r.a1 - left, r.at) if r.horizontal else Rule(False, r.a0, r.a1, r.at - left) for r in page.rules]
 
 
 def _turn(page: Page, turns: int) -> None:
