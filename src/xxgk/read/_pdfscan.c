@@ -12,6 +12,7 @@ producer. Without a C compiler the package installs without this module and the 
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 
 typedef struct {
     float left, top, right, bottom; /* FS_RECTF's field order */
@@ -20,11 +21,18 @@ typedef struct {
 typedef unsigned int (*unicode_fn)(void *, int);
 typedef int (*box_fn)(void *, int, rectf *);
 typedef double (*size_fn)(void *, int);
+typedef int (*char_matrix_fn)(void *, int, float *); /* FS_MATRIX: six floats */
+typedef int (*origin_fn)(void *, int, double *, double *);
+typedef int (*char_box_fn)(void *, int, double *, double *, double *, double *);
 typedef int (*count_fn)(void *);
 typedef void *(*page_object_fn)(void *, int);
 typedef void *(*form_object_fn)(void *, unsigned long);
 typedef int (*type_fn)(void *);
 typedef int (*bounds_fn)(void *, float *, float *, float *, float *);
+
+/* The version of this module's interface; xxgk/read/pdf/pdfium.py uses the C loops only when it is
+   the one it calls (an older build left in place falls back to the Python loops). */
+#define PDFSCAN_VERSION 2
 
 #define PAGEOBJ_PATH 2
 #define PAGEOBJ_IMAGE 3
@@ -36,29 +44,81 @@ as_pointer(PyObject *o)
     return PyLong_AsVoidPtr(o);
 }
 
-/* chars(unicode, box, size, textpage, n, height, skip, ctor) -> list of ctor(c, x0, top, x1, bottom, size)
+/* The scale of the character's matrix (text matrix and CTM): the square root of its determinant; 1
+   when PDFium gives none. */
+static double
+matrix_scale(char_matrix_fn get_matrix, void *textpage, int k)
+{
+    float m[6];
+    if (!get_matrix(textpage, k, m))
+        return 1.0;
+    double a = m[0], b = m[1], c = m[2], d = m[3];
+    return sqrt(fabs(a * d - b * c));
+}
 
-   The first four arguments are addresses (ints): PDFium's FPDFText_GetUnicode,
-   FPDFText_GetLooseCharBox, FPDFText_GetFontSize and the text page handle. skip is a frozenset of
-   code points to leave out. A character is kept when its code is above U+0020, not in skip, not
-   whitespace below U+2E80, and PDFium gives it a box that is not empty in both directions. */
+/* The loose box of a character of a vertical-writing font (Identity-V and the like), which PDFium
+   computes from the font size alone, ignoring the text matrix: scaled about the character's origin by
+   the matrix's scale s. The same test and arithmetic as _VerticalBox in xxgk/read/pdf/pdfium.py (see
+   there); returns 1 when the box was corrected. */
+static int
+vertical_box(origin_fn get_origin, char_box_fn get_char_box, void *textpage, int k, double size, double s,
+             double *left, double *bottom, double *right, double *top)
+{
+    if (!(size > 0.0) || fabs((*right - *left) - size) > 1e-4 * size)
+        return 0;
+    if (!(s > 0.0) || fabs(s - 1.0) <= 0.01)
+        return 0;
+    double ox, oy;
+    if (!get_origin(textpage, k, &ox, &oy))
+        return 0;
+    double nl = ox + (*left - ox) * s;
+    double nb = oy + (*bottom - oy) * s;
+    double nr = nl + (*right - *left) * s;
+    double nt = nb + (*top - *bottom) * s;
+    double l, r, bt, t;
+    if (get_char_box(textpage, k, &l, &r, &bt, &t) && (r > l || t > bt)) {
+        double slack = 0.25 * (nr - nl);
+        if (l < nl - slack || r > nr + slack || bt < nb - slack || t > nt + slack)
+            return 0;
+    }
+    *left = nl;
+    *bottom = nb;
+    *right = nr;
+    *top = nt;
+    return 1;
+}
+
+/* chars(unicode, box, size, matrix, origin, char_box, textpage, n, height, skip, ctor)
+       -> list of ctor(c, x0, top, x1, bottom, size)
+
+   size is the font size as printed: PDFium's (the Tf operand) times the scale of the character's
+   matrix, or the box's height when that is not positive.
+
+   The first seven arguments are addresses (ints): PDFium's FPDFText_GetUnicode,
+   FPDFText_GetLooseCharBox, FPDFText_GetFontSize, FPDFText_GetMatrix, FPDFText_GetCharOrigin,
+   FPDFText_GetCharBox and the text page handle. skip is a frozenset of code points to leave out. A
+   character is kept when its code is above U+0020, not in skip, not whitespace below U+2E80, and
+   PDFium gives it a box that is not empty in both directions. */
 static PyObject *
 chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 8) {
-        PyErr_SetString(PyExc_TypeError, "chars() takes 8 arguments");
+    if (nargs != 11) {
+        PyErr_SetString(PyExc_TypeError, "chars() takes 11 arguments");
         return NULL;
     }
     unicode_fn get_unicode = (unicode_fn)as_pointer(args[0]);
     box_fn get_box = (box_fn)as_pointer(args[1]);
     size_fn get_size = (size_fn)as_pointer(args[2]);
-    void *textpage = as_pointer(args[3]);
-    long n = PyLong_AsLong(args[4]);
-    double height = PyFloat_AsDouble(args[5]);
-    PyObject *skip = args[6], *ctor = args[7];
+    char_matrix_fn get_matrix = (char_matrix_fn)as_pointer(args[3]);
+    origin_fn get_origin = (origin_fn)as_pointer(args[4]);
+    char_box_fn get_char_box = (char_box_fn)as_pointer(args[5]);
+    void *textpage = as_pointer(args[6]);
+    long n = PyLong_AsLong(args[7]);
+    double height = PyFloat_AsDouble(args[8]);
+    PyObject *skip = args[9], *ctor = args[10];
     if (PyErr_Occurred())
         return NULL;
-    if (!get_unicode || !get_box || !get_size || !textpage || !PyAnySet_Check(skip)) {
+    if (!get_unicode || !get_box || !get_size || !get_matrix || !get_origin || !get_char_box || !textpage || !PyAnySet_Check(skip)) {
         PyErr_SetString(PyExc_ValueError, "chars(): null function, null text page or skip not a set");
         return NULL;
     }
@@ -97,8 +157,11 @@ chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         double left = r.left, bottom = r.bottom, right = r.right, top = r.top;
         if (right <= left && top <= bottom)
             continue;
-        double size = get_size(textpage, (int)k);
-        if (size == 0.0)
+        double font_size = get_size(textpage, (int)k);
+        double s = matrix_scale(get_matrix, textpage, (int)k);
+        vertical_box(get_origin, get_char_box, textpage, (int)k, font_size, s, &left, &bottom, &right, &top);
+        double size = font_size * s; /* the size as printed (pdfplumber's), not the Tf operand */
+        if (!(size > 0.0))
             size = top - bottom;
         PyObject *a[6];
         a[0] = PyUnicode_FromOrdinal((int)code);
@@ -305,5 +368,10 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__pdfscan(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "VERSION", PDFSCAN_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -15,6 +15,7 @@ from .chrome import drop_margins
 from .grids import ruled
 from .lines import BOTTOM, SIZE, TEXT, TOP, X0, X1, bbox_of, group_lines, is_cjk, line_text, split_pieces
 from .objects import Char, Page
+from .tolerances import PARA_GAP, PARA_RIGHT, PARA_SIZE
 from .unruled import Piece, borderless, regions
 
 __all__ = ["assemble", "page_blocks"]
@@ -68,11 +69,11 @@ def _continues(prev: list[Char], line: list[Char], right: float) -> bool:
     runs to the right edge of the page's text, the font size is the same, the gap is under one line,
     and `line` does not start like a heading."""
     size = max(map(SIZE, prev))
-    if abs(max(map(SIZE, line)) - size) > 0.5:
+    if abs(max(map(SIZE, line)) - size) > PARA_SIZE:
         return False
-    if max(map(X1, prev)) < right - 2.5 * size:
+    if max(map(X1, prev)) < right - PARA_RIGHT * size:
         return False
-    if min(map(TOP, line)) - max(map(BOTTOM, prev)) > 0.8 * size:
+    if min(map(TOP, line)) - max(map(BOTTOM, prev)) > PARA_GAP * size:
         return False
     text = "".join(map(TEXT, line))
     return not _HEADING.match(text)

@@ -12,7 +12,8 @@ from .. import blocks as B
 
 
 class Char:
-    """One visible character: its text (one code point), box and font size.
+    """One visible character: its text (one code point), box and font size as printed (pt: the font
+    size times the text matrix's scale, as pdfplumber's `size`).
 
     A plain class with slots, not a dataclass: a report page holds ~2,000 of them and the C loops
     (xxgk/read/_pdfscan.c) construct them positionally, as `Char(text, x0, top, x1, bottom, size)`."""

@@ -6,12 +6,17 @@ and per-object loops run in C when the optional module xxgk/read/_pdfscan.c is b
 install), else in Python through ctypes: same result (tests/read/test_pdfscan.py); the C loops are
 what lets a Chromium print, one text object per character, read at 20 reports/s (bench/RESULTS.md).
 
+What PDFium gives is corrected where it is not what the page shows: a vertical-writing font's
+character boxes (`_VerticalBox`), font sizes under a scaling text matrix (`Char.size` is the printed
+size), and a page turned by /Rotate (`_turn`: everything in the displayed page's coordinates).
+
 Every PDFium failure (a document or page that does not load, a text page that does not open, a
 broken object) becomes a one-line InputError here: a hostile file never ends in a PdfiumError."""
 
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -113,6 +118,9 @@ class _Api:
         self.unicode = self._fn(c.FPDFText_GetUnicode, ctypes.c_uint, V, I)
         self.loose_box = self._fn(c.FPDFText_GetLooseCharBox, I, V, I, V)
         self.font_size = self._fn(c.FPDFText_GetFontSize, ctypes.c_double, V, I)
+        self.char_matrix = self._fn(c.FPDFText_GetMatrix, I, V, I, V)
+        self.char_origin = self._fn(c.FPDFText_GetCharOrigin, I, V, I, V, V)
+        self.char_box = self._fn(c.FPDFText_GetCharBox, I, V, I, V, V, V, V)
         self.count_objects = self._fn(c.FPDFPage_CountObjects, I, V)
         self.get_object = self._fn(c.FPDFPage_GetObject, V, V, I)
         self.form_count = self._fn(c.FPDFFormObj_CountObjects, I, V)
@@ -127,7 +135,7 @@ class _Api:
         self.segment_point = self._fn(c.FPDFPathSegment_GetPoint, I, V, V, V)
         # The same functions' addresses, for the C loops (xxgk/read/_pdfscan.c).
         addr = self._addr
-        self.addr_unicode, self.addr_loose_box, self.addr_font_size = addr(self.unicode), addr(self.loose_box), addr(self.font_size)
+        self.addr_chars = tuple(map(addr, (self.unicode, self.loose_box, self.font_size, self.char_matrix, self.char_origin, self.char_box)))
         self.addr_objects = tuple(map(addr, (self.count_objects, self.get_object, self.form_count, self.form_object, self.type, self.bounds)))
 
     @staticmethod
@@ -158,10 +166,15 @@ def _handle(ptr: Any) -> int:
 def _read_chars(c: Any, textpage: Any, height: float) -> list[Char]:
     """The page's visible characters: by the C loop when the accelerator is built, else in Python."""
     n = min(c.FPDFText_CountChars(textpage), limits.MAX_CHARS_PER_PAGE)
-    if accelerator is None:
+    if accelerator is None or getattr(accelerator, "VERSION", 1) != _C_VERSION:
         return read_chars_py(c, textpage, n, height)
     api = _fast(c)
-    return accelerator.chars(api.addr_unicode, api.addr_loose_box, api.addr_font_size, _handle(textpage), n, height, _SKIP, Char)
+    return accelerator.chars(*api.addr_chars, _handle(textpage), n, height, _SKIP, Char)
+
+
+#: The interface of xxgk/read/_pdfscan.c this module calls (its VERSION); an older build left in
+#: place (not rebuilt since the C file changed) is not called: the Python loops give the result.
+_C_VERSION = 2
 
 
 def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
@@ -174,6 +187,9 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
     api = _fast(c)
     get_unicode, get_box, get_size = api.unicode, api.loose_box, api.font_size
     tp = _handle(textpage)
+    vertical = _VerticalBox(api, tp)
+    get_matrix, m = api.char_matrix, api.FS_MATRIX()
+    mref = ctypes.addressof(m)
     rect = c.FS_RECTF()
     ref = ctypes.addressof(rect)
     chars: list[Char] = []
@@ -200,8 +216,57 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         if right <= left and top <= bottom:
             continue
-        append(new(ch, left, height - top, right, height - bottom, get_size(tp, k) or (top - bottom)))
+        font_size = get_size(tp, k)
+        s = math.sqrt(abs(m.a * m.d - m.b * m.c)) if get_matrix(tp, k, mref) else 1.0
+        if font_size > 0.0 and abs((right - left) - font_size) <= 1e-4 * font_size:
+            left, bottom, right, top = vertical.box(k, font_size, s, left, bottom, right, top)
+        size = font_size * s  # the size as printed (pdfplumber's), not the Tf operand
+        append(new(ch, left, height - top, right, height - bottom, size if size > 0.0 else top - bottom))
     return chars
+
+
+class _VerticalBox:
+    """The loose box of a character of a vertical-writing font (Identity-V and the like), corrected.
+
+    Why: for such a font PDFium computes the loose box from the font size alone and ignores the text
+    matrix (its FPDFText_GetLooseCharBox: left at the origin, one font size wide, the vertical
+    advance tall). An office PDF that sets text at `199 Tf` under a 0.05 matrix (WPS: a 10 pt
+    vertical group label, one character per line, in 表三) then gives each character a 199 pt box
+    whose centre lies in the cells to the right of and below the label: the label's characters were
+    read into those cells (../shared/real/021_huaian_hongze_2023: 14 cells lost).
+
+    Such a box is exactly one font size wide (the branch's signature; a horizontal font's box is its
+    advance under the matrix). When the matrix scales by s (not 1 within 1%), the box is scaled by s
+    about the character's origin, which is what PDFium computes for a horizontal font; kept only when
+    the glyph's own (tight) box fits in it, so a horizontal glyph that happens to be 1/s em wide
+    keeps its box. xxgk/read/_pdfscan.c does the same (vertical_box), in the same arithmetic."""
+
+    def __init__(self, api: _Api, tp: int):
+        self.api, self.tp = api, tp
+        self.d = (ctypes.c_double * 4)()
+        self.refs = [ctypes.addressof(self.d) + 8 * j for j in range(4)]
+
+    def box(self, k: int, size: float, s: float, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """The box (PDF user space: left, bottom, right, top) of character `k`, whose font size is
+        `size` under a matrix of scale `s`, given PDFium's loose box."""
+        api, tp, d, refs = self.api, self.tp, self.d, self.refs
+        unchanged = left, bottom, right, top
+        if not s > 0.0 or abs(s - 1.0) <= 0.01:
+            return unchanged
+        if not api.char_origin(tp, k, refs[0], refs[1]):
+            return unchanged
+        ox, oy = d[0], d[1]
+        nl = ox + (left - ox) * s
+        nb = oy + (bottom - oy) * s
+        nr = nl + (right - left) * s
+        nt = nb + (top - bottom) * s
+        if api.char_box(tp, k, refs[0], refs[1], refs[2], refs[3]):
+            lo, hi, bt, tp_ = d[0], d[1], d[2], d[3]
+            if hi > lo or tp_ > bt:
+                slack = 0.25 * (nr - nl)
+                if lo < nl - slack or hi > nr + slack or bt < nb - slack or tp_ > nt + slack:
+                    return unchanged
+        return nl, nb, nr, nt
 
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -321,21 +386,75 @@ def read_page(page: Any, number: int) -> Page:
     import pypdfium2.raw as c
 
     try:
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed: turned by the page's /Rotate
+        turns = c.FPDFPage_GetRotation(page.raw) % 4
+        if turns % 2:
+            width, height = height, width  # the media box's
+        # A page box not at the origin ([28 28 623 870], say): PDFium gives user space, so x is
+        # measured from the box's left and `top` from the box's top, not the origin's.
+        box = c.FS_RECTF()
+        left, box_top = 0.0, height
+        if c.FPDF_GetPageBoundingBox(page.raw, box) and (box.left or box.bottom) and box.right > box.left and box.top > box.bottom:
+            left, box_top = box.left, box.top
         textpage = c.FPDFText_LoadPage(page.raw)
         if not textpage:
             raise InputError(f"not a valid PDF: page {number} has no readable content")
         try:
-            chars = _read_chars(c, textpage, height)
+            chars = _read_chars(c, textpage, box_top)
         finally:
             c.FPDFText_ClosePage(textpage)
-        out = Page(number, chars, [], width, height)
+        out = Page(number, chars, [], width, box_top)
         _read_objects(c, page.raw, out)
+        out.height = height
+        if left:
+            _shift(out, left)
+        if turns:
+            _turn(out, turns)
     except InputError:
         raise
     except Exception as e:  # a broken page object: PDFium's own errors
         raise InputError(f"not a valid PDF: page {number} cannot be read ({_reason(e)})") from None
     return out
+
+
+def _shift(page: Page, left: float) -> None:
+    """The page's characters and rules moved `left` to the left (its box's left edge to x 0)."""
+    page.chars = [Char(ch.text, ch.x0 - left, ch.top, ch.x1 - left, ch.bottom, ch.size) for ch in page.chars]
+    page.rules = [Rule(True, r.a0 - left, r.a1 - left, r.at) if r.horizontal else Rule(False, r.a0, r.a1, r.at - left) for r in page.rules]
+
+
+def _turn(page: Page, turns: int) -> None:
+    """The page's characters and rules as displayed: turned clockwise by `turns` quarter turns (its
+    /Rotate), from the media box's coordinates, in which PDFium gives them.
+
+    Why: a landscape page is often a portrait media box with /Rotate 90 and its content drawn
+    sideways (scanners, some office exports); read unturned, its lines run down the page and its
+    tables are read column by column. A point (x, t) of the media box (t from its top; width W,
+    height H) is displayed at (H − t, x) after one turn, (W − x, H − t) after two, (t, W − x) after
+    three."""
+    w, h = page.width, page.height
+    chars: list[Char] = []
+    for ch in page.chars:
+        x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
+        if turns == 1:
+            box = (h - bottom, x0, h - top, x1)
+        elif turns == 2:
+            box = (w - x1, h - bottom, w - x0, h - top)
+        else:
+            box = (top, w - x1, bottom, w - x0)
+        chars.append(Char(ch.text, *box, ch.size))
+    rules: list[Rule] = []
+    for r in page.rules:
+        a0, a1, at = r.a0, r.a1, r.at
+        if turns == 1:
+            rules.append(Rule(False, a0, a1, h - at) if r.horizontal else Rule(True, h - a1, h - a0, at))
+        elif turns == 2:
+            rules.append(Rule(True, w - a1, w - a0, h - at) if r.horizontal else Rule(False, h - a1, h - a0, w - at))
+        else:
+            rules.append(Rule(False, w - a1, w - a0, at) if r.horizontal else Rule(True, a0, a1, w - at))
+    page.chars, page.rules = chars, rules
+    if turns % 2:
+        page.width, page.height = h, w
 
 
 def is_scan(page: Page) -> bool:

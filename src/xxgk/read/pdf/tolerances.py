@@ -21,5 +21,14 @@ FRAME_MIN = 150.0
 PEELS = 4
 #: × character height: a gap this wide separates two pieces of a line (two cells of a row).
 PIECE_GAP = 0.8
-#: × font size: a gap this wide between two characters of a piece is a word space.
-WORD_SPACE = 0.25
+# Multiples of the font size as printed (`Char.size`: PDFium's size times the text matrix's scale),
+# fitted on Chromium prints when the size was PDFium's alone, which for Chromium is the size in CSS px
+# (the matrix scales by 0.75): each value is the old one × 4/3, so Chromium prints read as before.
+#: A gap this wide between two characters of a piece is a word space.
+WORD_SPACE = 0.25 * 4 / 3
+#: A paragraph's line runs to the right edge of the text when it ends within this of it.
+PARA_RIGHT = 2.5 * 4 / 3
+#: A line continues the paragraph above when the gap between them is under this.
+PARA_GAP = 0.8 * 4 / 3
+#: pt: lines of one paragraph differ in font size by at most this.
+PARA_SIZE = 0.5 * 3 / 4
