@@ -5,7 +5,8 @@
   the glyph is, not PDFium's box sized by the unscaled font size, so the label stays in its cell;
 - font sizes as printed (the Tf operand times the matrix's scale), so paragraphs under a 0.05 matrix
   are told apart;
-- pages turned by /Rotate, read as displayed.
+- pages turned by /Rotate, and page boxes away from the origin, read as displayed;
+- a cell's text turned sideways (Word's text direction), read in its own direction.
 
 The font is a TrueType font of square glyphs built by fontTools (a dependency of WeasyPrint, so always
 installed): the expected boxes follow from the content stream alone (font size 200 under a 0.05 matrix
@@ -104,9 +105,9 @@ def _text(font: bytes, x: float, y: float, text: str) -> bytes:
     return b"BT /%s 200 Tf 0.05 0 0 0.05 %g %g Tm <%s> Tj ET\n" % (font, x, y, codes)
 
 
-def _chars(data: bytes) -> list[tuple[str, float, float, float, float]]:
+def _chars(data: bytes) -> list[tuple[str, float, float, float, float, float, int]]:
     with PA.document(data) as doc, PA.load_page(doc, 1) as page:
-        return [(c.text, c.x0, c.top, c.x1, c.bottom) for c in PA.read_page(page, 1).chars]
+        return [(c.text, c.x0, c.top, c.x1, c.bottom, c.size, c.turn) for c in PA.read_page(page, 1).chars]
 
 
 @pytest.mark.parametrize("loops", ["c", "python"])
@@ -116,7 +117,7 @@ def test_vertical_characters_are_boxed_where_their_glyphs_are(loops: str, monkey
     elif PA.accelerator is None:
         pytest.skip("xxgk.read._pdfscan not built")
     data = _pdf(_text(b"FV", 100, 700, "三本年") + _text(b"FH", 300, 700, "甲乙"))
-    got = {ch: box for ch, *box in _chars(data)}
+    got = {ch: box[:4] for ch, *box in _chars(data)}
     assert set(got) == set("三本年甲乙")
     for k, ch in enumerate("三本年"):  # centred on x 100, one under the other from y 700 (top 142) down
         x0, top, x1, bottom = got[ch]
@@ -130,8 +131,9 @@ def test_vertical_characters_are_boxed_where_their_glyphs_are(loops: str, monkey
 def test_the_c_and_python_loops_agree_on_vertical_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     if PA.accelerator is None:
         pytest.skip("xxgk.read._pdfscan not built")
-    data = _pdf(_text(b"FV", 100, 700, "三本年") + _text(b"FV", 123.4, 512.3, "甲乙丙") + _text(b"FH", 300, 700, "甲乙"))
+    data = _pdf(_text(b"FV", 100, 700, "三本年") + _text(b"FV", 123.4, 512.3, "甲乙丙") + _text(b"FH", 300, 700, "甲乙") + _turned(b"0 1 -1 0 200 410", "甲乙") + _turned(b"-1 0 0 -1 400 300", "丙"))
     fast = _chars(data)
+    assert [c[-1] for c in fast][-3:] == [1, 1, 2]
     monkeypatch.setattr(PA, "accelerator", None)
     assert _chars(data) == fast
 
@@ -216,3 +218,26 @@ def test_a_page_box_away_from_the_origin(turns: int) -> None:
     assert read(moved) == read(plain)
     if not turns:  # the line at y 540, 10 pt (ascent 0.88 em, descent 0.12 em), x 100–130
         assert ("乙丙甲", [100.0, 293.2, 130.0, 303.2]) in read(plain)
+
+
+def _turned(matrix: bytes, text: str) -> bytes:
+    """`text` in /FH at 10 pt under the text matrix `matrix` (turned)."""
+    codes = "".join(f"{_CJK.index(ch) + 1:04X}" for ch in text).encode()
+    return b"BT /FH 10 Tf %s Tm <%s> Tj ET\n" % (matrix, codes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _turned(b"0 1 -1 0 200 410", "甲乙丙"),  # turned counter-clockwise: reads bottom to top
+        _turned(b"0 -1 1 0 200 490", "甲乙丙"),  # turned clockwise: reads top to bottom
+        _turned(b"0 1 -1 0 200 410", "甲乙") + _turned(b"0 1 -1 0 212 410", "丙"),  # wrapped: columns left to right
+        _turned(b"0 -1 1 0 212 490", "甲乙") + _turned(b"0 -1 1 0 200 490", "丙"),  # wrapped: columns right to left
+    ],
+)
+def test_a_cells_turned_text_reads_in_its_own_direction(text: bytes) -> None:
+    # A ruled cell (x 100–300, y 400–500) whose label is turned sideways, as Word's 'text direction'
+    # prints it; read line by line, the counter-clockwise label came out backwards (丙乙甲).
+    rules = b"0.5 w\n" + b"".join(_rule(100, y, 400, y) for y in (500, 400)) + b"".join(_rule(x, 400, x, 500) for x in (100, 300, 400))
+    data = _pdf(rules + text + b"BT /FN 10 Tf 310 446 Td (1) Tj ET\n")
+    assert [[c.text for c in row] for b in pdf_blocks(data) if isinstance(b, B.Table) for row in b.rows] == [["甲乙丙", "1"]]

@@ -33,7 +33,7 @@ def _pages(data: bytes) -> list[tuple]:
             page = doc[i]
             p = PA.read_page(page, i + 1)
             page.close()
-            chars = [(h.text, h.x0, h.top, h.x1, h.bottom, h.size) for h in p.chars]
+            chars = [(h.text, h.x0, h.top, h.x1, h.bottom, h.size, h.turn) for h in p.chars]
             rules = [(r.horizontal, r.a0, r.a1, r.at) for r in p.rules]
             out.append((chars, rules, p.image_area, p.objects, p.width, p.height))
     finally:

@@ -45,14 +45,21 @@ as_pointer(PyObject *o)
 }
 
 /* The scale of the character's matrix (text matrix and CTM): the square root of its determinant; 1
-   when PDFium gives none. */
+   when PDFium gives none. *turn: the quarter turns counter-clockwise of the character's baseline (0
+   upright, 1 reading bottom to top, 2 upside down, 3 reading top to bottom), as _turn_of in
+   xxgk/read/pdf/pdfium.py. */
 static double
-matrix_scale(char_matrix_fn get_matrix, void *textpage, int k)
+matrix_scale(char_matrix_fn get_matrix, void *textpage, int k, long *turn)
 {
     float m[6];
+    *turn = 0;
     if (!get_matrix(textpage, k, m))
         return 1.0;
     double a = m[0], b = m[1], c = m[2], d = m[3];
+    if (fabs(b) > fabs(a))
+        *turn = b > 0.0 ? 1 : 3;
+    else if (a < 0.0)
+        *turn = 2;
     return sqrt(fabs(a * d - b * c));
 }
 
@@ -89,7 +96,7 @@ vertical_box(origin_fn get_origin, char_box_fn get_char_box, void *textpage, int
 }
 
 /* chars(unicode, box, size, matrix, origin, char_box, textpage, n, height, skip, ctor)
-       -> list of ctor(c, x0, top, x1, bottom, size)
+       -> list of ctor(c, x0, top, x1, bottom, size, turn)
 
    size is the font size as printed: PDFium's (the Tf operand) times the scale of the character's
    matrix, or the box's height when that is not positive.
@@ -158,22 +165,24 @@ chars(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (right <= left && top <= bottom)
             continue;
         double font_size = get_size(textpage, (int)k);
-        double s = matrix_scale(get_matrix, textpage, (int)k);
+        long turn;
+        double s = matrix_scale(get_matrix, textpage, (int)k, &turn);
         vertical_box(get_origin, get_char_box, textpage, (int)k, font_size, s, &left, &bottom, &right, &top);
         double size = font_size * s; /* the size as printed (pdfplumber's), not the Tf operand */
         if (!(size > 0.0))
             size = top - bottom;
-        PyObject *a[6];
+        PyObject *a[7];
         a[0] = PyUnicode_FromOrdinal((int)code);
         a[1] = PyFloat_FromDouble(left);
         a[2] = PyFloat_FromDouble(height - top);
         a[3] = PyFloat_FromDouble(right);
         a[4] = PyFloat_FromDouble(height - bottom);
         a[5] = PyFloat_FromDouble(size);
+        a[6] = PyLong_FromLong(turn);
         PyObject *ch = NULL;
-        if (a[0] && a[1] && a[2] && a[3] && a[4] && a[5])
-            ch = PyObject_Vectorcall(ctor, a, 6, NULL);
-        for (int i = 0; i < 6; i++)
+        if (a[0] && a[1] && a[2] && a[3] && a[4] && a[5] && a[6])
+            ch = PyObject_Vectorcall(ctor, a, 7, NULL);
+        for (int i = 0; i < 7; i++)
             Py_XDECREF(a[i]);
         if (!ch)
             goto fail;

@@ -6,7 +6,8 @@ One job per module, in the order a page goes through them:
   its thin path objects (rules), optionally through the C loops of xxgk/read/_pdfscan.c; every PDFium
   failure becomes a one-line InputError.
 - `objects`: what a page holds, public and typed: `Char`, `Rule`, `Page` (pdfplumber's coordinates).
-- `lines`: characters into lines, lines into pieces (split at a gap over 0.8× the character height).
+- `lines`: characters into lines, lines into pieces (split at a gap over 0.8× the character height);
+  a box's text, read in the direction its characters are turned.
 - `grids`: ruled tables: rules that touch form a table; its cells, merged ones included, and their
   characters; layout frames told apart from tables.
 - `chrome`: page numbers and running titles dropped; flip-book sheets split into their two pages.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import blocks as B
-from .lines import group_lines, line_text
+from .lines import cell_text
 from .objects import Char, Page, Rule
 from .tolerances import FRAME_MIN, OPEN, PEELS, SPACING, TOL
 
@@ -387,12 +387,7 @@ def _table(grid: Grid, chars: list[Char], page: int) -> B.Table:
             chars_in = by_cell.get((i, j))
             if not chars_in and (all(thin_col[j : lj + 1]) or all(thin_row[i : li + 1])):
                 continue
-            if not chars_in:
-                text = ""
-            elif len(chars_in) == 1:
-                text = chars_in[0].text
-            else:
-                text = "".join(line_text(line) for line in group_lines(chars_in))
+            text = cell_text(chars_in) if chars_in else ""
             row.append(B.GridCell(text, {"page": page, "bbox": [rx[j], ry[i], rx[lj + 1], ry[li + 1]]}))
         if row:
             rows.append(row)

@@ -85,3 +85,34 @@ def line_height(line: list[Char]) -> float:
 def is_cjk(ch: str) -> bool:
     """At or above U+2E80: CJK text, joined without a space when lines are joined."""
     return ord(ch) >= 0x2E80
+
+
+def cell_text(chars: list[Char]) -> str:
+    """The text of a box's characters (a ruled cell's): line by line, each left to right; or, when
+    most of them are turned sideways (a cell whose text direction is turned: Word's 'rotate text'),
+    column by column, as the turned text reads: bottom to top with columns left to right when turned
+    counter-clockwise, top to bottom with columns right to left when turned clockwise. Read line by
+    line, a label turned counter-clockwise came out backwards."""
+    if len(chars) == 1:
+        return chars[0].text
+    ccw = sum(1 for c in chars if c.turn == 1)
+    cw = sum(1 for c in chars if c.turn == 3)
+    if 2 * (ccw + cw) <= len(chars):
+        return "".join(line_text(line) for line in group_lines(chars))
+    up = ccw > cw
+    columns: list[list[Char]] = []
+    right = -1e9
+    for ch in sorted(chars, key=_BY_CX):
+        if columns and ch.x0 < right - 0.5:
+            columns[-1].append(ch)
+            right = max(right, ch.x1)
+        else:
+            columns.append([ch])
+            right = ch.x1
+    if not up:
+        columns.reverse()
+    return "".join(c.text for col in columns for c in sorted(col, key=_BY_CY, reverse=up))
+
+
+_BY_CX = operator.attrgetter("cx")
+_BY_CY = operator.attrgetter("cy")

@@ -16,9 +16,9 @@ class Char:
     size times the text matrix's scale, as pdfplumber's `size`).
 
     A plain class with slots, not a dataclass: a report page holds ~2,000 of them and the C loops
-    (xxgk/read/_pdfscan.c) construct them positionally, as `Char(text, x0, top, x1, bottom, size)`."""
+    (xxgk/read/_pdfscan.c) construct them positionally, as `Char(text, x0, top, x1, bottom, size, turn)`."""
 
-    __slots__ = ("text", "x0", "top", "x1", "bottom", "size", "cx", "cy")
+    __slots__ = ("text", "x0", "top", "x1", "bottom", "size", "turn", "cx", "cy")
 
     text: str
     x0: float
@@ -26,16 +26,18 @@ class Char:
     x1: float
     bottom: float
     size: float
+    turn: int  # quarter turns counter-clockwise of its baseline: 0 upright, 1 reads bottom to top, 3 top to bottom
     cx: float  # the box's centre
     cy: float
 
-    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float, size: float):
-        self.text, self.x0, self.top, self.x1, self.bottom, self.size = text, x0, top, x1, bottom, size
+    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float, size: float, turn: int = 0):
+        self.text, self.x0, self.top, self.x1, self.bottom, self.size, self.turn = text, x0, top, x1, bottom, size, turn
         self.cx = (x0 + x1) / 2
         self.cy = (top + bottom) / 2
 
     def __repr__(self) -> str:
-        return f"Char({self.text!r}, {self.x0:.2f}, {self.top:.2f}, {self.x1:.2f}, {self.bottom:.2f}, {self.size:.2f})"
+        turn = f", turn={self.turn}" if self.turn else ""
+        return f"Char({self.text!r}, {self.x0:.2f}, {self.top:.2f}, {self.x1:.2f}, {self.bottom:.2f}, {self.size:.2f}{turn})"
 
 
 @dataclass(slots=True)

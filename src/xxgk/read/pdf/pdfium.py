@@ -217,12 +217,23 @@ def read_chars_py(c: Any, textpage: Any, n: int, height: float) -> list[Char]:
         if right <= left and top <= bottom:
             continue
         font_size = get_size(tp, k)
-        s = math.sqrt(abs(m.a * m.d - m.b * m.c)) if get_matrix(tp, k, mref) else 1.0
+        if get_matrix(tp, k, mref):
+            s, turn = math.sqrt(abs(m.a * m.d - m.b * m.c)), _turn_of(m.a, m.b)
+        else:
+            s, turn = 1.0, 0
         if font_size > 0.0 and abs((right - left) - font_size) <= 1e-4 * font_size:
             left, bottom, right, top = vertical.box(k, font_size, s, left, bottom, right, top)
         size = font_size * s  # the size as printed (pdfplumber's), not the Tf operand
-        append(new(ch, left, height - top, right, height - bottom, size if size > 0.0 else top - bottom))
+        append(new(ch, left, height - top, right, height - bottom, size if size > 0.0 else top - bottom, turn))
     return chars
+
+
+def _turn_of(a: float, b: float) -> int:
+    """Quarter turns counter-clockwise of a character's baseline under a matrix whose first row is
+    (a, b): 0 upright, 1 reading bottom to top, 2 upside down, 3 reading top to bottom."""
+    if abs(b) > abs(a):
+        return 1 if b > 0.0 else 3
+    return 2 if a < 0.0 else 0
 
 
 class _VerticalBox:
@@ -419,7 +430,7 @@ def read_page(page: Any, number: int) -> Page:
 
 def _shift(page: Page, left: float) -> None:
     """The page's characters and rules moved `left` to the left (its box's left edge to x 0)."""
-    page.chars = [Char(ch.text, ch.x0 - left, ch.top, ch.x1 - left, ch.bottom, ch.size) for ch in page.chars]
+    page.chars = [Char(ch.text, ch.x0 - left, ch.top, ch.x1 - left, ch.bottom, ch.size, ch.turn) for ch in page.chars]
     page.rules = [Rule(True, r.a0 - left, r.a1 - left, r.at) if r.horizontal else Rule(False, r.a0, r.a1, r.at - left) for r in page.rules]
 
 
@@ -442,7 +453,7 @@ def _turn(page: Page, turns: int) -> None:
             box = (w - x1, h - bottom, w - x0, h - top)
         else:
             box = (top, w - x1, bottom, w - x0)
-        chars.append(Char(ch.text, *box, ch.size))
+        chars.append(Char(ch.text, *box, ch.size, (ch.turn - turns) % 4))
     rules: list[Rule] = []
     for r in page.rules:
         a0, a1, at = r.a0, r.a1, r.at
