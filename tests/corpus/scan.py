@@ -318,23 +318,28 @@ def scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
 
 
 def _paper(img: Image.Image, rng: random.Random, angle: float | None) -> bytes:
-    """A printed page (L, white paper) as scanned on grey paper: paper and ink levels drawn per page,
-    skewed by `angle` (None: uniform in ±1.5°), noisy, JPEG."""
+    """A printed page (L, or RGB when sealed; white paper) as scanned on grey paper: paper and ink
+    levels drawn per page, skewed by `angle` (None: uniform in ±1.5°), noisy, JPEG."""
     drawn = rng.uniform(-1.5, 1.5)
     paper, ink = rng.uniform(200.0, 235.0), rng.uniform(20.0, 60.0)
     arr = ink + np.asarray(img, dtype=np.float32) / 255.0 * (paper - ink)
-    grey = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
-    grey = grey.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=round(paper))
+    grey = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), img.mode)
+    fill = round(paper) if img.mode == "L" else (round(paper),) * 3
+    grey = grey.rotate(drawn if angle is None else angle, resample=Image.BILINEAR, expand=True, fillcolor=fill)
     arr = np.asarray(grey, dtype=np.float32)
     arr = arr + np.random.default_rng(rng.getrandbits(32)).normal(0.0, rng.uniform(4.0, 10.0), arr.shape).astype(np.float32)
     buf = io.BytesIO()
-    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L").save(buf, "JPEG", quality=rng.randint(60, 85))
+    Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), img.mode).save(buf, "JPEG", quality=rng.randint(60, 85))
     return buf.getvalue()
 
 
-def render_report_scan(report: Report, rng: random.Random, *, dpi: int = 200, angle: float | None = None) -> list[bytes]:
+def render_report_scan(
+    report: Report, rng: random.Random, *, dpi: int = 200, angle: float | None = None, seal: bool = False
+) -> list[bytes]:
     """The whole report as published (title, preface, six sections, tables over page breaks) scanned
-    at `dpi` on grey paper: JPEG bytes, one per A4 page (see the module docstring)."""
+    at `dpi` on grey paper: JPEG bytes, one per A4 page (see the module docstring). `seal`: the
+    agency's red seal pressed over the end of the last page's text (the signature and date), that
+    page scanned in colour."""
     import pypdfium2 as pdfium
 
     import xxgk
@@ -344,18 +349,25 @@ def render_report_scan(report: Report, rng: random.Random, *, dpi: int = 200, an
         printed = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
     finally:
         doc.close()
+    if seal:
+        last = printed[-1]
+        size = round(42 / 25.4 * dpi)
+        rows = np.nonzero((np.asarray(last) < 128)[: int(last.height * 0.9)].any(axis=1))[0]
+        centre = (last.width - round(25 / 25.4 * dpi) - size // 2 - rng.randrange(0, max(1, last.width // 5)), max(size // 2, int(rows[-1]) - rng.randrange(0, size // 3)))
+        printed[-1] = _stamped(last, _seal(size, report.agency or "人民政府", FONTS["sans"], rng), centre)
     return [_paper(p, rng, angle) for p in printed]
 
 
-def report_scan_case(seed: int) -> tuple[Report, list[bytes], dict[str, object]]:
+def report_scan_case(seed: int, *, seal: bool = False) -> tuple[Report, list[bytes], dict[str, object]]:
     """Generated report `seed` (2019 format every 5th) scanned whole, as the whole-report scan corpus
-    draws it: (report, JPEG pages, {"dpi", "pages"}). dpi 200, 150, 300 in turn."""
+    draws it: (report, JPEG pages, {"dpi", "pages", "seal"}). dpi 200, 150, 300 in turn; `seal`: a red
+    seal over the end of the last page (scanned in colour)."""
     from .generate import random_report
 
     report = random_report(random.Random(seed), fmt="2019" if seed % 5 == 4 else "2021")
     dpi = (200, 150, 300)[seed % 3]
-    pages = render_report_scan(report, random.Random(seed ^ 0x7E90), dpi=dpi)
-    return report, pages, {"dpi": dpi, "pages": len(pages)}
+    pages = render_report_scan(report, random.Random(seed ^ 0x7E90), dpi=dpi, seal=seal)
+    return report, pages, {"dpi": dpi, "pages": len(pages), "seal": seal}
 
 
 def score_cells(expected: Report, got: Report) -> tuple[int, int, list[str]]:
