@@ -123,6 +123,23 @@ def test_a_scan_that_lost_rows_gives_row_errors_not_a_refusal() -> None:
     assert got.value("t2.licensing") == report.value("t2.licensing")  # what was read is kept
 
 
+def test_an_image_only_pdf_that_lost_rows_gives_row_errors_not_a_refusal() -> None:
+    # The same lost pages as an image-only PDF: read as a scan (every page OCR'd), never refused.
+    from tests.corpus.pdf import images_to_pdf
+    from xxgk.read.pdf import parse_pdf
+
+    report, pages, meta = report_scan_case(0)
+    img = Image.open(io.BytesIO(pages[2]))
+    img.paste(255, (0, img.height // 2, img.width, img.height))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    got = parse_pdf(images_to_pdf(pages[:2] + [buf.getvalue()], dpi=float(meta["dpi"])), name="lost-rows.pdf")  # type: ignore[arg-type]
+    right, flagged, silent = score_cells(report, got)
+    assert silent == [] and flagged > 0
+    lost = [f for f in got.findings if f.rule == "read.ocr_row_lost"]
+    assert lost and all(f.severity == "error" and f.cells for f in lost)
+
+
 def test_debug_images_are_written_when_a_scan_cannot_be_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Table rows alone are no report (NotAReport, exit 2); --debug-image still draws the page, with
     # why in red and every box the OCR read outlined, so that one can see what it found. A file

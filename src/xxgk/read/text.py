@@ -311,7 +311,7 @@ def parse_text(
         raise NotAReport("no annual report found (no title '…年政府信息公开工作年度报告', no section headings, no Table 三)")
     if parts and not whole:
         _check_truncation(report, heads, parts, name)
-    _check_tables(report, lines, heads, all_norm, name)
+    _check_tables(report, lines, heads, all_norm, name, whole)
     return report
 
 
@@ -326,14 +326,15 @@ _TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
 _SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
 
 
-def _check_tables(report: Report, lines: Sequence[Line], heads: dict[str, int], all_norm: str, name: str) -> None:
+def _check_tables(report: Report, lines: Sequence[Line], heads: dict[str, int], all_norm: str, name: str, whole: bool = False) -> None:
     """Tables 二, 三 and 四 are mandatory from the 2019 reports on (国办公开办函〔2019〕60号, 〔2021〕30号).
 
     A table whose own words are printed but of which no number was read is an error naming it
     (`read.table_unreadable`), never an empty table that only draws warnings. A table not printed
     at all, in a document with prose or section headings: the text is cut (TruncatedInput) when no later
     section follows, else an error (`read.table_missing`). Reports of earlier years (no such tables)
-    and a table printed on its own are left alone."""
+    and a table printed on its own are left alone. `whole` (every page of a scan was read): never
+    refused as truncated; the missing tables are an error, their rows read.ocr_row_lost (ocr)."""
     if report.format not in ("2019", "2021") and not (report.year is not None and report.year >= 2019):
         return
     missing: list[str] = []
@@ -354,7 +355,7 @@ def _check_tables(report: Report, lines: Sequence[Line], heads: dict[str, int], 
     later_heading = any(_SECTION_ORDER.index(k) > first for k in heads)
     later_table = any(_SECTION_ORDER.index(_TABLE_SECTION[t]) > first for t in ("t2", "t3", "t4") if t not in missing)
     names = "、".join(_TABLE_LABEL[t] for t in missing)
-    if not later_heading and not later_table:
+    if not later_heading and not later_table and not whole:
         raise TruncatedInput(f"{name}: text ends before {names} (no later section); the file looks truncated")
     report.findings.append(
         Finding("read.table_missing", "error", [], f"未找到{names}；{report.year or ''}年度报告应含表二、表三、表四（国办公开办函〔2021〕30号）")

@@ -111,15 +111,20 @@ def parse_pdf(data: bytes, *, name: str = "<pdf>") -> Report:
     """Parse a PDF report (born-digital, scanned or both). Raises an `xxgk.InputError` subclass when it
     cannot be read."""
     read = _read(data)
-    report = B.parse_blocks(read.blocks, name=name, kind="pdf")
+    # A PDF of scanned pages only is read as a scan: every page was read, so a row OCR lost is a
+    # read.ocr_row_lost error, never a refusal of the document as truncated.
+    scanned = bool(read.ocr_pages) and len(read.ocr_pages) == read.pages
+    report = B.parse_blocks(read.blocks, name=name, kind="pdf", whole=scanned)
     report.source = {**report.source, "name": name}
     if read.ocr_pages:
-        from ..ocr import add_red_ink_findings, add_title_findings, add_uncertain_findings
+        from ..ocr import add_lost_row_findings, add_red_ink_findings, add_title_findings, add_uncertain_findings
 
         _page_ocr_findings(report, read)
         add_uncertain_findings(report)
         add_title_findings(report, read.blocks)
         add_red_ink_findings(report, read.red_pages)
+        if scanned:
+            add_lost_row_findings(report)
     return report
 
 
