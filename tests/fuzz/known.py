@@ -7,7 +7,4 @@ entry must be removed here (as `NOT_YET` in tests/read/test_real.py).
 
 from __future__ import annotations
 
-OPEN: dict[str, str] = {
-    "read/pdf:PdfiumError": "helper pdf: a page that PDFium cannot load (a /Count larger than the page tree, "
-    "damaged xref) raises PdfiumError instead of an XxgkError",
-}
+OPEN: dict[str, str] = {}

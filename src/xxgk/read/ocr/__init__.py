@@ -85,12 +85,12 @@ from .boxes import Box
 from .findings import add_lost_row_findings, add_red_ink_findings, add_title_findings, add_uncertain_findings
 from .load import gray, open_image
 from .page import blocks_of_rows, group_rows, ocr_blocks
-from .params import CONFIDENCE_WARN, MAX_IMAGE_BYTES, MAX_PIXELS, MAX_SIDE, PROSE_REC_H, REC_H
+from .params import CONFIDENCE_WARN, MAX_IMAGE_BYTES, MAX_PIXELS, MAX_SIDE, MAX_SKEW, PROSE_REC_H, REC_H
 
 __all__ = [
     "parse_image", "parse_images", "ocr_blocks", "finish_report", "open_image", "gray", "Box", "group_rows", "blocks_of_rows",
     "add_uncertain_findings", "add_title_findings", "add_red_ink_findings", "add_lost_row_findings",
-    "MAX_SIDE", "MAX_PIXELS", "MAX_IMAGE_BYTES", "CONFIDENCE_WARN", "REC_H", "PROSE_REC_H",
+    "MAX_SIDE", "MAX_PIXELS", "MAX_IMAGE_BYTES", "MAX_SKEW", "CONFIDENCE_WARN", "REC_H", "PROSE_REC_H",
 ]
 
 
