@@ -104,17 +104,23 @@ def test_whole_scanned_report_as_an_image_only_pdf() -> None:
     assert [f.actual for f in got.findings if f.rule == "read.page_ocr"] == list(range(1, len(pages) + 1))
 
 
+def _lost_rows_case():  # type: ignore[no-untyped-def]
+    """A whole report's scan of which the last pages, and the lower half of page 3 (表三), were lost."""
+    report, pages, meta = report_scan_case(0)
+    img = Image.open(io.BytesIO(pages[2]))
+    img.paste(255, (0, img.height // 2, img.width, img.height))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return report, pages[:2] + [buf.getvalue()], meta
+
+
 def test_a_scan_that_lost_rows_gives_row_errors_not_a_refusal() -> None:
     # The scan of a whole report of which the last pages, and the lower half of page 3 (表三), were
     # lost: before, "text ends inside Table 三 … looks truncated" (exit 2, nothing read kept); now the
     # report is read, and every row not found is an error naming its cells, so no cell is wrong
     # without one.
-    report, pages, _ = report_scan_case(0)
-    img = Image.open(io.BytesIO(pages[2]))
-    img.paste(255, (0, img.height // 2, img.width, img.height))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=80)
-    got = parse_images(pages[:2] + [buf.getvalue()], name="lost-rows")
+    report, pages, _ = _lost_rows_case()
+    got = parse_images(pages, name="lost-rows")
     right, flagged, silent = score_cells(report, got)
     assert silent == [] and flagged > 0
     lost = [f for f in got.findings if f.rule == "read.ocr_row_lost"]
@@ -128,12 +134,8 @@ def test_an_image_only_pdf_that_lost_rows_gives_row_errors_not_a_refusal() -> No
     from tests.corpus.pdf import images_to_pdf
     from xxgk.read.pdf import parse_pdf
 
-    report, pages, meta = report_scan_case(0)
-    img = Image.open(io.BytesIO(pages[2]))
-    img.paste(255, (0, img.height // 2, img.width, img.height))
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=80)
-    got = parse_pdf(images_to_pdf(pages[:2] + [buf.getvalue()], dpi=float(meta["dpi"])), name="lost-rows.pdf")  # type: ignore[arg-type]
+    report, pages, meta = _lost_rows_case()
+    got = parse_pdf(images_to_pdf(pages, dpi=float(meta["dpi"])), name="lost-rows.pdf")  # type: ignore[arg-type]
     right, flagged, silent = score_cells(report, got)
     assert silent == [] and flagged > 0
     lost = [f for f in got.findings if f.rule == "read.ocr_row_lost"]
