@@ -434,7 +434,7 @@ def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list
             if not u.text or any(scores[i][j].how == "exact" for j in at):
                 continue  # a sub-row's own label is printed: not the merged row
             s = _score(ev, row, u, texts[i])
-            if s.how in ("exact", "similar") and s.score > SCORE_TAIL + NUMBER_BONUS + WIDTH_BONUS:
+            if s.how in ("exact", "similar"):  # a tail counts: order decides (no sub-row label is printed)
                 merged_score[(i, end)] = _Score(s.score, "merged", s.similarity)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
