@@ -116,6 +116,10 @@ class Unit:
     dropped: int = 0
     #: The label as printed (its cells' raw text joined): what findings quote.
     printed: str = ""
+    #: The label was printed apart from these numbers (`spread_labels`): never an exact placement.
+    apart: bool = False
+    #: The label's last piece is on the line of the first number (a label cell of the same row).
+    inline: bool = False
 
 
 @dataclass
@@ -144,20 +148,27 @@ def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence:
     `max_values`."""
     found: list[Unit] = []
     text = printed = ""
+    text_line: object = None
     dropped = 0
     cur: Unit | None = None
     for tok in tokens:
         if not tok.is_value:
+            if not text and cur is not None and cur.text and len(cur.values) == 1 and cur is found[-1] and _continues_numbering(cur.values[0], tok):
+                # `（六）其他处理1` / `.申请人…`: a label's numbering wrapped at its dot, not a number.
+                found.pop()
+                text, printed, text_line = cur.text + cur.values[0].norm, cur.printed + cur.values[0].raw.strip(), _line_of(tok)
+                cur = found[-1] if found else None
             if len(text) < MAX_TEXT:
                 text += tok.norm
                 printed += tok.raw.strip()
+                text_line = _line_of(tok)
             continue
         if text and (cur is None or evidence.any(text)) or cur is None:
             if len(found) >= MAX_UNITS:
                 dropped += 1
                 text = printed = ""
                 continue
-            cur = Unit(text, printed=printed)
+            cur = Unit(text, printed=printed, inline=bool(text) and text_line is not None and text_line == _line_of(tok))
             found.append(cur)
         text = printed = ""
         if len(cur.values) < MAX_RUN:
@@ -199,7 +210,13 @@ def _split_rows(u: Unit, split_min: int) -> list[Unit]:
             pieces[-1].extend(vals)
     if len(pieces) == 1:
         return [u]
-    return [Unit(u.text, pieces[0], printed=u.printed)] + [Unit("", p) for p in pieces[1:]]
+    return [Unit(u.text, pieces[0], printed=u.printed, inline=u.inline)] + [Unit("", p) for p in pieces[1:]]
+
+
+def _continues_numbering(value: Token, tok: Token) -> bool:
+    """A one- or two-digit 'value' at the end of a line whose next line starts with the numbering's
+    dot or comma (`1` then `.申请人…`)."""
+    return value.norm.isdigit() and len(value.norm) <= 2 and tok.norm[:1] in (".", "、") and _line_of(tok) != _line_of(value)
 
 
 def _line_of(tok: Token) -> object:
@@ -418,6 +435,9 @@ def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list
     texts = [_Text.of(u.text, ev) for u in found]
     scores = [[_score(ev, r, u, t) for r in ev.rows] for u, t in zip(found, texts)]
     for i, u in enumerate(found):
+        if u.apart:  # a label printed apart from the numbers is evidence, not an exact match: reported
+            scores[i] = [_Score(s.score, "similar", s.similarity) if s.how == "exact" else s for s in scores[i]]
+    for i, u in enumerate(found):
         nxt = found[i + 1].text if i + 1 < n else trailing
         if not nxt:
             continue
@@ -520,14 +540,14 @@ def spread_labels(found: Sequence[Unit], ev: Evidence) -> list[Unit] | None:
         k = i + 1
         while k < len(out) and not out[k].text:
             k += 1
-        if k - i >= 2 and out[i].text:
+        if k - i >= 2 and out[i].text and not out[i].inline:  # an inline label stays with its numbers
             parts = _label_parts(out[i].text, ev)
             if len(parts) == k - i:
                 lead = out[i].text[: len(out[i].text) - sum(map(len, parts))]
                 for j, part in enumerate(parts):
                     u = out[i + j]
                     text = lead + part if j == 0 else part
-                    out[i + j] = Unit(text, u.values, u.dropped, text)
+                    out[i + j] = Unit(text, u.values, u.dropped, text, apart=True)
                 changed = True
         i = k
     return out if changed else None
