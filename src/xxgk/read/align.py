@@ -294,17 +294,23 @@ class _Row:
     #: The label's words, folded (`_FOLD`): its first PREFIX characters mark where the label starts
     #: in a text; a label shorter than that is recognised only when a text ends with it.
     core: str = ""
+    prefix: str = ""
 
-    @property
-    def prefix(self) -> str:
-        return self.core[:PREFIX] if len(self.core) >= PREFIX else ""
+    @staticmethod
+    def make(spec_name: str, label: str, pattern: re.Pattern[str], width: int) -> _Row:
+        core = _core(label).translate(_FOLD)
+        return _Row(spec_name, label, pattern, _bigrams(_core(label)), numbering(label), width, core, core[:PREFIX] if len(core) >= PREFIX else "")
 
-    def ends(self, text: str) -> bool:
-        """A short label (`其他`, `总计`) that a text ends with (`3、其它`, `（七）合计`)."""
+    def ends(self, words: str) -> bool:
+        """A short label (`其他`, `总计`) that a text's words (`_words`) end with (`3、其它`, `（七）合计`)."""
         if self.prefix or not self.core:
             return False
-        t = _DROP.sub("", text).translate(_FOLD)
-        return t.endswith(self.core) or (self.core == "总计" and t.endswith("合计"))
+        return words.endswith(self.core) or (self.core == "总计" and words.endswith("合计"))
+
+
+def _words(text: str) -> str:
+    """A text's words as labels are compared at their end: no punctuation or numbering, folded."""
+    return _DROP.sub("", text).translate(_FOLD)
 
 
 class Evidence:
@@ -315,8 +321,7 @@ class Evidence:
 
     def __init__(self, specs: Sequence[RowLike], groups: Iterable[str] = ()) -> None:
         self.rows = tuple(
-            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns), _core(s.label).translate(_FOLD))
-            for s in specs
+_Row.make(s.name, s.label, s.pattern, len(s.columns)) for s in specs
         )
         index = {r.key: i for i, r in enumerate(self.rows)}
         merged = []
@@ -324,13 +329,15 @@ class Evidence:
             if all(k in index for k in keys):
                 at = tuple(index[k] for k in keys)
                 if at == tuple(range(at[0], at[0] + len(at))):
-                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width, _core(label).translate(_FOLD))))
+                    merged.append((at, _Row.make(keys[0], label, re.compile(pat), self.rows[at[0]].width)))
         self.merged = tuple(merged)
         df: dict[str, int] = {}
         for gs in [r.grams for r in self.rows] + [m.grams for _, m in self.merged] + [_bigrams(_core(g)) for g in groups]:
             for g in gs:
                 df[g] = df.get(g, 0) + 1
         self.weight = {g: 1.0 / n for g, n in df.items()}
+        #: `_Text.of` per label text (texts repeat across a table's readings and across reports).
+        self.texts: dict[str, _Text] = {}
         self._total: dict[int, float] = {}  # by id(row): the rows live as long as self
         self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rows))
 
@@ -361,7 +368,8 @@ class Evidence:
             return True
         folded = text.translate(_FOLD)
         short = len(text) <= SHORT_TEXT  # `3、其它`, `（七）合计`; not a header ending in 其他
-        if any((r.prefix and r.prefix in folded) or (short and r.ends(text)) for r in self.rows):
+        words = _words(text) if short else ""
+        if any((r.prefix and r.prefix in folded) or (short and r.ends(words)) for r in self.rows):
             return True
         grams = _bigrams(text)
         return any(self.similarity(r, grams) >= MIN_SIMILARITY for r in self.rows)
@@ -388,9 +396,21 @@ class _Text:
     grams: frozenset[str]
     own_grams: frozenset[str]
     number: frozenset[tuple[str, int]]
+    folded: str = ""
+    #: The own part's words (`_words`), for short labels.
+    own_words: str = ""
 
     @staticmethod
     def of(text: str, ev: Evidence) -> _Text:
+        got = ev.texts.get(text)
+        if got is None:
+            if len(ev.texts) > 4096:
+                ev.texts.clear()
+            got = ev.texts[text] = _Text._of(text, ev)
+        return got
+
+    @staticmethod
+    def _of(text: str, ev: Evidence) -> _Text:
         last = None
         for m in _NUMBERING.finditer(text):
             last = m
@@ -400,7 +420,7 @@ class _Text:
             if r.prefix:
                 start = max(start, folded.rfind(r.prefix))
         number = printed_numbers(last.group(0)) if last is not None and last.start() == start else frozenset()
-        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number)
+        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number, folded, _words(text[start:]))
 
 
 def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
@@ -415,7 +435,7 @@ def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
     sim = ev.similarity(row, t.own_grams)
     if sim >= MIN_SIMILARITY:
         return _Score(1.0 + 2.0 * sim + bonus, "similar", sim)
-    if (row.prefix and u.text.translate(_FOLD).startswith(row.prefix, t.own_start)) or row.ends(u.text[t.own_start :]):
+    if (row.prefix and t.folded.startswith(row.prefix, t.own_start)) or row.ends(t.own_words):
         return _Score(SCORE_PREFIX + bonus, "similar", sim)
     if last is not None:  # only before the own label: an earlier row's wrapped tail, weak
         return _Score(SCORE_TAIL + bonus, "similar", 1.0)
