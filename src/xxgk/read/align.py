@@ -116,6 +116,10 @@ class Unit:
     dropped: int = 0
     #: The label as printed (its cells' raw text joined): what findings quote.
     printed: str = ""
+    #: The label was printed apart from these numbers (`spread_labels`): never an exact placement.
+    apart: bool = False
+    #: The label's last piece is on the line of the first number (a label cell of the same row).
+    inline: bool = False
 
 
 @dataclass
@@ -144,20 +148,27 @@ def units(tokens: Iterable[Token], *, split_min: int, max_values: int, evidence:
     `max_values`."""
     found: list[Unit] = []
     text = printed = ""
+    text_line: object = None
     dropped = 0
     cur: Unit | None = None
     for tok in tokens:
         if not tok.is_value:
+            if not text and cur is not None and cur.text and len(cur.values) == 1 and cur is found[-1] and _continues_numbering(cur.values[0], tok):
+                # `（六）其他处理1` / `.申请人…`: a label's numbering wrapped at its dot, not a number.
+                found.pop()
+                text, printed, text_line = cur.text + cur.values[0].norm, cur.printed + cur.values[0].raw.strip(), _line_of(tok)
+                cur = found[-1] if found else None
             if len(text) < MAX_TEXT:
                 text += tok.norm
                 printed += tok.raw.strip()
+                text_line = _line_of(tok)
             continue
         if text and (cur is None or evidence.any(text)) or cur is None:
             if len(found) >= MAX_UNITS:
                 dropped += 1
                 text = printed = ""
                 continue
-            cur = Unit(text, printed=printed)
+            cur = Unit(text, printed=printed, inline=bool(text) and text_line is not None and text_line == _line_of(tok))
             found.append(cur)
         text = printed = ""
         if len(cur.values) < MAX_RUN:
@@ -199,7 +210,13 @@ def _split_rows(u: Unit, split_min: int) -> list[Unit]:
             pieces[-1].extend(vals)
     if len(pieces) == 1:
         return [u]
-    return [Unit(u.text, pieces[0], printed=u.printed)] + [Unit("", p) for p in pieces[1:]]
+    return [Unit(u.text, pieces[0], printed=u.printed, inline=u.inline)] + [Unit("", p) for p in pieces[1:]]
+
+
+def _continues_numbering(value: Token, tok: Token) -> bool:
+    """A one- or two-digit 'value' at the end of a line whose next line starts with the numbering's
+    dot or comma (`1` then `.申请人…`)."""
+    return value.norm.isdigit() and len(value.norm) <= 2 and tok.norm[:1] in (".", "、") and _line_of(tok) != _line_of(value)
 
 
 def _line_of(tok: Token) -> object:
@@ -277,17 +294,23 @@ class _Row:
     #: The label's words, folded (`_FOLD`): its first PREFIX characters mark where the label starts
     #: in a text; a label shorter than that is recognised only when a text ends with it.
     core: str = ""
+    prefix: str = ""
 
-    @property
-    def prefix(self) -> str:
-        return self.core[:PREFIX] if len(self.core) >= PREFIX else ""
+    @staticmethod
+    def make(spec_name: str, label: str, pattern: re.Pattern[str], width: int) -> _Row:
+        core = _core(label).translate(_FOLD)
+        return _Row(spec_name, label, pattern, _bigrams(_core(label)), numbering(label), width, core, core[:PREFIX] if len(core) >= PREFIX else "")
 
-    def ends(self, text: str) -> bool:
-        """A short label (`其他`, `总计`) that a text ends with (`3、其它`, `（七）合计`)."""
+    def ends(self, words: str) -> bool:
+        """A short label (`其他`, `总计`) that a text's words (`_words`) end with (`3、其它`, `（七）合计`)."""
         if self.prefix or not self.core:
             return False
-        t = _DROP.sub("", text).translate(_FOLD)
-        return t.endswith(self.core) or (self.core == "总计" and t.endswith("合计"))
+        return words.endswith(self.core) or (self.core == "总计" and words.endswith("合计"))
+
+
+def _words(text: str) -> str:
+    """A text's words as labels are compared at their end: no punctuation or numbering, folded."""
+    return _DROP.sub("", text).translate(_FOLD)
 
 
 class Evidence:
@@ -298,8 +321,7 @@ class Evidence:
 
     def __init__(self, specs: Sequence[RowLike], groups: Iterable[str] = ()) -> None:
         self.rows = tuple(
-            _Row(s.name, s.label, s.pattern, _bigrams(_core(s.label)), numbering(s.label), len(s.columns), _core(s.label).translate(_FOLD))
-            for s in specs
+_Row.make(s.name, s.label, s.pattern, len(s.columns)) for s in specs
         )
         index = {r.key: i for i, r in enumerate(self.rows)}
         merged = []
@@ -307,13 +329,15 @@ class Evidence:
             if all(k in index for k in keys):
                 at = tuple(index[k] for k in keys)
                 if at == tuple(range(at[0], at[0] + len(at))):
-                    merged.append((at, _Row(keys[0], label, re.compile(pat), _bigrams(_core(label)), numbering(label), self.rows[at[0]].width, _core(label).translate(_FOLD))))
+                    merged.append((at, _Row.make(keys[0], label, re.compile(pat), self.rows[at[0]].width)))
         self.merged = tuple(merged)
         df: dict[str, int] = {}
         for gs in [r.grams for r in self.rows] + [m.grams for _, m in self.merged] + [_bigrams(_core(g)) for g in groups]:
             for g in gs:
                 df[g] = df.get(g, 0) + 1
         self.weight = {g: 1.0 / n for g, n in df.items()}
+        #: `_Text.of` per label text (texts repeat across a table's readings and across reports).
+        self.texts: dict[str, _Text] = {}
         self._total: dict[int, float] = {}  # by id(row): the rows live as long as self
         self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.rows))
 
@@ -344,7 +368,8 @@ class Evidence:
             return True
         folded = text.translate(_FOLD)
         short = len(text) <= SHORT_TEXT  # `3、其它`, `（七）合计`; not a header ending in 其他
-        if any((r.prefix and r.prefix in folded) or (short and r.ends(text)) for r in self.rows):
+        words = _words(text) if short else ""
+        if any((r.prefix and r.prefix in folded) or (short and r.ends(words)) for r in self.rows):
             return True
         grams = _bigrams(text)
         return any(self.similarity(r, grams) >= MIN_SIMILARITY for r in self.rows)
@@ -371,9 +396,21 @@ class _Text:
     grams: frozenset[str]
     own_grams: frozenset[str]
     number: frozenset[tuple[str, int]]
+    folded: str = ""
+    #: The own part's words (`_words`), for short labels.
+    own_words: str = ""
 
     @staticmethod
     def of(text: str, ev: Evidence) -> _Text:
+        got = ev.texts.get(text)
+        if got is None:
+            if len(ev.texts) > 4096:
+                ev.texts.clear()
+            got = ev.texts[text] = _Text._of(text, ev)
+        return got
+
+    @staticmethod
+    def _of(text: str, ev: Evidence) -> _Text:
         last = None
         for m in _NUMBERING.finditer(text):
             last = m
@@ -383,7 +420,7 @@ class _Text:
             if r.prefix:
                 start = max(start, folded.rfind(r.prefix))
         number = printed_numbers(last.group(0)) if last is not None and last.start() == start else frozenset()
-        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number)
+        return _Text(text, start, _bigrams(text), _bigrams(text[start:]) if start else _bigrams(text), number, folded, _words(text[start:]))
 
 
 def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
@@ -398,7 +435,7 @@ def _score(ev: Evidence, row: _Row, u: Unit, t: _Text) -> _Score:
     sim = ev.similarity(row, t.own_grams)
     if sim >= MIN_SIMILARITY:
         return _Score(1.0 + 2.0 * sim + bonus, "similar", sim)
-    if (row.prefix and u.text.translate(_FOLD).startswith(row.prefix, t.own_start)) or row.ends(u.text[t.own_start :]):
+    if (row.prefix and t.folded.startswith(row.prefix, t.own_start)) or row.ends(t.own_words):
         return _Score(SCORE_PREFIX + bonus, "similar", sim)
     if last is not None:  # only before the own label: an earlier row's wrapped tail, weak
         return _Score(SCORE_TAIL + bonus, "similar", 1.0)
@@ -418,6 +455,9 @@ def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list
     texts = [_Text.of(u.text, ev) for u in found]
     scores = [[_score(ev, r, u, t) for r in ev.rows] for u, t in zip(found, texts)]
     for i, u in enumerate(found):
+        if u.apart:  # a label printed apart from the numbers is evidence, not an exact match: reported
+            scores[i] = [_Score(s.score, "similar", s.similarity) if s.how == "exact" else s for s in scores[i]]
+    for i, u in enumerate(found):
         nxt = found[i + 1].text if i + 1 < n else trailing
         if not nxt:
             continue
@@ -434,7 +474,7 @@ def align(found: Sequence[Unit], ev: Evidence, trailing: str = "") -> tuple[list
             if not u.text or any(scores[i][j].how == "exact" for j in at):
                 continue  # a sub-row's own label is printed: not the merged row
             s = _score(ev, row, u, texts[i])
-            if s.how in ("exact", "similar") and s.score > SCORE_TAIL + NUMBER_BONUS + WIDTH_BONUS:
+            if s.how in ("exact", "similar"):  # a tail counts: order decides (no sub-row label is printed)
                 merged_score[(i, end)] = _Score(s.score, "merged", s.similarity)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
@@ -520,14 +560,14 @@ def spread_labels(found: Sequence[Unit], ev: Evidence) -> list[Unit] | None:
         k = i + 1
         while k < len(out) and not out[k].text:
             k += 1
-        if k - i >= 2 and out[i].text:
+        if k - i >= 2 and out[i].text and not out[i].inline:  # an inline label stays with its numbers
             parts = _label_parts(out[i].text, ev)
             if len(parts) == k - i:
                 lead = out[i].text[: len(out[i].text) - sum(map(len, parts))]
                 for j, part in enumerate(parts):
                     u = out[i + j]
                     text = lead + part if j == 0 else part
-                    out[i + j] = Unit(text, u.values, u.dropped, text)
+                    out[i + j] = Unit(text, u.values, u.dropped, text, apart=True)
                 changed = True
         i = k
     return out if changed else None

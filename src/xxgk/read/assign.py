@@ -147,7 +147,7 @@ def group_rows(
         spread = align.spread_labels(found, ev)
         if spread is not None:
             placed_spread, score_spread = align.align(spread, ev, trailing.text)
-            if score_spread > score and _lost(placed_spread) <= _lost(placed):
+            if score_spread > score and _lost(placed) and not _lost(placed_spread):
                 found, placed, score = spread, placed_spread, score_spread
         below = align.labels_below(found, trailing, ev)
         if below is not None:
