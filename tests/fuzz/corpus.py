@@ -9,8 +9,9 @@ DOCX, not one a ZIP parser refuses at once), so every reader gets inputs that it
 - xxgk's own renderings of one non-zero 2021 report and one 2019 report: DOCX, HTML, PDF (WeasyPrint),
   XLSX and Markdown;
 - a Chromium-printed PDF (Type 3 CJK fonts, the producer of most portal PDFs) when Chromium is
-  installed, and with `images=True` a small PNG scan of two table rows and the same image as an
-  image-only PDF (both read by OCR, ~1 s each, hence optional and rare).
+  installed, and with `images=True` a small PNG scan of two table rows, the same image as an
+  image-only PDF and a scanned page that reads as a report (all read by OCR, 1–3 s each, hence
+  optional and rare).
 
 Everything is built from fixed seeds; only the PDF producers add timestamps, so a crash is always
 reproduced from the saved input file, not from the corpus.
@@ -110,7 +111,13 @@ def _images() -> list[Start]:
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=True)
     png = buf.getvalue()
-    return [Start("scan/rows.png", "image", png), Start("scan/rows.pdf", "pdf", images_to_pdf([png], dpi=150))]
+    # The second page of a scanned generated report (表三's end and 表四, 200 dpi JPEG): read by OCR
+    # into a Report (~3 s), so that mutations reach past the detector into row assembly.
+    from tests.corpus.scan import scan_case
+
+    page = scan_case(0)[1][1]
+    return [Start("scan/rows.png", "image", png), Start("scan/rows.pdf", "pdf", images_to_pdf([png], dpi=150)),
+            Start("scan/page2.jpg", "image", page)]
 
 
 def starting_points(*, chromium: bool = True, images: bool = False) -> list[Start]:

@@ -16,7 +16,9 @@ work on any input; the others know the structure so that they get past the first
 - PDF: the xref table and startxref damaged, dictionary numbers (/Count, /Length, /MediaBox, /Rotate,
   object references) changed, a Flate content stream inflated, damaged with hostile operators
   (unbalanced q/Q, huge or NaN matrices, 100,000 path segments) and deflated again;
-- images: header dimensions, chunk lengths and CRCs damaged.
+- images: header dimensions, chunk lengths and CRCs damaged; or decoded and saved again valid but
+  hostile (1×3000 or 12000×8 px, blank, inverted, noise, modes 1/P/I;16/F/CMYK, JPEG quality 5,
+  multi-frame TIFF).
 
 Every output is capped at `MAX_OUTPUT` bytes so that one input cannot eat the run's time budget.
 """
@@ -498,7 +500,54 @@ def image_header(data: bytes, rng: random.Random, other: bytes) -> bytes:
     return flip_bits(data, rng, other)
 
 
-IMAGE: tuple[Callable[[bytes, random.Random, bytes], bytes], ...] = (image_header,)
+def image_pixels(data: bytes, rng: random.Random, other: bytes) -> bytes:
+    """A valid image with hostile content: extreme sizes, odd modes, rotation, noise, multi-frame TIFF.
+    Blind damage to a PNG almost always breaks a CRC and is refused at once; this reaches the OCR."""
+    from PIL import Image, ImageOps
+
+    try:
+        im = Image.open(io.BytesIO(data))
+        im.load()
+    except Exception:
+        return image_header(data, rng, other)
+    op = rng.randrange(9)
+    if op == 0:
+        w, h = rng.choice(((1, 1), (1, 3000), (3000, 1), (12000, 8), (8, 12000), (4, 4), (im.width * 3, im.height * 3)))
+        im = im.resize((w, h))
+    elif op == 1:
+        im = im.rotate(rng.choice((90, 180, 3.5, -45, 1.5)), expand=True, fillcolor=255 if im.mode == "L" else None)
+    elif op == 2:
+        im = ImageOps.invert(im.convert("L"))
+    elif op == 3:
+        im = im.convert(rng.choice(("1", "P", "RGBA", "LA", "I", "I;16", "F", "CMYK", "RGB")))
+    elif op == 4:
+        im = im.convert("L").point(lambda v: rng.choice((0, 255, v)))
+    elif op == 5:
+        im = Image.new(rng.choice(("L", "RGB")), im.size, rng.choice((0, 255, 128)))
+    elif op == 6:
+        im = im.crop((0, 0, max(1, im.width // rng.randint(1, 50)), max(1, im.height // rng.randint(1, 50))))
+    elif op == 7:
+        b = bytearray(im.convert("L").tobytes())
+        for _ in range(rng.randint(1, len(b) // 10 + 1)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        im = Image.frombytes("L", im.size, bytes(b))
+    else:
+        im = im.convert("L")
+    fmt = rng.choice(("PNG", "PNG", "JPEG", "TIFF", "TIFF-multi"))
+    out = io.BytesIO()
+    try:
+        if fmt == "JPEG":
+            im.convert("RGB" if im.mode not in ("L", "RGB", "CMYK") else im.mode).save(out, "JPEG", quality=rng.choice((5, 60, 95)))
+        elif fmt == "TIFF-multi":
+            im.save(out, "TIFF", save_all=True, append_images=[im.rotate(90, expand=True)] * rng.randint(1, 3))
+        else:
+            im.save(out, fmt)
+    except Exception:
+        return image_header(data, rng, other)
+    return out.getvalue()
+
+
+IMAGE: tuple[Callable[[bytes, random.Random, bytes], bytes], ...] = (image_header, image_pixels, image_pixels, image_pixels)
 
 
 # -- all together --------------------------------------------------------------------------------------
@@ -518,6 +567,10 @@ def mutate(start: Start, other: Start, rng: random.Random) -> tuple[bytes, list[
         aware = BY_KIND.get(start.kind, ())
         pool = aware if aware and rng.random() < 0.67 else BLIND
         op = rng.choice(pool)
-        data = op(data, rng, other.data)[:MAX_OUTPUT]
+        try:
+            data = op(data, rng, other.data)[:MAX_OUTPUT]
+        except Exception:  # a mutator's own limit (e.g. a Pillow mode it cannot convert): damage blindly
+            op = flip_bits
+            data = flip_bits(data, rng, other.data)
         names.append(op.__name__)
     return data, names

@@ -291,7 +291,7 @@ def fuzz(*, seconds: float, seed: int = 0, first: int = 0, max_inputs: int | Non
             data, start, names = make_input(starts, seed, i)
             out = worker.run(data)
             summary.inputs += 1
-            summary.statuses[out.status] += 1
+            summary.statuses[out.status if out.status != "refused" else f"refused:{out.type}"] += 1
             summary.by_kind[start.kind] += 1
             summary.slowest = sorted(summary.slowest + [(out.seconds, i, start.name)], reverse=True)[:5]
             if out.bug:
