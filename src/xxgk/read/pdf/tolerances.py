@@ -23,3 +23,7 @@ PEELS = 4
 PIECE_GAP = 0.8
 #: × font size: a gap this wide between two characters of a piece is a word space.
 WORD_SPACE = 0.25
+#: × character height: numbered label pieces of one unruled row whose left edges are this close start
+#: two rows (a row printed blank under or above a row with values). Left-aligned labels of one column
+#: start within a fraction of a point (Chromium, LibreOffice); their numbers are different widths.
+BLANK_ROW_EDGE = 0.3
