@@ -211,8 +211,26 @@ def _value_rows(values: list[Piece]) -> list[list[Piece]]:
             rows.append([p])
             bottom = p.bottom
     for r in rows:
-        r.sort(key=lambda p: p.x0)
+        r.sort(key=lambda p: (p.x0, p.top))
+        _join_stacked(r)
     return rows
+
+
+def _join_stacked(row: list[Piece]) -> None:
+    """A number wrapped in a narrow column, its digits over each other ('７' over '４' when '７４' in
+    full-width digits does not fit), centred on its row: the row's other values hold the lines
+    together as one row, and the stacked pieces, one over the other in one column, are one value,
+    read top to bottom. Pieces of two rows never share a row (rows do not overlap)."""
+    k = 0
+    while k + 1 < len(row):
+        a, b = row[k], row[k + 1]
+        overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        upper, lower = (a, b) if a.top <= b.top else (b, a)
+        if overlap > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0) and lower.top >= upper.bottom - 0.5 and is_value_token(upper.text + lower.text):
+            upper.absorb(lower)
+            row[k : k + 2] = [upper]
+            continue
+        k += 1
 
 
 def _overlaps(p: Piece, band: tuple[float, float]) -> bool:
