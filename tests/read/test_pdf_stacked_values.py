@@ -1,8 +1,8 @@
-"""Tables without rules: a number wrapped in a narrow column, one digit over the next ('７' over '４'
-when '７４' in full-width digits does not fit the 总计 column), centred on its row.
-
-Before, the two lines were two values of the row (eight cells for seven columns: the row was not
-read); they are one value, read top to bottom. Pages built from characters (no PDF).
+"""Tables without rules, what Chromium prints of real reports' values: a number wrapped in a narrow
+column, one digit over the next ('７' over '４' when '７４' in full-width digits does not fit the 总计
+column), centred on its row, is one value read top to bottom (before, the row had eight values for
+seven columns and was not read); a page number '- 9 -' printed between the parts of a table is no row.
+Pages built from characters (no PDF).
 """
 
 from __future__ import annotations
@@ -37,3 +37,16 @@ def test_values_of_rows_printed_close_together_stay_apart() -> None:
         top = 100 + 11 * k
         chars += _chars(label, 50, top) + _chars(a, 300, top) + _chars(b, 360, top)
     assert _rows(chars) == [["一、甲", "7", "8"], ["二、乙", "4", "5"], ["三、丙", "1", "2"]]
+
+
+def test_a_page_number_between_the_parts_of_a_table_is_no_row() -> None:
+    # '- 9 -' printed in the body where Word's footer stood, above the continued rows of 表三: three
+    # pieces on one line, which made it a row of the table (and its '-', '9', '-' values of the
+    # row above, joined across the break).
+    chars = _chars("4.甲乙", 80, 100) + _chars("0", 300, 100) + _chars("0", 360, 100)
+    chars += _chars("-", 60, 300) + _chars("9", 75, 300) + _chars("-", 90, 300)
+    chars += _chars("5.丙丁", 80, 315) + _chars("1", 300, 315) + _chars("1", 360, 315)
+    page = Page(1, chars, [], 595, 842)
+    page.lines = group_lines(page.chars)
+    tables = [[[c.text for c in row] for row in b.rows] for _, b in page_blocks(page) if hasattr(b, "rows")]
+    assert tables == [[["4.甲乙", "0", "0"]], [["5.丙丁", "1", "1"]]]

@@ -52,9 +52,10 @@ def regions(lines: list[list[Char]], pieces: list[list[Piece]], left: float, rig
     pieces, with the short lines between them; above, the short lines of a header (not numbered, not
     ending a sentence, under 1.2 lines apart); below, a wrapped label's short lines closer than 0.7
     of a line."""
-    multi = [len(p) >= 2 for p in pieces]
+    folio = [bool(_PAGE_NUMBER.match("".join(q.text for q in p))) for p in pieces]
+    multi = [len(p) >= 2 and not f for p, f in zip(pieces, folio)]
     width = max(right - left, 1.0)
-    narrow = [not m and (ps[0].x1 - ps[0].x0) <= 0.45 * width and not _sentence(ps[0].text) for m, ps in zip(multi, pieces)]
+    narrow = [not m and not f and (ps[0].x1 - ps[0].x0) <= 0.45 * width and not _sentence(ps[0].text) for m, f, ps in zip(multi, folio, pieces)]
     out: list[tuple[int, int]] = []
     i, n = 0, len(lines)
     while i < n:
@@ -76,6 +77,9 @@ def regions(lines: list[list[Char]], pieces: list[list[Piece]], left: float, rig
     return out
 
 
+#: A page number printed in the body, between the parts of a table continued on the next page
+#: ('- 9 -', as Word prints its footer): three pieces, but no row of the table.
+_PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$")
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[、.．])")
 
 
