@@ -1,7 +1,8 @@
 """Tables without rules, what Chromium prints of real reports' values: a number wrapped in a narrow
 column, one digit over the next ('７' over '４' when '７４' in full-width digits does not fit the 总计
 column), centred on its row, is one value read top to bottom (before, the row had eight values for
-seven columns and was not read); a page number '- 9 -' printed between the parts of a table is no row.
+seven columns and was not read), and a row holding a value wrapped over three lines stays one row; a
+page number '- 9 -' printed between the parts of a table is no row.
 Pages built from characters (no PDF).
 """
 
@@ -50,3 +51,19 @@ def test_a_page_number_between_the_parts_of_a_table_is_no_row() -> None:
     page.lines = group_lines(page.chars)
     tables = [[[c.text for c in row] for row in b.rows] for _, b in page_blocks(page) if hasattr(b, "rows")]
     assert tables == [[["4.甲乙", "0", "0"]], [["5.丙丁", "1", "1"]]]
+
+
+def test_a_row_with_a_value_wrapped_over_three_lines_stays_one_row() -> None:
+    # '21件' in a narrow column as '２' / '１' / '件', centred on its row, and '２' / '１' in another:
+    # the joined '１件' is two lines tall, which must not ask twice the overlap of its row.
+    h = 12.6
+    xs = [290 + 40 * j for j in range(7)]
+    chars = _chars("(一)予以公开", 88, 138.9, h)
+    chars += _chars("２", xs[0], 125.4, h) + _chars("１", xs[0], 138.9, h) + _chars("件", xs[0], 152.4, h)
+    chars += [c for x in xs[1:6] for c in _chars("0", x, 138.9, h)]
+    chars += _chars("２", xs[6], 132.1, h) + _chars("１", xs[6], 145.6, h)
+    chars += _chars("(二)部分公开", 88, 176.4, h) + [c for x, v in zip(xs, "8100009") for c in _chars(v, x, 176.4, h)]
+    assert _rows(chars) == [
+        ["(一)予以公开", "２１件", "0", "0", "0", "0", "0", "２１"],
+        ["(二)部分公开", "8", "1", "0", "0", "0", "0", "9"],
+    ]

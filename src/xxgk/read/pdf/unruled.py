@@ -208,7 +208,9 @@ def _value_rows(values: list[Piece]) -> list[list[Piece]]:
     rows: list[list[Piece]] = []
     bottom = -math.inf
     for p in sorted(values, key=lambda p: p.top):
-        if rows and p.top < bottom - 0.3 * (p.bottom - p.top):
+        # A character's height, not the piece's: a value wrapped over two lines ('１' over '件') is
+        # twice as tall, and would need twice the overlap to join its row.
+        if rows and p.top < bottom - 0.3 * max(c.bottom - c.top for c in p.chars):
             rows[-1].append(p)
             bottom = max(bottom, p.bottom)
         else:
