@@ -32,3 +32,7 @@ PARA_RIGHT = 2.5 * 4 / 3
 PARA_GAP = 0.8 * 4 / 3
 #: pt: lines of one paragraph differ in font size by at most this.
 PARA_SIZE = 0.5 * 3 / 4
+#: × character height: numbered label pieces of one unruled row whose left edges are this close start
+#: two rows (a row printed blank under or above a row with values). Left-aligned labels of one column
+#: start within a fraction of a point (Chromium, LibreOffice); their numbers are different widths.
+BLANK_ROW_EDGE = 0.3

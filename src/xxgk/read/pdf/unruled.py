@@ -21,6 +21,7 @@ from .. import blocks as B
 from .grids import UnionFind
 from .lines import BOTTOM, TOP, X1, bbox_of, is_cjk, line_height, line_text
 from .objects import Char
+from .tolerances import BLANK_ROW_EDGE
 
 __all__ = ["Piece", "borderless", "regions"]
 
@@ -51,9 +52,10 @@ def regions(lines: list[list[Char]], pieces: list[list[Piece]], left: float, rig
     pieces, with the short lines between them; above, the short lines of a header (not numbered, not
     ending a sentence, under 1.2 lines apart); below, a wrapped label's short lines closer than 0.7
     of a line."""
-    multi = [len(p) >= 2 for p in pieces]
+    folio = [bool(_PAGE_NUMBER.match("".join(q.text for q in p))) for p in pieces]
+    multi = [len(p) >= 2 and not f for p, f in zip(pieces, folio)]
     width = max(right - left, 1.0)
-    narrow = [not m and (ps[0].x1 - ps[0].x0) <= 0.45 * width and not _sentence(ps[0].text) for m, ps in zip(multi, pieces)]
+    narrow = [not m and not f and (ps[0].x1 - ps[0].x0) <= 0.45 * width and not _sentence(ps[0].text) for m, f, ps in zip(multi, folio, pieces)]
     out: list[tuple[int, int]] = []
     i, n = 0, len(lines)
     while i < n:
@@ -75,6 +77,9 @@ def regions(lines: list[list[Char]], pieces: list[list[Piece]], left: float, rig
     return out
 
 
+#: A page number printed in the body, between the parts of a table continued on the next page
+#: ('- 9 -', as Word prints its footer): three pieces, but no row of the table.
+_PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$")
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,2}\s*[、.．])")
 
 
@@ -203,15 +208,35 @@ def _value_rows(values: list[Piece]) -> list[list[Piece]]:
     rows: list[list[Piece]] = []
     bottom = -math.inf
     for p in sorted(values, key=lambda p: p.top):
-        if rows and p.top < bottom - 0.3 * (p.bottom - p.top):
+        # A character's height, not the piece's: a value wrapped over two lines ('１' over '件') is
+        # twice as tall, and would need twice the overlap to join its row.
+        if rows and p.top < bottom - 0.3 * max(c.bottom - c.top for c in p.chars):
             rows[-1].append(p)
             bottom = max(bottom, p.bottom)
         else:
             rows.append([p])
             bottom = p.bottom
     for r in rows:
-        r.sort(key=lambda p: p.x0)
+        r.sort(key=lambda p: (p.x0, p.top))
+        _join_stacked(r)
     return rows
+
+
+def _join_stacked(row: list[Piece]) -> None:
+    """A number wrapped in a narrow column, its digits over each other ('７' over '４' when '７４' in
+    full-width digits does not fit), centred on its row: the row's other values hold the lines
+    together as one row, and the stacked pieces, one over the other in one column, are one value,
+    read top to bottom. Pieces of two rows never share a row (rows do not overlap)."""
+    k = 0
+    while k + 1 < len(row):
+        a, b = row[k], row[k + 1]
+        overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        upper, lower = (a, b) if a.top <= b.top else (b, a)
+        if overlap > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0) and lower.top >= upper.bottom - 0.5 and is_value_token(upper.text + lower.text):
+            upper.absorb(lower)
+            row[k : k + 2] = [upper]
+            continue
+        k += 1
 
 
 def _overlaps(p: Piece, band: tuple[float, float]) -> bool:
@@ -234,12 +259,38 @@ def borderless(lines: list[list[Char]], pieces: list[list[Piece]], page: int) ->
     bands: list[tuple[float, float, int]] = [(*_band(r), k) for k, r in enumerate(rows)]  # k ≥ 0: a value row
     bands += [(*_band(g), -1) for g in _vertical_groups(others)]  # -1: header lines
     bands.sort()
-    labels: list[list[Piece]] = [[] for _ in rows]
+    side = [p for p in rest if p.x1 <= value_left + 1]
+    labels, head = _assign_labels(side, bands, len(rows), others)
+    blank = _blank_row_starts(labels, [_band(r) for r in rows])
+    if blank:
+        # Rows whose cells are all blank print a label and nothing else: each becomes a row band of
+        # its own, and the labels are assigned again around the new bands.
+        bands += [(p.top, p.bottom, len(rows) + j) for j, p in enumerate(blank)]
+        bands.sort()
+        labels, head = _assign_labels(side, bands, len(rows) + len(blank), others)
+    out: list[tuple[float, list[B.GridCell]]] = []
+    centres = _columns(rows)
+    for k, r in enumerate(rows):
+        band = _band(r)
+        out.append((min([band[0]] + [p.top for p in labels[k]]), _label_cells(labels[k], page) + _value_cells(r, centres, page, band)))
+    for j, p in enumerate(blank):
+        own = labels[len(rows) + j]
+        band = (p.top, p.bottom)
+        empty = [B.GridCell("", {"page": page, "bbox": [round(x - 1, 2), round(band[0], 2), round(x + 1, 2), round(band[1], 2)]}) for x in centres]
+        out.append((min(q.top for q in own), _label_cells(own, page) + empty))
+    out += _header_rows(head, [_band(r)[0] for r in rows], page)
+    out.sort(key=lambda r: r[0])
+    return [(out[0][0], B.Table([r for _, r in out]))]
+
+
+def _assign_labels(side: list[Piece], bands: list[tuple[float, float, int]], n_rows: int, others: list[Piece]) -> tuple[list[list[Piece]], list[Piece]]:
+    """Label pieces (left of the values) to row bands: the band a piece overlaps, header lines, or for
+    a piece between two rows the side of the widest gap in its column. Returns (labels per row, the
+    header pieces: `others` and the label pieces beside header lines)."""
+    labels: list[list[Piece]] = [[] for _ in range(n_rows)]
     head: list[Piece] = list(others)
     floating: list[Piece] = []
-    for p in rest:
-        if p.x1 > value_left + 1:
-            continue
+    for p in side:
         owner = next((k for t, b, k in bands if k >= 0 and _overlaps(p, (t, b))), None)
         if owner is None and any(_overlaps(p, (t, b)) for t, b, k in bands if k < 0):
             head.append(p)
@@ -249,14 +300,43 @@ def borderless(lines: list[list[Char]], pieces: list[list[Piece]], page: int) ->
             labels[owner].append(p)
     for p, k in _assign_floating(floating, bands):
         (labels[k] if k >= 0 else head).append(p)
-    out: list[tuple[float, list[B.GridCell]]] = []
-    centres = _columns(rows)
-    for k, r in enumerate(rows):
-        band = _band(r)
-        out.append((min([band[0]] + [p.top for p in labels[k]]), _label_cells(labels[k], page) + _value_cells(r, centres, page, band)))
-    out += _header_rows(head, [_band(r)[0] for r in rows], page)
-    out.sort(key=lambda r: r[0])
-    return [(out[0][0], B.Table([r for _, r in out]))]
+    return labels, head
+
+
+def _blank_row_starts(labels: list[list[Piece]], value_bands: list[tuple[float, float]]) -> list[Piece]:
+    """The first lines of rows printed with every cell blank (a label and no value), found among the
+    labels given to the value rows around them: two numbered pieces starting at the same left edge
+    ('5.要求…' and '1.申请人…') are two rows' labels, since a wrapped label's next line does not start
+    with a number. The one overlapping the row's values keeps them; when none does, the row's label is
+    elsewhere if another numbered piece overlaps its values ('(七)总计' left of the blank rows of
+    （六）), else it is the numbered piece nearest above the values (a label centred on its row wraps
+    above and below them). Every other one starts a row of its own."""
+    out: list[Piece] = []
+    for pieces, band in zip(labels, value_bands):
+        numbered = sorted((p for p in pieces if _starts_numbered(p.text)), key=lambda p: p.top)
+        if len(numbered) < 2:
+            continue
+        for edge in _left_edges(numbered):
+            if len(edge) < 2:
+                continue
+            keep = next((p for p in edge if _overlaps(p, band)), None)
+            if keep is None and not any(_overlaps(p, band) for p in numbered):
+                above = [p for p in edge if p.bottom <= band[1]]
+                keep = above[-1] if above else edge[0]
+            out += [p for p in edge if p is not keep]
+    return out
+
+
+def _left_edges(pieces: list[Piece]) -> list[list[Piece]]:
+    """Pieces grouped by their left edge (within BLANK_ROW_EDGE of a character's height), top to bottom."""
+    groups: list[list[Piece]] = []
+    for p in sorted(pieces, key=lambda p: p.x0):
+        h = p.bottom - p.top
+        if groups and p.x0 - groups[-1][0].x0 <= BLANK_ROW_EDGE * h:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return [sorted(g, key=lambda p: p.top) for g in groups]
 
 
 def _vertical_groups(pieces: list[Piece]) -> list[list[Piece]]:
