@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import xxgk
 from tests.corpus.generate import random_report
 from tests.corpus.glued import render_glued
+from tests.corpus.oracle import splits as oracle_splits
 from tests.read.test_real import REAL, UNDECIDABLE, _same, _source, source_error_cell, truth_cells
 from xxgk import cli
 from xxgk.errors import TruncatedInput
@@ -97,7 +98,49 @@ def test_identities_between_rows_decide() -> None:
     assert (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
     # The same when the table also breaks one identity (v printed wrong): the most that hold win.
     d1, d2 = glued.solve([r1, r2], idn, {"u": 13, "v": 99})
-    assert (d1.cells, d2.cells) == ((None, None), (None, None)) or (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
+    assert (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
+
+
+def test_a_long_row_is_split_by_its_total() -> None:
+    """17 and 19 digits in 7 cells have 6,538 and 8,883 splits (more than MAX_SPLITS: this was
+    read.glued_too_long); exactly one of each adds up to its total, found without listing the rest:
+    377+273+34+39+25+76 = 824, 878+474+17+124+131+0 = 1624."""
+    (d,) = glued.solve([glued.Run(ROW, ("37727334392576824",))], [ROW_SUM])
+    assert d.cells == ("377", "273", "34", "39", "25", "76", "824") and d.possible == 6538 and not d.refused
+    (d,) = glued.solve([glued.Run(ROW, ("8784741712413101624",))], [ROW_SUM])
+    assert d.cells == ("878", "474", "17", "124", "131", "0", "1624") and d.possible == 8883
+    # Two splits add up: undecided where they differ, both shown.
+    (d,) = glued.solve([glued.Run(ROW, ("8785121912413001663",))], [ROW_SUM])
+    assert sorted(d.candidates) == [("878", "51", "2", "191", "241", "300", "1663"), ("878", "512", "19", "124", "130", "0", "1663")]
+    assert d.cells == ("878", None, None, None, None, None, "1663")
+
+
+@pytest.mark.parametrize(("width", "block"), [(7, 7), (15, 5)])
+def test_splits_by_row_totals_are_those_of_the_corpus_oracle(width: int, block: int) -> None:
+    """The splits searched with the row totals (表三: 6 cells and 总计; 表四: three blocks of 4 and
+    总计) are exactly those that tests/corpus/oracle.py lists and filters on its own, on runs made to
+    add up and on random digits."""
+    rng = random.Random(width)
+    keys = [f"k{i}" for i in range(width)]
+    blocks = tuple((tuple(range(s, s + block - 1)), s + block - 1) for s in range(0, width, block))
+    compared = 0
+    for trial in range(400):
+        if trial % 3:
+            vals: list[int] = []
+            for _ in range(width // block):
+                xs = [rng.choice([0, 0, rng.randint(1, 9), rng.randint(10, 99), rng.randint(100, 999)]) for _ in range(block - 1)]
+                vals += [*xs, sum(xs)]
+            run = "".join(map(str, vals))
+        else:
+            run = "".join(rng.choice("0123456789") for _ in range(rng.randint(width, width + 8)))
+        want = oracle_splits(run, keys, block)
+        if want is None:
+            continue
+        want = sorted(tuple(c) for c in want if all(len(x) <= glued.MAX_COUNT_DIGITS for x in c))
+        got = sorted(tuple(run[a:b] for _, a, b in s) for s in glued.splits((run,), width, blocks=blocks, misses=0))
+        assert got == want, run
+        compared += bool(want)
+    assert compared > 100
 
 
 def test_hostile_runs_are_refused_in_bounded_time() -> None:
