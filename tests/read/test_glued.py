@@ -428,3 +428,25 @@ def test_a_label_resembling_no_row_starts_its_own_row_in_a_glued_table(layout: s
     assert not [f.message for f in got.check() if f.severity == "error"]
     by_order = {f.cells[0] for f in got.findings if f.rule == "read.row_by_order"}
     assert by_order == {"t3.granted.natural_person", "t3.results_total.natural_person"}
+
+
+def test_counted_splits_are_the_listed_ones() -> None:
+    """`possible` (the number the findings quote) is counted without listing the splits; it equals
+    the length of the full listing, signs, fractions and text pieces included."""
+    from xxgk.read.gluedsplits import count_splits
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        width = rng.randint(2, 8)
+        pieces = tuple("".join(rng.choice("0123456789") for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 3)))
+        pieces += tuple(p for p in ("-3", "1.5", "/") if rng.random() < 0.2)
+        signed, decimal = frozenset({rng.randrange(width)}), frozenset({rng.randrange(width)})
+        try:
+            listed: int | str = len(glued.splits(pieces, width, 6, 10**6, signed=signed, decimal=decimal))
+        except glued.TooManySplits:
+            listed = "refused"
+        try:
+            counted: int | str = count_splits(pieces, width, 6, signed, decimal)
+        except glued.TooManySplits:
+            counted = "refused"
+        assert counted == listed, (pieces, width, signed, decimal)

@@ -272,6 +272,10 @@ def count_splits(pieces: tuple[str, ...], width: int, max_digits: int, signed: f
     lo, hi = _bounds(parsed, max_digits)
     if lo[0] > width:
         raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
+    if hi[0] < width:
+        return 0
+    if hi[0] == width and all(q is not None and not q[0] and not q[2] for q in parsed):
+        return 1  # one cell per digit (the all-zero rows)
 
     @functools.cache
     def count(i: int, pos: int, left: int) -> int:
