@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import xxgk
 from tests.corpus.generate import random_report
 from tests.corpus.glued import render_glued
+from tests.corpus.oracle import splits as oracle_splits
 from tests.read.test_real import REAL, UNDECIDABLE, _same, _source, source_error_cell, truth_cells
 from xxgk import cli
 from xxgk.errors import TruncatedInput
@@ -97,7 +98,49 @@ def test_identities_between_rows_decide() -> None:
     assert (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
     # The same when the table also breaks one identity (v printed wrong): the most that hold win.
     d1, d2 = glued.solve([r1, r2], idn, {"u": 13, "v": 99})
-    assert (d1.cells, d2.cells) == ((None, None), (None, None)) or (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
+    assert (d1.cells, d2.cells) == (("11", "0"), ("2", "20"))
+
+
+def test_a_long_row_is_split_by_its_total() -> None:
+    """17 and 19 digits in 7 cells have 6,538 and 8,883 splits (more than MAX_SPLITS: this was
+    read.glued_too_long); exactly one of each adds up to its total, found without listing the rest:
+    377+273+34+39+25+76 = 824, 878+474+17+124+131+0 = 1624."""
+    (d,) = glued.solve([glued.Run(ROW, ("37727334392576824",))], [ROW_SUM])
+    assert d.cells == ("377", "273", "34", "39", "25", "76", "824") and d.possible == 6538 and not d.refused
+    (d,) = glued.solve([glued.Run(ROW, ("8784741712413101624",))], [ROW_SUM])
+    assert d.cells == ("878", "474", "17", "124", "131", "0", "1624") and d.possible == 8883
+    # Two splits add up: undecided where they differ, both shown.
+    (d,) = glued.solve([glued.Run(ROW, ("8785121912413001663",))], [ROW_SUM])
+    assert sorted(d.candidates) == [("878", "51", "2", "191", "241", "300", "1663"), ("878", "512", "19", "124", "130", "0", "1663")]
+    assert d.cells == ("878", None, None, None, None, None, "1663")
+
+
+@pytest.mark.parametrize(("width", "block"), [(7, 7), (15, 5)])
+def test_splits_by_row_totals_are_those_of_the_corpus_oracle(width: int, block: int) -> None:
+    """The splits searched with the row totals (表三: 6 cells and 总计; 表四: three blocks of 4 and
+    总计) are exactly those that tests/corpus/oracle.py lists and filters on its own, on runs made to
+    add up and on random digits."""
+    rng = random.Random(width)
+    keys = [f"k{i}" for i in range(width)]
+    blocks = tuple((tuple(range(s, s + block - 1)), s + block - 1) for s in range(0, width, block))
+    compared = 0
+    for trial in range(400):
+        if trial % 3:
+            vals: list[int] = []
+            for _ in range(width // block):
+                xs = [rng.choice([0, 0, rng.randint(1, 9), rng.randint(10, 99), rng.randint(100, 999)]) for _ in range(block - 1)]
+                vals += [*xs, sum(xs)]
+            run = "".join(map(str, vals))
+        else:
+            run = "".join(rng.choice("0123456789") for _ in range(rng.randint(width, width + 8)))
+        want = oracle_splits(run, keys, block)
+        if want is None:
+            continue
+        want = sorted(tuple(c) for c in want if all(len(x) <= glued.MAX_COUNT_DIGITS for x in c))
+        got = sorted(tuple(run[a:b] for _, a, b in s) for s in glued.splits((run,), width, blocks=blocks, misses=0))
+        assert got == want, run
+        compared += bool(want)
+    assert compared > 100
 
 
 def test_hostile_runs_are_refused_in_bounded_time() -> None:
@@ -331,3 +374,79 @@ def test_numbers_quoted_about_a_row_are_those_of_its_own_clause() -> None:
     assert got["regulations"] == {10}
     assert got["licensing"] == {12345}  # a year is not a number of the row
     assert "penalty" not in got
+
+
+# --- labels that resemble no row, 表四 printed as one run (literal documents) ---------------------
+
+_Z = "0000000"
+_T3_COLS = ("natural_person", "commercial_enterprise", "research_institution", "public_welfare_org", "legal_service_org", "other_org", "total")
+#: A one-line crawler report whose 表三 prints （一）予以公开 as the typo `予于公开` right after 上年结转's
+#: run (its group label comes late) and （七）总计 as `合计`, and whose 表四 is one 15-digit run
+#: (`311050100100000`, no leading zero, no label glued to it).
+ODD_LABELS = (
+    "标题: 临巴镇2023年度政府信息公开工作年度报告\n发布时间: 2024-01-20 10:00\n==================== 正文 ====================\n"
+    "一、总体情况 2023年，临巴镇主动公开政府信息206条。 二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数"
+    "现行有效件数规章 000行政规范性文件000第二十条第（五）项信息内容本年处理决定数量行政许可0第二十条第（六）项信息内容本年处理决定数量"
+    "行政处罚0行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0 "
+    "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织"
+    "总计商业企业科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量5100219二、上年结转政府信息公开申请数量1000001"
+    f"予于公开3100105本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）{_Z}（三）不予公开1.属于国家秘密{_Z}"
+    f"2.其他法律行政法规禁止公开{_Z}3.危及“三安全一稳定”{_Z}4.保护第三方合法权益{_Z}5.属于三类内部事务信息{_Z}6.属于四类过程性信息{_Z}"
+    f"7.属于行政执法案卷{_Z}8.属于行政查询事项{_Z}（四）无法提供1.本机关不掌握相关政府信息2000114 2.没有现成信息需要另行制作{_Z}"
+    f"3.补正后申请内容仍不明确{_Z}（五）不予处理1.信访举报投诉类申请{_Z}2.重复申请{_Z}3.要求提供公开出版物{_Z}4.无正当理由大量反复申请{_Z}"
+    f"5.要求行政机关确认或重新出具已获取信息{_Z}（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请{_Z}"
+    f"2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请{_Z}3.其他{_Z}合计5100219四、结转下年度继续办理1000001 "
+    "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+    "结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计 311050100100000 "
+    "五、存在的主要问题及改进情况 公开内容不够丰富。 六、其他需要报告的事项 临巴镇2023年未收取信息处理费。\n"
+)
+
+
+@pytest.mark.parametrize("layout", ["one line", "rows"])
+def test_a_label_resembling_no_row_starts_its_own_row_in_a_glued_table(layout: str) -> None:
+    """Before: `予于公开`'s run joined 上年结转's (an ambiguity error there), （一）予以公开 and （七）总计
+    were left empty with only a `read.row_missing` warning (wrong cells, no error), and 表四 was
+    refused as one number. Each row is one run after its label, so the word between two runs is a
+    row label: placed by order, with a warning."""
+    text = ODD_LABELS
+    if layout == "rows":  # glued rows: each row on its own line (innerText without cell tabs)
+        for start in (" 二、主动", " 三、收到", "一、本年新收", "二、上年结转", "予于公开", "合计", "四、结转", " 四、政府", " 311", " 五、", " 六、"):
+            text = text.replace(start, "\n" + start.strip())
+    got = xxgk.parse(text.encode(), name="odd.txt")
+    want = {
+        "new_received": [5, 1, 0, 0, 2, 1, 9],
+        "carried_over": [1, 0, 0, 0, 0, 0, 1],
+        "granted": [3, 1, 0, 0, 1, 0, 5],
+        "unable_not_held": [2, 0, 0, 0, 1, 1, 4],
+        "results_total": [5, 1, 0, 0, 2, 1, 9],
+        "carried_forward": [1, 0, 0, 0, 0, 0, 1],
+    }
+    for row, values in want.items():
+        assert [got.value(f"t3.{row}.{c}") for c in _T3_COLS] == values, row
+    assert [got.value(f"t4.{b}.{c}") for b in ("review", "litigation_direct", "litigation_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")] == [3, 1, 1, 0, 5, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]
+    assert not [f.message for f in got.check() if f.severity == "error"]
+    by_order = {f.cells[0] for f in got.findings if f.rule == "read.row_by_order"}
+    assert by_order == {"t3.granted.natural_person", "t3.results_total.natural_person"}
+
+
+def test_counted_splits_are_the_listed_ones() -> None:
+    """`possible` (the number the findings quote) is counted without listing the splits; it equals
+    the length of the full listing, signs, fractions and text pieces included."""
+    from xxgk.read.gluedsplits import count_splits
+
+    rng = random.Random(1)
+    for _ in range(2000):
+        width = rng.randint(2, 8)
+        pieces = tuple("".join(rng.choice("0123456789") for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 3)))
+        pieces += tuple(p for p in ("-3", "1.5", "/") if rng.random() < 0.2)
+        signed, decimal = frozenset({rng.randrange(width)}), frozenset({rng.randrange(width)})
+        try:
+            listed: int | str = len(glued.splits(pieces, width, 6, 10**6, signed=signed, decimal=decimal))
+        except glued.TooManySplits:
+            listed = "refused"
+        try:
+            counted: int | str = count_splits(pieces, width, 6, signed, decimal)
+        except glued.TooManySplits:
+            counted = "refused"
+        assert counted == listed, (pieces, width, signed, decimal)

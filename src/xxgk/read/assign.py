@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..report import keys as K
 from ..report.model import Cell, Finding
 from ..report.values import normalize
-from . import align, gluedrows
+from . import align, glued, gluedrows
 from .tokens import Token
 from .displaced import place as place_displaced  # after .tokens: keeps the lines above as on main
 from .placements import findings as placement_findings
@@ -128,16 +128,19 @@ def t2_specs(fmt: str) -> tuple[RowSpec, ...]:
 
 
 def group_rows(
-    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表"
+    tokens: Iterable[Token], specs: Sequence[RowSpec], table: str = "表", *, glued: bool = False
 ) -> tuple[dict[int, list[Token]], list[Finding], dict[int, int], set[int]]:
     """Split the stream into value lists per row index (see module docstring and `align`).
 
     Also returns, per row, how many values were dropped past MAX_ROW_VALUES, and the rows that the
     table printed merged into one (left empty, with a finding). Label text is kept only up to a
-    bound, so neither a row nor a label can grow with the input."""
+    bound, so neither a row nor a label can grow with the input. In a `glued` table (cells printed
+    without separators) a row is one run after its label, so any word between two runs starts a
+    new unit (`_GluedEvidence`)."""
     ev = _evidence(tuple(specs))
     width = max(len(s.columns) for s in specs)
-    found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=ev)
+    cut = _GluedEvidence(ev) if glued else ev
+    found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=cut)
     if any(s.name == "granted" for s in specs):  # Table 三: each row's 总计 is the sum of the six
         found = _split_by_count(found, width, ((0, width),))
     placed = _greedy(found, specs)
@@ -206,6 +209,23 @@ def _lost(placed: Sequence[align.Placement]) -> int:
 #: both lines hold at least (widest row − SPLIT_SLACK) values: 5 of Table 三's 7 (a row may lose a
 #: blank cell or two in extraction), 2 of Table 二's 3 (fitted on ../shared/real 013).
 SPLIT_SLACK = 2
+
+
+_WORD = re.compile(r"[\u4e00-\u9fff]")
+
+
+class _GluedEvidence:
+    """Unit cutting in a glued table: a word printed between two digit runs is a row label even when
+    it resembles no row (`上年结转…1000001予于公开95001015`: the typo'd 予以公开 is the next row's
+    label, not noise inside 上年结转's row). Joining the runs would leave that row missing (a mere
+    warning) and hand its digits to the row before; cut, the unit is placed by order between its
+    neighbours, with a finding, or left unplaced as an error."""
+
+    def __init__(self, ev: align.Evidence) -> None:
+        self.ev = ev
+
+    def any(self, text: str) -> bool:
+        return _WORD.search(text) is not None or self.ev.any(text)
 
 
 @functools.lru_cache(maxsize=None)
@@ -316,8 +336,10 @@ def assign_rows(
     numbers the narrative `quoted` about each row).
     """
     out = Assigned()
-    groups, out.findings, overflow, merged = group_rows(tokens, specs, table)
-    glued_table = gluedrows.is_glued(t for g in groups.values() for t in g)
+    tokens = list(tokens)
+    widest = glued.MAX_T2_DIGITS if specs[0].columns[0].startswith("t2") else glued.MAX_COUNT_DIGITS
+    glued_table = gluedrows.is_glued((t for t in tokens if t.is_value), widest)
+    groups, out.findings, overflow, merged = group_rows(tokens, specs, table, glued=glued_table)
     glued_rows: list[gluedrows.GluedRow] = []
     choices: list[_Choice] = []
     read: set[int] = set()
@@ -551,7 +573,7 @@ def assign_t4(tokens: Iterable[Token]) -> Assigned:
         return out
     out.rows_found = 1
     spec = RowSpec("t4", re.compile("$^"), keys, "行政复议、行政诉讼")
-    if len(vals) < 15 and gluedrows.is_glued(vals) and gluedrows.fits(vals, 15):
+    if len(vals) < 15 and gluedrows.is_glued(vals, glued.MAX_COUNT_DIGITS) and gluedrows.fits(vals, 15):
         cells, found = gluedrows.solve_rows([gluedrows.GluedRow(spec.label, keys, vals)], {}, "表四")
         out.cells.update(cells)
         out.findings.extend(found)

@@ -6,10 +6,10 @@ Portal text copied or crawled from an HTML table loses the cell borders: `713000
 1. hard constraints, which define the candidates of a run: exactly the row's number of cells, no
    leading zeros (a lone `0` is a cell, `07` is not), no cell longer than the table's widest count;
 2. identities (row totals, column identities, block totals): among the candidates, the splits that
-   satisfy the most identities are preferred, first those inside one run (a row total), then those
-   between runs: the splits that take part in some choice satisfying every identity between runs
-   (`_feasible`, a search over partial sums), or when the table breaks one of them, the choices
-   satisfying the most (scored one by one, up to MAX_COMBOS choices; beyond, nothing is preferred);
+   satisfy the most identities are preferred, first those inside one run (a row total: searched
+   while the run is split, so that a long row's thousands of splits are never listed), then those
+   between runs (`gluedsearch`: the splits that take part in a choice satisfying the most of them,
+   within fixed bounds of work; beyond, nothing is preferred);
 3. numbers the narrative quotes about a row (`制发的规范性文件88件`): among what is left, the splits
    that contain the most of them are preferred.
 
@@ -26,35 +26,15 @@ constants below whatever the input (a run of 10,000 digits is refused in constan
 from __future__ import annotations
 
 import functools
-import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-#: Longest count in one cell of 表三/表四 (digits). The largest counts in the real and seed reports
-#: are below 10^5 (a province's 表三 总计); one digit more leaves room without letting a run of
-#: zeros and ones be read as a few huge numbers.
-MAX_COUNT_DIGITS = 6
+from . import gluedsearch
+from .gluedsplits import MAX_COUNT_DIGITS, MAX_SPLITS, Block, Span, TooManySplits, cached_splits, count_splits, splits  # noqa: F401 (splits re-exported)
+
 #: Longest number in one cell of 表二 (digits): 行政许可 of a large city (10690 in 002) or a
 #: procurement amount in 元 (9 digits for ¥100 million) fit.
 MAX_T2_DIGITS = 12
-#: Candidates of one run enumerated before it is refused as unsolvable: a 7-cell row of 14 digits
-#: (cells of two digits on average) has at most C(13,6) = 1,716; the real rows have fewer than 30.
-MAX_SPLITS = 5_000
-#: Joint choices between runs scored one by one when the table breaks an identity; beyond it the
-#: open runs stay undecided.
-MAX_COMBOS = 4096
-#: Partial sums kept per step of the search for splits satisfying every identity (`_feasible`);
-#: beyond it the search gives up (the runs are then scored as above, or stay undecided).
-MAX_STATES = 20_000
-
-
-class TooManySplits(Exception):
-    """A run with more candidate splits than MAX_SPLITS, or longer than its cells can hold."""
-
-
-#: A cell of a split: (piece index, start, end) into the run's pieces.
-Span = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -109,98 +89,23 @@ class Decision:
     refused: str = ""
 
 
-_PIECE = re.compile(r"([+\-]?)(\d+)((?:\.\d+)?)")
-
-
-def _parse_piece(p: str) -> tuple[str, str, str] | None:
-    """(sign, integer digits, fraction) of a number piece, None for anything else (one cell as is)."""
-    m = _PIECE.fullmatch(p) if p.isascii() else None
-    return (m.group(1), m.group(2), m.group(3)) if m else None
-
-
-def splits(
-    pieces: Sequence[str], width: int, max_digits: int = MAX_COUNT_DIGITS, limit: int = MAX_SPLITS,
-    *, signed: frozenset[int] = frozenset(), decimal: frozenset[int] = frozenset(),
-) -> list[tuple[Span, ...]]:
-    """Every way to cut `pieces` into exactly `width` cells under the hard constraints, in order.
-
-    A cell never crosses two pieces; a piece's sign belongs to its first cell, which must then be
-    one of the `signed` cell indices, and its fraction (`41115.00`) to its last, one of `decimal`.
-    Raises TooManySplits at once when the digits cannot fit in `width` cells of at most
-    `max_digits` digits, and past `limit` candidates; the search is pruned so that its cost follows
-    the number of candidates, not the length of the run."""
-    return list(_splits(tuple(pieces), width, max_digits, limit, signed, decimal))
-
-
 @functools.lru_cache(maxsize=4096)
-def _splits(
-    pieces: tuple[str, ...], width: int, max_digits: int, limit: int, signed: frozenset[int], decimal: frozenset[int]
-) -> tuple[tuple[Span, ...], ...]:
-    """`splits`, cached: tables repeat their runs (`0000000` on most rows of most reports)."""
-    n = len(pieces)
-    parsed = [_parse_piece(p) for p in pieces]
-    if all(q is not None and not q[0] and not q[2] for q in parsed) and sum(len(p) for p in pieces) == width:
-        # One digit per cell: the only split (the all-zero rows).
-        return (tuple((i, a, a + 1) for i, p in enumerate(pieces) for a in range(len(p))),)
-    # Fewest and most cells the pieces from i on can make.
-    lo = [0] * (n + 1)
-    hi = [0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        q = parsed[i]
-        size = len(q[1]) if q else 0
-        lo[i] = lo[i + 1] + (-(-size // max_digits) if q else 1)
-        hi[i] = hi[i + 1] + (size if q else 1)
-    if lo[0] > width:
-        raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
-    out: list[tuple[Span, ...]] = []
-    if hi[0] < width:
-        return ()
-    acc: list[Span] = []
-
-    def walk(i: int, pos: int, left: int) -> None:
-        if i == n:
-            if left == 0:
-                out.append(tuple(acc))
-                if len(out) > limit:
-                    raise TooManySplits(f"more than {limit} ways to split")
-            return
-        q = parsed[i]
-        cell = width - left
-        if q is None:
-            if lo[i + 1] <= left - 1 <= hi[i + 1]:
-                acc.append((i, 0, len(pieces[i])))
-                walk(i + 1, 0, left - 1)
-                acc.pop()
-            return
-        sign, digits, frac = q
-        if pos == 0 and sign and cell not in signed:
-            return
-        longest = 1 if digits[pos] == "0" else min(max_digits, len(digits) - pos)
-        for end in range(pos + 1, pos + longest + 1):
-            r = len(digits) - end  # digits left in this piece
-            if not lo[i + 1] + -(-r // max_digits) <= left - 1 <= hi[i + 1] + r:
-                continue
-            last = end == len(digits)
-            if last and frac and cell not in decimal:
-                continue
-            a = 0 if pos == 0 else len(sign) + pos
-            b = len(pieces[i]) if last else len(sign) + end
-            acc.append((i, a, b))
-            if last:
-                walk(i + 1, 0, left - 1)
-            else:
-                walk(i, end, left - 1)
-            acc.pop()
-
-    walk(0, 0, width)
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=4096)
-def _candidates(run: Run) -> tuple[tuple[tuple[Span, ...], ...], tuple[tuple[int | None, ...], ...]]:
-    """A run's splits and their values, cached with the run (raises TooManySplits)."""
-    spans = _splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal)
-    return spans, tuple(_ints(_texts(run, s)) for s in spans)
+def _candidates(run: Run, blocks: tuple[Block, ...] = ()) -> tuple[tuple[tuple[Span, ...], ...], tuple[tuple[int | None, ...], ...], int]:
+    """A run's candidate splits, their values and how many splits the hard constraints allow, cached
+    with the run (raises TooManySplits). With row totals inside the run (`blocks`), the candidates
+    are the splits breaking the fewest of them (the row's own identities come first: a 17-digit
+    表三 row has some 10,000 splits but a handful that add up); without, every split."""
+    possible = count_splits(run.pieces, len(run.keys), run.max_digits, run.signed, run.decimal)
+    if possible > 1 and blocks:
+        for misses in range(len(blocks) + 1):
+            spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal, blocks, misses)
+            if spans:
+                break
+    elif possible > MAX_SPLITS:
+        raise TooManySplits(f"more than {MAX_SPLITS} ways to split")
+    else:
+        spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal) if possible else ()
+    return spans, tuple(_ints(_texts(run, s)) for s in spans), possible
 
 
 def _texts(run: Run, spans: Sequence[Span]) -> tuple[str, ...]:
@@ -224,28 +129,32 @@ def solve(
     decisions = [Decision(run) for run in runs]
     cands: list[list[tuple[Span, ...]]] = []
     values: list[list[tuple[int | None, ...]]] = []
-    for d in decisions:
+    idns = tuple(identities)
+    index = _index(idns)
+    totals = _totals(idns)
+    blocks = [_blocks(d.run.keys, totals) for d in decisions]
+    for d, b in zip(decisions, blocks):
         try:
-            c, v = _candidates(d.run)
+            c, v, d.possible = _candidates(d.run, b)
         except TooManySplits:
             d.refused = "too_long"
             c, v = (), ()
         if not c and not d.refused:
             d.refused = "none"
-        d.possible = len(c)
+        elif len(c) < d.possible:
+            d.decided_by = "identities"
         cands.append(list(c))
         values.append(list(v))
     live = [i for i, c in enumerate(cands) if c]
     key_run = {k: i for i in live for k in runs[i].keys}
-    index = _index(tuple(identities))
     # 1. identities inside one run (with the fixed cells)
     for i in live:
         if len(cands[i]) < 2:
             continue
         mine = sorted({j for k in runs[i].keys for j in index.get(k, ())})
-        local = _linear([identities[j] for j in mine if all(key_run.get(k, i) == i for k in _keys(identities[j]))], runs[i].keys, fixed)
+        local = _linear([idns[j] for j in mine if all(key_run.get(k, i) == i for k in _keys(idns[j]))], runs[i].keys, fixed)
         if local:
-            keep = _local_best(runs[i], local)
+            keep = _local_best(runs[i], blocks[i], local)
             if len(keep) < len(cands[i]):
                 decisions[i].decided_by = "identities"
             cands[i] = [cands[i][j] for j in keep]
@@ -256,21 +165,12 @@ def solve(
         if len(cands[i]) == 1:
             known.update(zip(runs[i].keys, values[i][0]))
     open_ = [i for i in live if len(cands[i]) > 1]
-    cross = [identities[j] for j in sorted({j for i in open_ for k in runs[i].keys for j in index.get(k, ())})]
+    cross = [idns[j] for j in sorted({j for i in open_ for k in runs[i].keys for j in index.get(k, ())})]
     if open_ and cross:
-        feasible = _feasible(open_, cands, values, runs, cross, known)
-        if feasible is not None:  # the splits that take part in a solution satisfying every identity
-            for i, js in zip(open_, feasible):
-                if len(js) < len(cands[i]):
-                    decisions[i].decided_by = "identities"
-                cands[i] = [cands[i][j] for j in js]
-                values[i] = [values[i][j] for j in js]
-        elif (combos := _combos(open_, cands)) is not None:  # the table breaks one: the most that hold
-            scores = [_combo_score(cross, known, runs, open_, values, combo) for combo in combos]
-            top = max(scores)
-            kept = [c for c, sc in zip(combos, scores) if sc == top]
-            for pos, i in enumerate(open_):
-                js = sorted({c[pos] for c in kept})
+        problem = _between(open_, values, runs, cross, known)
+        kept = gluedsearch.preferred(*problem) if problem is not None else None
+        if kept is not None:  # the splits that take part in a choice satisfying the most identities
+            for i, js in zip(open_, kept):
                 if len(js) < len(cands[i]):
                     decisions[i].decided_by = "identities"
                 cands[i] = [cands[i][j] for j in js]
@@ -360,10 +260,10 @@ def _linear(idns: Sequence[Identity], keys: Sequence[str], fixed: Mapping[str, i
 
 
 @functools.lru_cache(maxsize=4096)
-def _local_best(run: Run, local: tuple[_Linear, ...]) -> tuple[int, ...]:
+def _local_best(run: Run, blocks: tuple[Block, ...], local: tuple[_Linear, ...]) -> tuple[int, ...]:
     """Indices of the run's candidates satisfying the most of `local` (a value-less cell, such as a
     decimal, satisfies nothing); cached, as the same rows recur."""
-    _, values = _candidates(run)
+    _, values, _ = _candidates(run, blocks)
     scores = []
     for v in values:
         score = 0
@@ -387,43 +287,48 @@ def _best(options: range, score) -> list[int]:
     return [j for s, j in scored if s == top]
 
 
-def _combos(open_: Sequence[int], cands: Sequence[Sequence[object]]) -> list[tuple[int, ...]] | None:
-    n = 1
-    for i in open_:
-        n *= len(cands[i])
-        if n > MAX_COMBOS:
-            return None
-    return list(itertools.product(*(range(len(cands[i])) for i in open_)))
+@functools.lru_cache(maxsize=64)
+def _totals(identities: tuple[Identity, ...]) -> dict[str, tuple[Identity, ...]]:
+    """Cell key → the identities making it the total of other cells (one rhs key)."""
+    out: dict[str, list[Identity]] = {}
+    for idn in identities:
+        if len(idn.rhs) == 1 and idn.lhs:
+            out.setdefault(idn.rhs[0], []).append(idn)
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def _combo_score(
-    idns: Sequence[Identity], known: Mapping[str, int | None], runs: Sequence[Run], open_: Sequence[int],
-    values: Sequence[Sequence[tuple[int | None, ...]]], combo: Sequence[int],
-) -> int:
-    trial: dict[str, int | None] = {}
-    for pos, i in enumerate(open_):
-        trial.update(zip(runs[i].keys, values[i][combo[pos]]))
-    return sum(1 for idn in idns if idn.holds(trial, known))
+def _blocks(keys: tuple[str, ...], totals: Mapping[str, tuple[Identity, ...]]) -> tuple[Block, ...]:
+    """The identities wholly inside a run of `keys` that make one cell the total of cells printed
+    before it (a row total): searched while the run is split (`gluedsplits.cached_splits`)."""
+    out = []
+    pos: dict[str, int] | None = None
+    for rhs, k in enumerate(keys):
+        for idn in totals.get(k, ()):
+            if pos is None:
+                pos = {key: n for n, key in enumerate(keys)}
+            lhs = tuple(pos.get(a, -1) for a in idn.lhs)
+            if min(lhs) >= 0 and max(lhs) < rhs:
+                out.append((lhs, rhs))
+    return tuple(out)
 
 
-def _feasible(
-    open_: Sequence[int], cands: Sequence[Sequence[object]], values: Sequence[Sequence[tuple[int | None, ...]]],
-    runs: Sequence[Run], idns: Sequence[Identity], known: Mapping[str, int | None],
-) -> list[list[int]] | None:
-    """Per open run, the candidates that belong to some choice satisfying every identity in `idns`
-    (those that can be verified), or None when there is no such choice or the search is too large.
-
-    Each identity is lhs − rhs = 0, linear in the cells: a run's candidate adds a vector (one entry
-    per identity), the fixed cells a constant. The set of partial sums reachable after each run
-    (forward) and the set still able to reach the target (backward) keep the search polynomial in
-    practice and bounded by MAX_STATES, where the product of candidates is not."""
+def _between(
+    open_: Sequence[int], values: Sequence[Sequence[tuple[int | None, ...]]], runs: Sequence[Run],
+    idns: Sequence[Identity], known: Mapping[str, int | None],
+) -> tuple[list[list[tuple[int, ...]]], list[int]] | None:
+    """The identities between the open runs as `gluedsearch.preferred` takes them: per run and
+    candidate, its contribution to each identity (lhs − rhs), and per identity the total the runs
+    must reach (the known cells moved across). An identity with an unknown operand, or with a cell
+    that some candidate leaves without a value (a decimal), prefers nothing and is left out; None
+    when none is left."""
     where: dict[str, tuple[int, int]] = {}
     for pos, i in enumerate(open_):
         for n, k in enumerate(runs[i].keys):
             where[k] = (pos, n)
-    usable: list[tuple[Identity, int]] = []
+    usable: list[tuple[list[tuple[int, int, int]], int]] = []  # (open run position, cell, sign) terms; target
     for idn in idns:
         const = 0
+        terms: list[tuple[int, int, int]] = []
         ok = True
         for side, keys in ((1, idn.lhs), (-1, idn.rhs)):
             for k in keys:
@@ -431,44 +336,17 @@ def _feasible(
                     pos, n = where[k]
                     if any(v[n] is None for v in values[open_[pos]]):
                         ok = False
+                    terms.append((pos, n, side))
                 elif known.get(k) is None:
                     ok = False
                 else:
                     const += side * known[k]  # type: ignore[operator]
-        if ok:
-            usable.append((idn, const))
+        if ok and terms:
+            usable.append((terms, -const))
     if not usable:
         return None
     contrib: list[list[tuple[int, ...]]] = []
     for pos, i in enumerate(open_):
-        rows = []
-        for v in values[i]:
-            vec = []
-            for idn, _ in usable:
-                t = 0
-                for side, keys in ((1, idn.lhs), (-1, idn.rhs)):
-                    for k in keys:
-                        at = where.get(k)
-                        if at is not None and at[0] == pos:
-                            t += side * v[at[1]]  # type: ignore[operator]
-                vec.append(t)
-            rows.append(tuple(vec))
-        contrib.append(rows)
-    target = tuple(-c for _, c in usable)
-    forward: list[set[tuple[int, ...]]] = [{tuple(0 for _ in usable)}]
-    for rows in contrib:
-        nxt = {tuple(a + b for a, b in zip(s, r)) for s in forward[-1] for r in set(rows)}
-        if len(nxt) > MAX_STATES:
-            return None
-        forward.append(nxt)
-    if target not in forward[-1]:
-        return None
-    backward: list[set[tuple[int, ...]]] = [set() for _ in range(len(contrib) + 1)]
-    backward[-1] = {target}
-    for pos in range(len(contrib) - 1, -1, -1):
-        backward[pos] = {tuple(a - b for a, b in zip(t, r)) for t in backward[pos + 1] for r in set(contrib[pos])} & forward[pos]
-    out = []
-    for pos, rows in enumerate(contrib):
-        ok_js = [j for j, r in enumerate(rows) if any(tuple(a + b for a, b in zip(s, r)) in backward[pos + 1] for s in forward[pos])]
-        out.append(ok_js)
-    return out
+        mine = [[(n, side) for p, n, side in terms if p == pos] for terms, _ in usable]
+        contrib.append([tuple(sum(side * v[n] for n, side in ts) for ts in mine) for v in values[i]])  # type: ignore[misc]
+    return contrib, [t for _, t in usable]

@@ -35,8 +35,18 @@ class GluedRow:
     name: str = ""
 
 
-def is_glued(tokens: Iterable[Token]) -> bool:
-    return any(t.glued for t in tokens)
+def is_glued(tokens: Iterable[Token], max_digits: int | None = None) -> bool:
+    """Evidence that the table's cells lost their separators: a glued token (`Token.glued`) or, given
+    the widest number a cell can hold, a number longer than that (`311050100100000` alone on 表四's
+    line holds fifteen cells, not one count)."""
+    for t in tokens:
+        if t.glued:
+            return True
+        if max_digits is not None and len(t.norm) > max_digits:
+            piece, _ = _piece(t)
+            if piece is not None and len(piece.lstrip("+-").split(".")[0]) > max_digits:
+                return True
+    return False
 
 
 def fits(toks: Sequence[Token], width: int) -> bool:

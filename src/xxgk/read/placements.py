@@ -78,7 +78,7 @@ def findings(
                 f"{table}「{_shown(u.printed)}」印为一行（{vals}，2019 年试行格式），而本表为 2021 年格式，应分为「{subs}」{len(p.rows)} 行；这些行留空",
             )
         ]
-    if p.how == "similar":
+    if p.how == "similar" and p.similarity > 0:  # at 0 the label gave nothing: placed by order
         msg = f"{table}行标签「{_shown(u.printed)}」与格式不完全一致（相似度 {p.similarity:.2f}），按标签和位置视为「{spec.label}」"
         return [Finding("read.row_by_similarity", "warning", list(spec.columns), msg)]
     if p.how == "below":
