@@ -8,8 +8,9 @@ Portal text copied or crawled from an HTML table loses the cell borders: `713000
 2. identities (row totals, column identities, block totals): among the candidates, the splits that
    satisfy the most identities are preferred, first those inside one run (a row total: searched
    while the run is split, so that a long row's thousands of splits are never listed), then those
-   between runs (`gluedsearch`: the splits that take part in a choice satisfying the most of them,
-   within fixed bounds of work; beyond, nothing is preferred);
+   between runs (`gluedsearch`: the splits that take part in a choice satisfying all of them, within
+   fixed bounds of work; in a table that breaks one, or beyond the bounds, nothing is preferred:
+   a source error lets a wrong split satisfy more of them than the printed one by coincidence);
 3. numbers the narrative quotes about a row (`制发的规范性文件88件`): among what is left, the splits
    that contain the most of them are preferred.
 
@@ -169,7 +170,7 @@ def solve(
     if open_ and cross:
         problem = _between(open_, values, runs, cross, known)
         kept = gluedsearch.preferred(*problem) if problem is not None else None
-        if kept is not None:  # the splits that take part in a choice satisfying the most identities
+        if kept is not None:  # the splits that take part in a choice satisfying every identity
             for i, js in zip(open_, kept):
                 if len(js) < len(cands[i]):
                     decisions[i].decided_by = "identities"
