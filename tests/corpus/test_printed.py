@@ -54,10 +54,7 @@ NOT_YET_FAMILIES: dict[str, str] = {
 }
 #: Every layout with a mixture of all label families ('any').
 NOT_YET_ANY: dict[str, str] = {layout: _WHY_ALIGN for layout in REAL_LAYOUTS}
-# glued_rows: a 2021 table printing （六）其它处理 as one row (其它 for 其他) is placed by order on its
-# first sub-row (alignment, point 1); the glued runs themselves read exactly.
-NOT_YET_ANY["glued_rows"] = _WHY_ALIGN
-del NOT_YET_ANY["oneline_spaced"], NOT_YET_ANY["oneline_glued"]
+del NOT_YET_ANY["oneline_spaced"], NOT_YET_ANY["oneline_glued"], NOT_YET_ANY["glued_rows"]
 
 
 def _params(names, not_yet: dict[str, str]) -> list:

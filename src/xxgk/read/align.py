@@ -101,7 +101,7 @@ class RowLike(Protocol):
 #: Rows a table may print as one (a mixed table): the 2021 sub-rows of （六）其他处理, printed as the
 #: single 2019 row. (row keys, printed label, distinctive pattern).
 MERGED_ROWS: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (("other_no_correction", "other_fee_unpaid", "other_other"), "（六）其他处理", r"其他处理"),
+    (("other_no_correction", "other_fee_unpaid", "other_other"), "（六）其他处理", r"其[他它]处理"),
 )
 
 

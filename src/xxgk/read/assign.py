@@ -53,7 +53,7 @@ _T3_PATTERNS: dict[str, str] = {
     "other_no_correction": r"不补正",
     "other_fee_unpaid": r"收费通知|缴纳费用|逾期未[按接]",
     "other_other": r"3\.?其他(?!法律|处理|情形)",
-    "other_processing": r"其他处理",
+    "other_processing": r"其[他它]处理",
     "results_total": r"\(?七\)?总计",
     "carried_forward": r"结转下年",
 }

@@ -8,8 +8,9 @@ Portal text copied or crawled from an HTML table loses the cell borders: `713000
 2. identities (row totals, column identities, block totals): among the candidates, the splits that
    satisfy the most identities are preferred, first those inside one run (a row total: searched
    while the run is split, so that a long row's thousands of splits are never listed), then those
-   between runs (`gluedsearch`: the splits that take part in a choice satisfying the most of them,
-   within fixed bounds of work; beyond, nothing is preferred);
+   between runs (`gluedsearch`: the splits that take part in a choice satisfying all of them, within
+   fixed bounds of work; in a table that breaks one, or beyond the bounds, nothing is preferred:
+   a source error lets a wrong split satisfy more of them than the printed one by coincidence);
 3. numbers the narrative quotes about a row (`制发的规范性文件88件`): among what is left, the splits
    that contain the most of them are preferred.
 
@@ -93,18 +94,18 @@ class Decision:
 def _candidates(run: Run, blocks: tuple[Block, ...] = ()) -> tuple[tuple[tuple[Span, ...], ...], tuple[tuple[int | None, ...], ...], int]:
     """A run's candidate splits, their values and how many splits the hard constraints allow, cached
     with the run (raises TooManySplits). With row totals inside the run (`blocks`), the candidates
-    are the splits breaking the fewest of them (the row's own identities come first: a 17-digit
-    表三 row has some 10,000 splits but a handful that add up); without, every split."""
+    are the splits that keep all of them (the row's own identities come first: a 17-digit 表三 row
+    has some 10,000 splits but a handful that add up); without, or when no split keeps them all (a
+    表四 block whose 总计 was printed 0), every split: a row that breaks its own total is not
+    trusted to choose by its other totals."""
     possible = count_splits(run.pieces, len(run.keys), run.max_digits, run.signed, run.decimal)
+    spans: tuple[tuple[Span, ...], ...] = ()
     if possible > 1 and blocks:
-        for misses in range(len(blocks) + 1):
-            spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal, blocks, misses)
-            if spans:
-                break
-    elif possible > MAX_SPLITS:
+        spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal, blocks, 0)
+    if not spans and possible > MAX_SPLITS:
         raise TooManySplits(f"more than {MAX_SPLITS} ways to split")
-    else:
-        spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal) if possible else ()
+    if not spans and possible:
+        spans = cached_splits(run.pieces, len(run.keys), run.max_digits, MAX_SPLITS, run.signed, run.decimal)
     return spans, tuple(_ints(_texts(run, s)) for s in spans), possible
 
 
@@ -169,7 +170,7 @@ def solve(
     if open_ and cross:
         problem = _between(open_, values, runs, cross, known)
         kept = gluedsearch.preferred(*problem) if problem is not None else None
-        if kept is not None:  # the splits that take part in a choice satisfying the most identities
+        if kept is not None:  # the splits that take part in a choice satisfying every identity
             for i, js in zip(open_, kept):
                 if len(js) < len(cands[i]):
                     decisions[i].decided_by = "identities"
@@ -261,8 +262,10 @@ def _linear(idns: Sequence[Identity], keys: Sequence[str], fixed: Mapping[str, i
 
 @functools.lru_cache(maxsize=4096)
 def _local_best(run: Run, blocks: tuple[Block, ...], local: tuple[_Linear, ...]) -> tuple[int, ...]:
-    """Indices of the run's candidates satisfying the most of `local` (a value-less cell, such as a
-    decimal, satisfies nothing); cached, as the same rows recur."""
+    """Indices of the run's candidates satisfying all of `local` (a value-less cell, such as a
+    decimal, satisfies nothing), or all candidates when none does (a run that breaks one of its
+    identities might satisfy the others by coincidence, see gluedsearch); cached, as the same rows
+    recur."""
     _, values, _ = _candidates(run, blocks)
     scores = []
     for v in values:
@@ -277,8 +280,8 @@ def _local_best(run: Run, blocks: tuple[Block, ...], local: tuple[_Linear, ...])
             else:
                 score += total == 0
         scores.append(score)
-    top = max(scores)
-    return tuple(j for j, sc in enumerate(scores) if sc == top)
+    kept = tuple(j for j, sc in enumerate(scores) if sc == len(local))
+    return kept or tuple(range(len(scores)))
 
 
 def _best(options: range, score) -> list[int]:

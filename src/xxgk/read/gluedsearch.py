@@ -1,35 +1,27 @@
-"""Which candidate splits of a table's open runs take part in the choices satisfying the most identities.
+"""Which candidate splits of a table's open runs take part in a choice satisfying every identity.
 
-`glued.solve` leaves each glued run with a few candidate splits that its own row total allows; the
+`glued.solve` leaves each glued run with the candidate splits that its own row total allows; the
 identities *between* runs (表三's column identities: 一+二 = （七）+四, the outcome rows adding up to
-（七）总计) narrow them further. They only prefer: real tables break identities (a double count, a
-总计 row printed as zeros), so the choices kept are those satisfying the most identities, never a
-value the runs do not print.
+（七）总计) narrow them further, but only in a table that can satisfy all of them at once. A table
+with a source error (a double count, （七）总计 printed as zeros: real 006, 025) breaks some of them,
+and then a wrong split may satisfy more of the others than the printed one does by coincidence
+(a 总计 row of zeros makes every 0 in 一、本年新收 "hold" 一+二 = （七）+四 for its column): there
+the identities prefer nothing, and the runs they would have decided stay undecided, as errors.
 
 Each identity is linear: the sum, over runs, of a candidate's contribution (its cells with sign ±1)
 must reach a target (the known cells moved across). The search, bounded whatever the table:
-
-1. identities that no choice satisfies (checked one by one, exactly: a subset-sum over bitsets) are
-   given up at once: a source error such as （七）总计 printed as zeros breaks seven of them;
-2. for the rest, with k = 0, 1, … MAX_DROPPED of them given up in turn, *propagation* removes the
-   candidates that cannot take part in any choice satisfying one identity (`_propagate`, each
-   identity over bitsets of reachable sums, repeated until nothing changes), then an exact search
-   over the survivors keeps those that take part in a choice satisfying all of them at once
-   (`_exact`, forward and backward sets of packed partial sums);
-3. the first k at which some choice exists gives the answer: per run, the candidates taking part
-   in one of them. Past MAX_DROPPED identities given up, or past WORK operations, nothing is
-   preferred (None): the caller then leaves the runs undecided, as an error, rather than guess.
+*propagation* removes the candidates that cannot take part in any choice satisfying one identity
+(`_propagate`, each identity over bitsets of reachable sums, repeated until nothing changes), then an
+exact search over the survivors keeps those that take part in a choice satisfying all of them at
+once (`_exact`, forward and backward sets of packed partial sums). Past WORK operations nothing is
+preferred (None).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from collections.abc import Sequence
 
-#: Identities (besides those no choice satisfies) given up before nothing is preferred: a double
-#: count breaks two (its column and the 总计 column, real 006); three at once is not one slip.
-MAX_DROPPED = 2
 #: Set operations (bitset shifts, partial sums added or looked up) per table before the search stops
 #: and prefers nothing. The generated and real tables need at most a few thousand (measured over
 #: tests/corpus printed oneline_glued/glued_rows with and without source errors, 2026-12-05);
@@ -60,8 +52,8 @@ Contrib = Sequence[Sequence[tuple[int, ...]]]
 
 def preferred(contrib: Contrib, target: Sequence[int], work: int = WORK) -> list[list[int]] | None:
     """Per run, the indices of its candidates that take part in some choice (one candidate per run)
-    satisfying the most identities, sum of contributions == target; None when that cannot be told
-    within the bounds (module docstring), or when no identity can be satisfied at all."""
+    satisfying every identity (sum of contributions == target); None when no choice does, or when
+    that cannot be told within WORK (module docstring)."""
     m = len(target)
     runs = range(len(contrib))
     tgt = list(target)
@@ -79,25 +71,10 @@ def preferred(contrib: Contrib, target: Sequence[int], work: int = WORK) -> list
     doms = [list(range(len(c))) for c in contrib]
     budget = _Budget(work)
     try:
-        alive = [j for j in range(m) if _propagate(contrib, doms, [j], inv, tgt, budget) is not None]
-        if not alive:
-            return None
-        for k in range(min(MAX_DROPPED, len(alive)) + 1):
-            found: list[set[int]] | None = None
-            for dropped in itertools.combinations(alive, k):
-                keep = [j for j in alive if j not in dropped]
-                narrowed = _propagate(contrib, doms, keep, inv, tgt, budget)
-                if narrowed is None:
-                    continue
-                exact = _exact(contrib, narrowed, keep, inv, tgt, budget)
-                if exact is None:
-                    continue
-                found = [set(d) for d in exact] if found is None else [a | set(d) for a, d in zip(found, exact)]
-            if found is not None:
-                return [sorted(s) for s in found]
+        narrowed = _propagate(contrib, doms, list(range(m)), inv, tgt, budget)
+        return None if narrowed is None else _exact(contrib, narrowed, list(range(m)), inv, tgt, budget)
     except _OutOfWork:
         return None
-    return None
 
 
 def _propagate(
