@@ -7,13 +7,13 @@ glued digit runs). A reader passes a document when the format is right and every
 to its value, except a cell the document cannot decide, which may instead be named in an error
 finding. A wrong cell with no error finding always fails.
 
-Many round trips fail on today's readers: those are listed in the NOT_YET_* sets below and run as
-`xfail(strict=False)`; remove an entry when the readers get it right (the coordinator flips them as
-the "glued" and "align" work lands). `python -m tests.corpus.measure_printed --n 20` prints the
-rates per case; on 7dd1e07 (20 documents each, cells right, documents exact): tsv and spaced rows
-100% 20/20; crawler one-line text 0% 0/20 (spaced and glued), glued rows 1%, PDF-extractor
-markdown 54% 0/20, wrapped PDF text 89% 0/20; families on tsv: wording, group 100% 20/20, typo 88%
-0/20, numbering 98% 9/20, wrapped 89% 0/20, units 99% 3/20, all mixed 85% 0/20.
+Every round trip passes on the readers of issue 13 (alignment, glued runs): the NOT_YET_* sets below
+are empty. A case that fails again goes back into its set (`xfail(strict=False)`) only with a reason.
+`python -m tests.corpus.measure_printed --n 20` prints the rates per case. On 7dd1e07, before
+issue 13's readers (20 documents each, cells right, documents exact): tsv and spaced rows 100% 20/20;
+crawler one-line text 0% 0/20 (spaced and glued), glued rows 1%, PDF-extractor markdown 54% 0/20,
+wrapped PDF text 89% 0/20; families on tsv: wording, group 100% 20/20, typo 88% 0/20, numbering 98%
+9/20, wrapped 89% 0/20, units 99% 3/20, all mixed 85% 0/20.
 
 Few documents per case keep this file near 5 s; XXGK_PRINTED_DOCS=n runs n per case.
 """
@@ -38,23 +38,16 @@ DOCS = int(os.environ.get("XXGK_PRINTED_DOCS", "8"))
 HERE = Path(__file__).resolve().parent
 SPEC = HERE.parents[2] / "shared" / "spec" / "report-json.md"
 
-_WHY_ALIGN = "issue 13: rows found by exact label substrings, not by alignment (point 1)"
 
 #: Layouts (official labels) whose round trip fails today (7dd1e07, 20 docs, cells right):
 #: oneline_spaced 0%, oneline_glued 0%, glued_rows 1%, md_extract 54%, pdf_wrapped 89%. The glued
 #: layouts read exactly since wt-glued2 (20/20 documents each, official and any labels, and with
 #: source errors; 30 documents per case checked with XXGK_PRINTED_DOCS=30).
-NOT_YET_LAYOUTS: dict[str, str] = {
-    "pdf_wrapped": _WHY_ALIGN,
-}
+NOT_YET_LAYOUTS: dict[str, str] = {}
 #: Label-variant families (tab-separated rows) whose round trip fails today.
-NOT_YET_FAMILIES: dict[str, str] = {
-    "wrapped": _WHY_ALIGN,
-    "any": _WHY_ALIGN,
-}
+NOT_YET_FAMILIES: dict[str, str] = {}
 #: Every layout with a mixture of all label families ('any').
-NOT_YET_ANY: dict[str, str] = {layout: _WHY_ALIGN for layout in REAL_LAYOUTS}
-del NOT_YET_ANY["oneline_spaced"], NOT_YET_ANY["oneline_glued"], NOT_YET_ANY["glued_rows"]
+NOT_YET_ANY: dict[str, str] = {}
 
 
 def _params(names, not_yet: dict[str, str]) -> list:
@@ -256,9 +249,7 @@ def test_any_labels_in_every_layout(layout: str) -> None:
 
 
 #: Layouts in which a printed source error is not yet reported as an error naming its cells.
-NOT_YET_ERRORS: dict[str, str] = {
-    "pdf_wrapped": _WHY_ALIGN,
-}
+NOT_YET_ERRORS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("kind", SOURCE_ERRORS)
