@@ -181,6 +181,20 @@ def test_real_rendering_reads_to_truth(rendered: dict[tuple[str, str], bytes], c
     assert s.exact, f"{case} via {producer}: {s.right}/{s.cells} cells right, {s.silent} wrong with no error finding: {s.problems[:8]}"
 
 
+@pytest.mark.skipif(chromium() is None, reason="chromium not installed (run `make sysdeps` as root)")
+def test_a_blank_row_whose_label_moves_to_a_neighbour_is_no_crash() -> None:
+    # 021 on a portal page printed without borders, running title, vertical headers, TrueType: a
+    # blank row's label piece went to a neighbouring band when the labels were assigned again, and
+    # the blank row's own band was left with no label (ValueError: min() of nothing, exit 3).
+    case = "021_huaian_hongze_2023"
+    if case not in CASES:
+        pytest.skip(f"no {case} in {REAL}")
+    data = render_pdf(report_of(load_truth(case)[0]), random.Random(202), style="portal", borders=False,
+                      running=True, vertical=True, font="truetype")
+    s = score(data, case, "portal-unruled-running-truetype")
+    assert s.exact, s.problems[:8]
+
+
 def main() -> None:
     """The per-producer table: cells right, documents exact, wrong cells with no error finding."""
     docs = render_all([n for n in SELECTED if _available(n)], CASES)

@@ -275,6 +275,8 @@ def borderless(lines: list[list[Char]], pieces: list[list[Piece]], page: int) ->
         out.append((min([band[0]] + [p.top for p in labels[k]]), _label_cells(labels[k], page) + _value_cells(r, centres, page, band)))
     for j, p in enumerate(blank):
         own = labels[len(rows) + j]
+        if not own:  # its label went to a neighbouring band on reassignment: no row of its own
+            continue
         band = (p.top, p.bottom)
         empty = [B.GridCell("", {"page": page, "bbox": [round(x - 1, 2), round(band[0], 2), round(x + 1, 2), round(band[1], 2)]}) for x in centres]
         out.append((min(q.top for q in own), _label_cells(own, page) + empty))
