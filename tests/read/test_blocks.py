@@ -258,3 +258,15 @@ def _toks(spec: str) -> list[Token]:
 def test_settle(spec: str, width: int, kept: str) -> None:
     got = assign._settle(_toks(spec), width)
     assert "".join("o" if t.optional else t.raw for t in got) == kept
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_layout_lines_are_the_text_readers_lines(brk: str) -> None:
+    """Fuzz (issue 13): a cell holding \\x85 was one layout line but two text-reader lines (IndexError)."""
+    cell = {"table": 0, "row": 0}
+    blocks = [Para(f"标题{brk}第二行", {"paragraph": 0}),
+              Table([[GridCell(f"合{brk}计", {**cell, "col": 0}), GridCell(f"1{brk}", {**cell, "col": 1})]])]
+    text, spans = layout(blocks)
+    lines = text.splitlines()
+    assert lines == ["标题", "第二行", "合 计\t1"]
+    assert [[(s.start, s.end) for s in sp] for sp in spans] == [[(0, 2)], [(0, 3)], [(0, 3), (4, 5)]]

@@ -132,6 +132,19 @@ def test_it_tells_docx_from_zip() -> None:
         load_text(_docx_bytes(), name="r.docx")
 
 
+def test_a_zip_needing_an_unknown_version_is_an_input_error() -> None:
+    """Fuzz (issue 13): zipfile raises NotImplementedError('zip file version 14.8') from the directory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(buf.getvalue())
+    at = data.index(b"PK\x01\x02") + 6  # the central directory's "version needed to extract"
+    data[at : at + 2] = (148).to_bytes(2, "little")
+    assert sniff(bytes(data)) == "zip"
+    with pytest.raises(InputError):
+        parse(bytes(data))
+
+
 def test_it_names_the_offset_of_a_corrupted_utf8_byte() -> None:
     data = bytearray(SAMPLE.encode("utf-8"))
     offset = len("渠县临巴镇2024年政".encode())

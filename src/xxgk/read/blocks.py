@@ -35,7 +35,11 @@ from ..report.model import Report
 from ..report.values import is_value_token
 from .text import parse_text
 
-_BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c]+")
+#: What ends a line for the text reader (`str.splitlines`). layout() must split paragraphs and flatten
+#: cells on exactly these, or its spans and the reader's line numbers disagree: a cell holding \x1c or
+#: \x85 (NEL) became two reader lines and an IndexError in parse_blocks (fuzz, issue 13).
+_LINE_BOUNDARY = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 _ADDRESS = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
@@ -76,7 +80,7 @@ def layout(blocks: Iterable[Block]) -> tuple[str, list[list[_Span]]]:
     spans: list[list[_Span]] = []
     for block in blocks:
         if isinstance(block, Para):
-            for part in block.text.split("\n"):
+            for part in _LINE_BOUNDARY.split(block.text):
                 lines.append(part)
                 spans.append([_Span(0, len(part), block.where)])
             continue

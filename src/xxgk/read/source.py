@@ -104,7 +104,8 @@ def _sniff_zip(data: bytes) -> tuple[str, str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        # NotImplementedError: a central directory asking for a ZIP version zipfile lacks (fuzz, issue 13).
         return "zip", "ZIP archive"
     if "word/document.xml" in names:
         return "docx", "Word document (.docx)"
