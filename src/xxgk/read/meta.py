@@ -58,6 +58,10 @@ _LABELS = "|".join(sorted(FIELD_MEANINGS, key=len, reverse=True))
 _FIELD = re.compile(rf"(?:^|(?<=\s))({_LABELS})\s*[:：]\s*(.*?)(?=\s+(?:{_LABELS})\s*[:：]|\s*$)")
 _FIELD_START = re.compile(rf"^\s*(?:{_LABELS})\s*[:：]")
 #: Crawler and CMS residue around an article: separator rules, `==== 正文 ====`, asset notes.
+#: Longest line taken for a metadata field or a residue line. Real ones are under 300 characters
+#: (a crawler's `本地目录:` path); the bound also keeps the patterns below linear on hostile lines
+#: (100,000 dashes made `_RESIDUE` backtrack for minutes: fuzz, issue 13).
+MAX_FIELD_LINE = 1000
 _RESIDUE = re.compile(r"^(?:[=\-—_*#]{4,}\s*(?:正文|全文)?\s*[=\-—_*#]*|正文|页面链接与图片详见.*|附件下载|附件[:：]?)$")
 
 _TITLE_TAIL = r"(?:政府|政务)?(?:信息)?公开(?:工作)?(?:年度)?(?:工作)?报告"
@@ -108,7 +112,7 @@ class Fields:
 
 def field_values(raw: str) -> list[tuple[str, str]]:
     """(label, value) of each metadata field on one line; [] when the line is not a field line."""
-    if not _FIELD_START.match(raw):
+    if len(raw) > MAX_FIELD_LINE or not _FIELD_START.match(raw):
         return []
     return [(m.group(1), m.group(2).strip()) for m in _FIELD.finditer(raw.strip())]
 
@@ -126,14 +130,14 @@ def head_fields(raws: Sequence[str], limit: int = 40) -> Fields:
                     out.values.setdefault(meaning, []).append(value)
                     if meaning == "title":
                         out.titles.setdefault(i, value)
-        elif _RESIDUE.match(raw.strip()):
+        elif is_residue(raw):
             out.lines.add(i)
     return out
 
 
 def is_residue(raw: str) -> bool:
     """A crawler or CMS line that is never report text (`==== 正文 ====`, `附件下载`)."""
-    return bool(_RESIDUE.match(raw.strip()))
+    return len(raw) <= MAX_FIELD_LINE and bool(_RESIDUE.match(raw.strip()))
 
 
 def title_match(norm: str) -> re.Match[str] | None:

@@ -33,6 +33,12 @@ def _shown(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else "…" + text[-limit:]
 
 
+def _row_of(key: str) -> str:
+    """The row a cell key names: `t3.granted.total` → granted; a single-cell row (`t2.licensing`) is itself."""
+    parts = key.split(".")
+    return parts[1] if len(parts) > 1 else key
+
+
 def _raws(toks: Sequence[Token]) -> str:
     return " ".join(t.raw.strip() or "（空）" for t in toks)
 
@@ -46,7 +52,7 @@ def findings(
     if p.how == "ambiguous":
         cells = candidate_cells(p, u, specs, placed)
         label = f"行标签「{_shown(u.printed)}」不像其中任何一行" if u.text else "没有行标签"
-        rows = "、".join(dict.fromkeys(f"「{c.rsplit('.', 1)[0].split('.', 1)[1]}」" for c in cells))
+        rows = "、".join(dict.fromkeys(f"「{_row_of(c)}」" for c in cells))
         return [
             Finding(
                 "read.row_ambiguous",

@@ -142,12 +142,16 @@ def cut_signature(report: Report, sig: Signature) -> None:
 _TITLE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*年\s*度?\s*(?:政府|政务)?\s*(?:信\s*息)?\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*报\s*告\s*")
 
 
+#: The head searched for a repeated title: a portal's bar and title are a few hundred characters.
+_HEAD_LIMIT = 2000
+
+
 def strip_repeated_title(text: str) -> str:
     """A crawled page's body often starts with the title again and the portal's bar around it
     ('…年度报告 来源： 时间：… 微信 微博 … 相关链接： …年度报告 根据《条例》…'): the preface starts
     after the last title printed before the first sentence ends, never inside 《…》."""
-    end = text.find("。")
-    head = text if end < 0 else text[:end]
+    end = text.find("。", 0, _HEAD_LIMIT)
+    head = text[:_HEAD_LIMIT] if end < 0 else text[:end]
     cut = 0
     for m in _TITLE_IN_TEXT.finditer(head):
         # A title stands apart: spaces after it, not a comma ('编制了 2024 年度政务公开工作报告，…').
