@@ -4,7 +4,6 @@ placed, or whose row cannot be known, is an error naming the rows it may belong 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -13,17 +12,9 @@ from . import align
 from .tokens import Token
 
 
-class Row(Protocol):
-    """What a finding needs of a canonical row (`assign.RowSpec`)."""
+class Row(align.RowLike, Protocol):
+    """What a finding needs of a canonical row (`assign.RowSpec`): alignment's, and its numbering."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def pattern(self) -> re.Pattern[str]: ...
-    @property
-    def columns(self) -> tuple[str, ...]: ...
     @property
     def numbering(self) -> str: ...
 
