@@ -127,3 +127,36 @@ def test_signature(tail: str, want: tuple[str | None, str] | None) -> None:
 def test_fields_on_one_line() -> None:
     f = meta.head_fields(["索引号：000-2023-01 发布机构：某某县人民政府 生成日期：2023-01-02 发布日期：2023-01-05"])
     assert (f.agency(), f.date()) == ("某某县人民政府", "2023-01-05")
+
+
+OVERVIEW_ONLY = """根据《中华人民共和国政府信息公开条例》要求编制本报告。
+一、总体情况
+{year}年，我局政府信息公开工作稳步推进。
+二、主动公开政府信息情况
+三、收到和处理政府信息公开申请情况
+四、政府信息公开行政复议、行政诉讼情况
+五、存在的主要问题及改进情况
+存在问题。
+六、其他需要报告的事项
+无。
+{tail}"""
+
+
+@pytest.mark.parametrize(
+    ("tail", "year"),
+    [
+        ("", 2021),
+        ("某某县公安局\n2022年1月7日", 2021),  # published the next January
+        ("某某县公安局\n2025年1月7日", None),  # a date that cannot follow a 2021 report: no year
+    ],
+)
+def test_year_from_the_overview_when_no_title_or_period(tail: str, year: int | None) -> None:
+    r = parse_text(OVERVIEW_ONLY.format(year=2021, tail=tail))
+    assert r.year == year
+    assert [f.rule for f in r.findings if f.rule == "read.year_from_overview"] == (["read.year_from_overview"] if year else [])
+
+
+def test_a_period_wins_over_the_overview_year() -> None:
+    text = OVERVIEW_ONLY.format(year=2021, tail="").replace("编制本报告。", "编制本报告。统计期限为2020年1月1日至2020年12月31日。")
+    r = parse_text(text)
+    assert r.year == 2020 and not [f for f in r.findings if f.rule == "read.year_from_overview"]

@@ -273,6 +273,8 @@ def parse_text(
             findings.append(Finding("read.year_mismatch", "warning", [], f"标题年份 {year} 与统计期限年份 {py} 不一致"))
 
     sig = meta.signature(text.rstrip()[-400:])
+    if year is None:
+        year = _overview_year(lines, heads, sig, findings)
     agency = title.agency(agency, fields, sig, findings)
     fmt = detect_format(all_norm, year)
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
@@ -324,6 +326,26 @@ _PRINTED = {
 _TABLE_SECTION = {"t2": "proactive", "t3": "applications", "t4": "appeals"}
 _TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
 _SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
+
+
+_OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年")
+
+
+def _overview_year(lines: Sequence[Line], heads: dict[str, int], sig: meta.Signature | None, findings: list[Finding]) -> int | None:
+    """The year when neither a title nor the statistics period gives it: section 一 of a report opens
+    with its year ('一、总体情况 2021年，我局…'), and the signature's date, when printed, is in that
+    year or the next (reports are published by 31 January / 31 March). Reported, never silent."""
+    at = heads.get("overview")
+    if at is None or at + 1 >= len(lines):
+        return None
+    m = _OPENING_YEAR.match(lines[at + 1].norm)
+    if not m:
+        return None
+    year = int(m.group(1))
+    if sig is not None and int(sig.date[:4]) not in (year, year + 1):
+        return None
+    findings.append(Finding("read.year_from_overview", "warning", [], f"无标题和统计期限，年度取自“一、总体情况”开头的 {year} 年"))
+    return year
 
 
 def _check_tables(report: Report, lines: Sequence[Line], heads: dict[str, int], all_norm: str, name: str, whole: bool = False) -> None:
