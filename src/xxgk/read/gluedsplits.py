@@ -72,6 +72,21 @@ def _bounds(parsed: Sequence[tuple[str, str, str] | None], max_digits: int) -> t
     return lo, hi
 
 
+def _measured(pieces: tuple[str, ...], width: int, max_digits: int) -> tuple[list[tuple[str, str, str] | None], list[int], list[int]]:
+    """The parsed pieces and their cell-count bounds (`_bounds`); TooManySplits when even the fewest
+    cells the digits need exceed `width`. Shared by `cached_splits` and `count_splits`."""
+    parsed = [_parse_piece(p) for p in pieces]
+    lo, hi = _bounds(parsed, max_digits)
+    if lo[0] > width:
+        raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
+    return parsed, lo, hi
+
+
+def _one_digit_each(parsed: list[tuple[str, str, str] | None], hi: list[int], width: int) -> bool:
+    """Every piece plain digits and exactly one cell per digit: the only split (the all-zero rows)."""
+    return hi[0] == width and all(q is not None and not q[0] and not q[2] for q in parsed)
+
+
 @functools.lru_cache(maxsize=4096)
 def cached_splits(
     pieces: tuple[str, ...], width: int, max_digits: int, limit: int, signed: frozenset[int], decimal: frozenset[int],
@@ -79,14 +94,11 @@ def cached_splits(
 ) -> tuple[tuple[Span, ...], ...]:
     """`splits` as a tuple, cached: tables repeat their runs (`0000000` on most rows of most reports)."""
     n = len(pieces)
-    parsed = [_parse_piece(p) for p in pieces]
-    lo, hi = _bounds(parsed, max_digits)
-    if lo[0] > width:
-        raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
+    parsed, lo, hi = _measured(pieces, width, max_digits)
     if hi[0] < width:
         return ()
     total_of = {rhs: lhs for lhs, rhs in blocks}
-    if all(q is not None and not q[0] and not q[2] for q in parsed) and hi[0] == width:
+    if _one_digit_each(parsed, hi, width):
         # One digit per cell: the only split (the all-zero rows).
         only = tuple((i, a, a + 1) for i, p in enumerate(pieces) for a in range(len(p)))
         vals = [int(pieces[i][a]) for i, a, _ in only]
@@ -268,13 +280,10 @@ def count_splits(pieces: tuple[str, ...], width: int, max_digits: int, signed: f
     """How many splits the hard constraints allow (`splits` without blocks), counted without listing
     them; raises TooManySplits when the digits cannot fit at all."""
     n = len(pieces)
-    parsed = [_parse_piece(p) for p in pieces]
-    lo, hi = _bounds(parsed, max_digits)
-    if lo[0] > width:
-        raise TooManySplits(f"{hi[0]} digits cannot fit {width} cells of at most {max_digits} digits")
+    parsed, lo, hi = _measured(pieces, width, max_digits)
     if hi[0] < width:
         return 0
-    if hi[0] == width and all(q is not None and not q[0] and not q[2] for q in parsed):
+    if _one_digit_each(parsed, hi, width):
         return 1  # one cell per digit (the all-zero rows)
 
     @functools.cache
