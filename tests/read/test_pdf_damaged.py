@@ -8,31 +8,19 @@ seeded mutation sweep."""
 
 from __future__ import annotations
 
-import io
 import random
 import re
 
 import pytest
 from click.testing import CliRunner
 
+from tests.read.test_pdf import _blank_pdf as _blank
 from tests.read.test_pdf_geometry import _pdf, _rule, _text
 from xxgk import cli
 from xxgk.errors import InputError, XxgkError
 from xxgk.read.pdf import document as D
 from xxgk.read.pdf import parse_pdf
 from xxgk.read.pdf import pdfium as PA
-
-
-def _blank(pages: int) -> bytes:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument.new()
-    for _ in range(pages):
-        doc.new_page(595, 842)
-    buf = io.BytesIO()
-    doc.save(buf)
-    doc.close()
-    return buf.getvalue()
 
 
 def _table_pdf() -> bytes:
