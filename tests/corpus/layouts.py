@@ -56,6 +56,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from tests.corpus.printed import wrap_at
 from xxgk.report import Report
 from xxgk.report import keys as K
 
@@ -268,17 +269,6 @@ class Ctx:
 # --- shared helpers -----------------------------------------------------------------------------------
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """`text` cut into pieces of `width` characters, never inside a run of digits."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        j = min(i + width, len(text))
-        while i + 1 < j < len(text) and text[j - 1].isdigit() and text[j].isdigit():
-            j -= 1
-        out.append(text[i:j])
-        i = j
-    return out or [""]
 
 
 def _t3_window_ok(vals: list[Any], extra_at_start: bool) -> bool:
@@ -376,7 +366,7 @@ def _tab000_t3(ctx: Ctx) -> list[str]:
     for i, row in enumerate(rows):
         label = ctx.lab(row.label)
         if wrap and row.in_three and len(label) > 12 and row.key != "other_fee_unpaid":
-            label = " ".join(_wrap(label, width))
+            label = " ".join(wrap_at(label, width))
         vals = ctx.nums(row.keys)
         extra = i >= extra_from
         if extra:
@@ -387,7 +377,7 @@ def _tab000_t3(ctx: Ctx) -> list[str]:
             label, rest = label[:cut], label[cut:]
             cont = ["", "\t" + rest + "\t" * 8]
         elif wrap and row.key == "other_fee_unpaid" and len(label) > 12:
-            label = " ".join(_wrap(label, width))
+            label = " ".join(wrap_at(label, width))
         if not row.in_three:
             cells = [label, *([""] if extra and row.key == "carried_forward" else []), *vals]
         else:
@@ -409,7 +399,7 @@ def _tab000_t3(ctx: Ctx) -> list[str]:
 
 
 def _tab_t4(ctx: Ctx, *, spaced_head: str, extra: bool) -> list[str]:
-    head = [spaced_head.join(_wrap(h, 2)) if spaced_head and len(h) == 4 else h for h in _T4_HEAD]
+    head = [spaced_head.join(wrap_at(h, 2)) if spaced_head and len(h) == 4 else h for h in _T4_HEAD]
     if spaced_head == " " and ctx.layout == "md003":
         head = [" ".join(h) for h in _T4_HEAD]
     trail = "\t" if ctx.layout == "md003" else ""
@@ -479,7 +469,7 @@ def _render_lines001(ctx: Ctx) -> str:
 
     def wrapped(text: str) -> list[str]:
         if v and len(text) > 16 and rng.random() < 0.25:
-            parts = _wrap(text, rng.choice((12, 14, 16)))
+            parts = wrap_at(text, rng.choice((12, 14, 16)))
             return ["\t" + parts[0], *parts[1:]]
         return ["\t" + text]
 
@@ -659,7 +649,7 @@ def _render_space004(ctx: Ctx) -> str:
     pre = ctx.preface(spaced=v)
     if v:
         cut = pre.index("所列数据")
-        for piece in _wrap(pre[:cut], 28):
+        for piece in wrap_at(pre[:cut], 28):
             out += [piece, ""]
         out += [pre[cut:], ""]
     else:
@@ -678,7 +668,7 @@ def _render_space004(ctx: Ctx) -> str:
         out += ["（本列数据的勾稽关系为：第一项加第", "", "二项之和，等于第三项加第四项之和）", "", "申请人情况", "",
                 "自然人", "", "法人或其他组织", "", "总计"]
         for hd in ("商业企业", "科研机构", "社会公益组织", "法律服务机构"):
-            out += [*"\n\n".join(_wrap(hd, 2)).split("\n"), ""]
+            out += [*"\n\n".join(wrap_at(hd, 2)).split("\n"), ""]
         out += ["其他", ""]
     else:
         out += [IDENTITY_NOTE, "", "申请人情况", "", "自然人 法人或其他组织 总计", "",
@@ -696,9 +686,9 @@ def _render_space004(ctx: Ctx) -> str:
         numline = " ".join(ctx.nums(row.keys))
         width = rng.choice((9, 9, 10, 13)) if v else 99
         if row.key == "partially_granted" and v:
-            parts = ["（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）"] if label.startswith("（二）部分公开（区分") else _wrap(label, 14)
+            parts = ["（二）部分公开（区分处理的，", "只计这一情形，不计其他情形）"] if label.startswith("（二）部分公开（区分") else wrap_at(label, 14)
         elif row.in_sub or row.key == "partially_granted":
-            parts = _wrap(label, width) if len(label) > 11 else [label]
+            parts = wrap_at(label, width) if len(label) > 11 else [label]
         else:
             parts = [label]
         if len(parts) == 1:
@@ -714,7 +704,7 @@ def _render_space004(ctx: Ctx) -> str:
     out += ["行政复议 行政诉讼", ""]
 
     def vert(hd: str, one: bool) -> list[str]:
-        return [*(list(hd) if one else _wrap(hd, 2)), ""]
+        return [*(list(hd) if one else wrap_at(hd, 2)), ""]
 
     for hd in _T4_HEAD:
         out += vert(hd, v and hd == "其他结果")

@@ -327,8 +327,13 @@ def _crawler_header(report: Any, rng: random.Random) -> list[str]:
 
 def _wrap(text: str, rng: random.Random) -> list[str]:
     """`text` cut into pieces of 6–11 characters (a PDF table cell's width), never inside digits."""
-    width = rng.randint(6, 11)
-    out, i = [], 0
+    return wrap_at(text, rng.randint(6, 11))
+
+
+def wrap_at(text: str, width: int) -> list[str]:
+    """`text` cut into pieces of `width` characters, never inside a run of digits."""
+    out: list[str] = []
+    i = 0
     while i < len(text):
         j = min(i + width, len(text))
         while i + 1 < j < len(text) and text[j - 1].isdigit() and text[j].isdigit():
