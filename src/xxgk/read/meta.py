@@ -117,7 +117,11 @@ def field_values(raw: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2).strip()) for m in _FIELD.finditer(raw.strip())]
 
 
-def head_fields(raws: Sequence[str], limit: int = 40) -> Fields:
+#: Lines at the head of a document searched for metadata fields (a crawler's header has ~9).
+HEAD_LINES = 40
+
+
+def head_fields(raws: Sequence[str], limit: int = HEAD_LINES) -> Fields:
     """The metadata fields among the first `limit` lines, and which lines are metadata or residue."""
     out = Fields()
     for i, raw in enumerate(raws[:limit]):

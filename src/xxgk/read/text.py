@@ -258,7 +258,7 @@ def parse_text(
     all_norm = "".join(ln.norm for ln in lines)
     findings: list[Finding] = []
     period = _PERIOD_RE.search(all_norm)
-    fields = meta.head_fields([ln.raw for ln in lines])
+    fields = meta.head_fields([ln.raw for ln in lines[: meta.HEAD_LINES]])
     agency, year, title_at, others = title.find_title(lines, int(period.group(1)) if period else None, fields)
     differing = [f"{a or ''}{y}年" for a, y in others if y != year or not title.same_agency(a, agency)]
     if differing:
@@ -272,7 +272,7 @@ def parse_text(
         elif py != year:
             findings.append(Finding("read.year_mismatch", "warning", [], f"标题年份 {year} 与统计期限年份 {py} 不一致"))
 
-    sig = meta.signature(text.rstrip()[-400:])
+    sig = meta.signature(_tail(text, 400))
     if year is None:
         year = _overview_year(lines, heads, sig, findings)
     agency = title.agency(agency, fields, sig, findings)
@@ -326,6 +326,14 @@ _PRINTED = {
 _TABLE_SECTION = {"t2": "proactive", "t3": "applications", "t4": "appeals"}
 _TABLE_LABEL = {"t2": "表二", "t3": "表三", "t4": "表四"}
 _SECTION_ORDER = tuple(k for k, _, _ in _HEADINGS)
+
+
+def _tail(text: str, n: int) -> str:
+    """text.rstrip()[-n:] without copying the whole text (a report may be 20 MiB)."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return text[max(0, end - n) : end]
 
 
 _OPENING_YEAR = re.compile(r"^((?:19|20)\d{2})年")
