@@ -35,3 +35,15 @@ def seed_paths() -> list[Path]:
     if not paths:
         pytest.skip(f"no sample reports in {SEEDS}")
     return paths
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Django for the store tests: the store's own settings on DATABASE_URL when set (the
+    PostgreSQL run, `make test-pg`), otherwise SQLite; pytest-django creates and drops the test
+    database (one per xdist worker)."""
+    from django.conf import settings as dj
+
+    if not dj.configured:
+        from xxgk.store.settings import settings as store_settings
+
+        dj.configure(**store_settings(os.environ.get("DATABASE_URL") or str(REPO / "test.sqlite3")))

@@ -568,3 +568,14 @@ def render_cmd(inputs: tuple[str, ...], to: str, output: str | None, allow_error
 def convert_cmd(inputs: tuple[str, ...], to: str, output: str | None, allow_errors: bool, draft: bool) -> None:
     """Read reports in any form (text, HTML, Word, Excel, PDF, scans) and write them in the official layout."""
     _write_reports(inputs, to, output, allow_errors, draft, lambda item, label: xxgk.parse(item, name=label))
+
+
+def _register_store_commands() -> None:
+    # The store's verbs live beside the store (xxgk/store/commands); Django is imported only when
+    # one of them runs, so `xxgk parse` stays as fast to start as before.
+    from .store.commands import register
+
+    register(main)
+
+
+_register_store_commands()

@@ -1,0 +1,1 @@
+"""`xxgk agencies`: see xxgk.store."""

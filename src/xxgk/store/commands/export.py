@@ -1,0 +1,1 @@
+"""`xxgk export`: see xxgk.store."""
