@@ -1,0 +1,264 @@
+"""`xxgk batch`: many inputs into the store, resumable, on one process or a Dask cluster.
+
+The driver (this process) enumerates inputs (`sources.iter_items`), loads and hashes each one,
+skips what this xxgk version has already ingested, hands the bytes to a parser (in-process, or a
+Dask worker), and records the outcomes itself, in input order, one transaction per file. So:
+
+* a killed run loses at most the files in flight; rerunning the same command skips everything
+  recorded and continues (resumable);
+* a 2-worker run records exactly what a 1-process run records, in the same order (same version
+  numbers, same active versions), because only the parsing is distributed;
+* the store's cross-report signals are recomputed at the end from stale reports (`quality.refresh`),
+  which a killed run leaves stale for the next run to finish.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ingest import XXGK_VERSION, Outcome, Parsed, parse_bytes, sha256
+
+#: Files in flight per Dask worker: enough to keep every worker busy while the driver records
+#: (fitted on 2 local workers, text reports: 4 keeps both at 100 %), few enough that the driver
+#: holds at most workers × 8 documents (each ≤ 100 MiB by the reader's limit, typically 20 KB).
+IN_FLIGHT_PER_WORKER = 8
+
+#: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
+#: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
+WORKER_MEMORY = "2GiB"
+
+
+@dataclass
+class Summary:
+    """What a run did. `findings` counts findings by rule on the versions this run made, plus the
+    store's signals that the final refresh wrote."""
+
+    run_id: int
+    read: int = 0
+    failed: int = 0
+    duplicate: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    findings: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    quality: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.read + self.failed + self.duplicate + self.skipped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run": self.run_id, "read": self.read, "failed": self.failed, "duplicate": self.duplicate,
+                "skipped": self.skipped, "seconds": round(self.seconds, 3), "findings": dict(self.findings),
+                "failures": [list(f) for f in self.failures], "quality": self.quality}
+
+
+@dataclass
+class _Job:
+    """One input on its way through the pipeline. `data` is None once recorded or when the input
+    needs no parsing (skipped, or failed before it: unreadable, refused)."""
+
+    item: Any
+    data: bytes | None = None
+    digest: str = ""
+    size: int | None = None
+    error: str | None = None
+    skipped: bool = False
+    duplicate: bool = False
+
+
+def _load(item: Any, recorder: Any) -> _Job:
+    from ..errors import XxgkError
+
+    job = _Job(item)
+    if getattr(item, "error", None):
+        job.error = item.error
+        return job
+    try:
+        data = item.load()
+    except XxgkError as e:
+        job.error = " ".join(str(e).split())[:500]
+        return job
+    except OSError as e:
+        job.error = f"无法读取：{e.strerror or e}"
+        return job
+    job.digest, job.size = sha256(data), len(data)
+    if recorder.already(job.digest):
+        job.skipped = True
+        return job
+    if not recorder.first_in_run(job.digest):
+        job.duplicate = True
+        return job
+    job.data = data
+    return job
+
+
+def _serial(jobs: Iterable[_Job]) -> Iterator[tuple[_Job, Parsed | None]]:
+    for job in jobs:
+        yield job, (parse_bytes(_name(job.item), job.data) if job.data is not None else None)
+
+
+def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
+    """Parse on the cluster, yield in input order. At most workers × IN_FLIGHT_PER_WORKER files
+    are out at once, so the driver's memory is bounded whatever the input size."""
+    window: collections.deque[tuple[_Job, Any]] = collections.deque()
+    limit = max(1, workers) * IN_FLIGHT_PER_WORKER
+
+    def settle(job: _Job, future: Any) -> tuple[_Job, Parsed | None]:
+        if future is None:
+            return job, None
+        try:
+            return job, future.result()
+        except Exception as e:  # KilledWorker (memory limit), a lost connection: this file failed
+            return job, Parsed(None, f"解析进程失败 {type(e).__name__}: {' '.join(str(e).split())[:300]}", 0.0)
+
+    for job in jobs:
+        future = None
+        if job.data is not None:
+            future = client.submit(parse_bytes, _name(job.item), job.data, pure=False)
+        window.append((job, future))
+        while len(window) > limit:
+            yield settle(*window.popleft())
+    while window:
+        yield settle(*window.popleft())
+
+
+def _name(item: Any) -> str:
+    return str(getattr(item, "name", item))
+
+
+class _Cluster:
+    """A Dask client on a local cluster of `workers` processes, or on an existing scheduler."""
+
+    def __init__(self, workers: int, scheduler: str | None, memory: str) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        memory_limit=memory, dashboard_address=":0")
+            self.client = Client(self.cluster)
+            self.workers = workers
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None, allow_private: bool = False,
+        matcher: Any = None, progress: Callable[[int, int], None] | None = None,
+        worker_memory: str = WORKER_MEMORY, xxgk_version: str = XXGK_VERSION,
+        items: Iterable[Any] | None = None) -> Summary:
+    """Ingest `inputs` (directories, ZIPs, lists of files, URL lists, files, URLs) into the store
+    set up by `xxgk.store.setup`. `workers` > 0 parses on a local Dask cluster of that many
+    processes; `scheduler` ("tcp://host:8786") on an existing one; otherwise in this process.
+    `progress(done, total)` is called after each input. Returns the run's summary."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from . import quality
+    from .ingest import Recorder
+    from .models import Finding, Ingest, Run
+
+    start = time.perf_counter()
+    if items is None:
+        from .sources import iter_items
+
+        items = iter_items(list(inputs), allow_private=allow_private)
+    todo = list(items)
+    run_row = Run.objects.create(args=list(inputs), xxgk_version=xxgk_version)
+    recorder = Recorder(run_row, matcher, xxgk_version=xxgk_version)
+    summary = Summary(run_row.pk)
+    jobs = (_load(item, recorder) for item in todo)
+    cluster = _Cluster(workers, scheduler, worker_memory) if (workers > 0 or scheduler) else None
+    try:
+        stream = _dask(jobs, cluster.client, cluster.workers) if cluster else _serial(jobs)
+        for done, (job, parsed) in enumerate(stream, 1):
+            _record(recorder, job, parsed, summary)
+            if progress is not None:
+                progress(done, len(todo))
+    finally:
+        if cluster is not None:
+            cluster.close()
+    summary.quality = quality.refresh()
+    rows = (Finding.objects.filter(version__in=Ingest.objects.filter(run=run_row, status="read").values("version"))
+            .values("rule").annotate(n=Count("id")))
+    summary.findings = {r["rule"]: r["n"] for r in rows.order_by("rule")}
+    missing = Finding.objects.filter(version__isnull=True, source="quality").values("rule").annotate(n=Count("id"))
+    for r in missing:
+        summary.findings[r["rule"]] = summary.findings.get(r["rule"], 0) + r["n"]
+    summary.seconds = time.perf_counter() - start
+    run_row.finished_at = timezone.now()
+    run_row.counts = summary.to_dict()
+    run_row.save(update_fields=["finished_at", "counts"])
+    return summary
+
+
+def _record(recorder: Any, job: _Job, parsed: Parsed | None, summary: Summary) -> Outcome | None:
+    item = job.item
+    if job.skipped:
+        summary.skipped += 1
+        return None
+    if job.duplicate:
+        outcome = recorder.record_duplicate(item=_name(item), digest=job.digest, size=job.size)
+    else:
+        outcome = recorder.record(item=_name(item), origin=str(getattr(item, "origin", "") or _name(item)),
+                                  fetched_at=getattr(item, "fetched_at", None), name=_name(item), data=job.data,
+                                  digest=job.digest, size=job.size, parsed=parsed, error=job.error)
+    job.data = None
+    if outcome.status == "read":
+        summary.read += 1
+    elif outcome.status == "duplicate":
+        summary.duplicate += 1
+    else:
+        summary.failed += 1
+        summary.failures.append((_name(item), outcome.error))
+    return outcome
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@dataclass
+class StoredItem:
+    """A source file already in the store, for re-parsing by a newer xxgk."""
+
+    name: str
+    origin: str
+    sha256: str
+    fetched_at: Any = None
+    error: str | None = None
+
+    def load(self) -> bytes:
+        from .models import Blob
+
+        return bytes(Blob.objects.values_list("data", flat=True).get(sha256=self.sha256))
+
+
+def stored_items(xxgk_version: str = XXGK_VERSION) -> list[StoredItem]:
+    """Every stored source file that this xxgk version has not read yet, in the order first
+    stored; each keeps the name, origin and fetch time of its latest version. Re-parsing makes new
+    versions beside the old ones (made_by 'reparsed')."""
+    from .models import Version
+
+    done = set(Version.objects.filter(xxgk_version=xxgk_version).values_list("sha256", flat=True))
+    latest: dict[str, StoredItem] = {}
+    order: list[str] = []
+    for sha, name, origin, fetched in (Version.objects.exclude(made_by__in=("corrected", "compiled"))
+                                       .order_by("pk").values_list("sha256", "name", "origin", "fetched_at")):
+        if sha in done:
+            continue
+        if sha not in latest:
+            order.append(sha)
+        latest[sha] = StoredItem(name, origin, sha, fetched)
+    return [latest[sha] for sha in order]
