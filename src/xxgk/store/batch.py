@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ingest import XXGK_VERSION, Outcome, Parsed, parse_bytes, sha256
+from .ingest import XXGK_VERSION, Entry, Outcome, Parsed, parse_bytes, sha256
 
 #: Files in flight per Dask worker: enough to keep every worker busy while the driver records
 #: (fitted on 2 local workers, text reports: 4 keeps both at 100 %), few enough that the driver
@@ -31,6 +31,13 @@ IN_FLIGHT_PER_WORKER = 8
 #: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
 #: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
 WORKER_MEMORY = "2GiB"
+
+
+#: Files written per transaction, and the longest a parsed file waits to be written: fewer
+#: statements and commits per file (see ingest.Recorder), while a killed run loses at most this
+#: much work and the progress bar still moves several times a second.
+RECORD_BATCH = 64
+RECORD_SECONDS = 0.5
 
 
 @dataclass
@@ -180,12 +187,34 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
     summary = Summary(run_row.pk)
     jobs = (_load(item, recorder) for item in todo)
     cluster = _Cluster(workers, scheduler, worker_memory) if (workers > 0 or scheduler) else None
+    pending: list[tuple[_Job, Entry]] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal done
+        outcomes = recorder.record_many([entry for _, entry in pending])
+        for (job, _), outcome in zip(pending, outcomes):
+            _count(job, outcome, summary)
+        done += len(pending)
+        pending.clear()
+        if progress is not None:
+            progress(done, len(todo))
+
     try:
         stream = _dask(jobs, cluster.client, cluster.workers) if cluster else _serial(jobs)
-        for done, (job, parsed) in enumerate(stream, 1):
-            _record(recorder, job, parsed, summary)
-            if progress is not None:
-                progress(done, len(todo))
+        last = time.perf_counter()
+        for job, parsed in stream:
+            if job.skipped:
+                summary.skipped += 1
+                done += 1
+                continue
+            pending.append((job, _entry(job, parsed)))
+            job.data = None
+            if len(pending) >= RECORD_BATCH or time.perf_counter() - last > RECORD_SECONDS:
+                flush()
+                last = time.perf_counter()
+        if pending:
+            flush()
     finally:
         if cluster is not None:
             cluster.close()
@@ -203,26 +232,21 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
     return summary
 
 
-def _record(recorder: Any, job: _Job, parsed: Parsed | None, summary: Summary) -> Outcome | None:
+def _entry(job: _Job, parsed: Parsed | None) -> Entry:
     item = job.item
-    if job.skipped:
-        summary.skipped += 1
-        return None
-    if job.duplicate:
-        outcome = recorder.record_duplicate(item=_name(item), digest=job.digest, size=job.size)
-    else:
-        outcome = recorder.record(item=_name(item), origin=str(getattr(item, "origin", "") or _name(item)),
-                                  fetched_at=getattr(item, "fetched_at", None), name=_name(item), data=job.data,
-                                  digest=job.digest, size=job.size, parsed=parsed, error=job.error)
-    job.data = None
+    return Entry(item=_name(item), origin=str(getattr(item, "origin", "") or _name(item)), name=_name(item),
+                 digest=job.digest, size=job.size, data=job.data, fetched_at=getattr(item, "fetched_at", None),
+                 parsed=parsed, error=job.error, duplicate=job.duplicate)
+
+
+def _count(job: _Job, outcome: Outcome, summary: Summary) -> None:
     if outcome.status == "read":
         summary.read += 1
     elif outcome.status == "duplicate":
         summary.duplicate += 1
     else:
         summary.failed += 1
-        summary.failures.append((_name(item), outcome.error))
-    return outcome
+        summary.failures.append((_name(job.item), outcome.error))
 
 
 def is_terminal() -> bool:

@@ -92,9 +92,31 @@ def _date(value: Any) -> date | None:
         return None
 
 
+@dataclass
+class Entry:
+    """One input's outcome, waiting to be written: a parse (`parsed`), a failure before parsing
+    (`error`), or a file whose bytes came earlier in the run (`duplicate`)."""
+
+    item: str
+    origin: str
+    name: str
+    digest: str
+    size: int | None
+    data: bytes | None = None
+    fetched_at: datetime | None = None
+    parsed: Parsed | None = None
+    error: str | None = None
+    duplicate: bool = False
+
+
 class Recorder:
-    """Writes outcomes into the store for one run. Holds the hierarchy matcher and the set of
-    (hash, xxgk version) already ingested, both loaded once."""
+    """Writes outcomes into the store for one run, a batch of files per transaction.
+
+    Holds the hierarchy matcher and the hashes already ingested, both loaded once. Within a batch
+    every file is decided in input order against the store plus the batch's own earlier files, so
+    a batch of 64 writes exactly what 64 single-file transactions would, with a few statements
+    instead of ~12 per file (measured: 6.5 ms → see bench/RESULTS.md, store ingest). A run killed
+    midway loses its open batch whole: nothing is half-written, and the rerun redoes it."""
 
     def __init__(self, run: Any, matcher: Matcher | None = None, *, xxgk_version: str = XXGK_VERSION) -> None:
         from .models import Ingest
@@ -125,114 +147,196 @@ class Recorder:
         self.this_run.add(digest)
         return True
 
-    def record_duplicate(self, *, item: str, digest: str, size: int | None) -> Outcome:
-        """A file whose bytes an earlier file of this run had: no parse, no version."""
-        from .models import Ingest, Version
+    # -- writing --------------------------------------------------------------------------
 
-        hit = (Version.objects.filter(sha256=digest, xxgk_version=self.xxgk_version, made_by__in=("parsed", "reparsed"))
-               .order_by("pk").first())
-        status = "duplicate" if hit is not None else "failed"
-        error = "" if hit is not None else "与本批次中另一文件内容相同，而该文件未能读入"
-        Ingest.objects.create(run=self.run, item=item[:2000], sha256=digest, size=size, status=status, error=error,
-                              version=hit, xxgk_version=self.xxgk_version)
-        return Outcome(status, version_id=hit.pk if hit else None, report_id=hit.report_id if hit else None,
-                       error=error)
+    def record(self, entry: Entry) -> Outcome:
+        return self.record_many([entry])[0]
 
-    def record(self, *, item: str, origin: str, fetched_at: datetime | None, name: str, data: bytes | None,
-               digest: str, size: int | None, parsed: Parsed | None, error: str | None = None) -> Outcome:
-        """One file's outcome in one transaction."""
+    def record_many(self, entries: list[Entry]) -> list[Outcome]:
+        """Write `entries` (in input order) in one transaction."""
         from django.db import transaction
 
-        from .models import Ingest
-
         with transaction.atomic():
-            if error is not None or parsed is None or parsed.report is None:
-                message = error or (parsed.error if parsed else None) or "未知错误"
-                Ingest.objects.create(run=self.run, item=item[:2000], sha256=digest, size=size, status="failed",
-                                      error=message, xxgk_version=self.xxgk_version,
-                                      seconds=parsed.seconds if parsed else 0.0)
-                return Outcome("failed", error=message)
-            outcome = self._record_report(origin=origin, fetched_at=fetched_at, name=name, data=data or b"",
-                                          digest=digest, parsed=parsed)
-            Ingest.objects.create(run=self.run, item=item[:2000], sha256=digest, size=size, status=outcome.status,
-                                  version_id=outcome.version_id, xxgk_version=self.xxgk_version,
-                                  seconds=parsed.seconds)
-            return outcome
+            return _Batch(self, entries).write()
 
-    def _report_for(self, report: dict[str, Any], origin: str, name: str) -> Any:
+
+def _report_key(agency_id: int | None, printed: str, year: int | None) -> tuple[Any, ...]:
+    return ("a", agency_id, year) if agency_id is not None else ("p", printed, year)
+
+
+class _Batch:
+    """The state of one transaction: reports, versions and blobs of the store that the batch
+    touches (fetched in a few queries), updated in memory as each entry is decided."""
+
+    def __init__(self, recorder: Recorder, entries: list[Entry]) -> None:
+        self.r = recorder
+        self.entries = entries
+
+    def write(self) -> list[Outcome]:
+        from .models import Blob, Finding, Ingest, Report, Version
+
+        rec = self.r
+        # 1. Which report each parsed entry belongs to.
+        keys: dict[int, tuple[Any, ...]] = {}
+        meta: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for i, e in enumerate(self.entries):
+            if e.duplicate or e.error is not None or e.parsed is None or e.parsed.report is None:
+                continue
+            d = e.parsed.report
+            printed = (d.get("agency") or "").strip()
+            m = rec.matcher.match(printed or None, origin=e.origin)
+            agency_id = getattr(m, "agency_id", None)
+            key_name = printed[:300] or f"（未识别机关）{e.name}"[:300]
+            key = _report_key(agency_id, key_name, d.get("year"))
+            keys[i] = key
+            meta.setdefault(key, {"printed": printed[:300], "match": getattr(m, "method", "none"),
+                                  "candidates": list(getattr(m, "candidates", []) or [])})
+        reports = self._reports(meta)
+        # 2. The versions those reports already have.
+        by_report: dict[int, list[tuple[str, str, str, int]]] = {}
+        for rid, sha, xv, made, number in Version.objects.filter(report_id__in=[r.pk for r in reports.values()]) \
+                .values_list("report_id", "sha256", "xxgk_version", "made_by", "number"):
+            by_report.setdefault(rid, []).append((sha, xv, made, number))
+        active: dict[int, tuple[str, str] | None] = {}
+        active_ids = {r.active_id for r in reports.values() if r.active_id}
+        act = dict(Version.objects.filter(pk__in=active_ids).values_list("pk", "sha256")) if active_ids else {}
+        act_made = dict(Version.objects.filter(pk__in=active_ids).values_list("pk", "made_by")) if active_ids else {}
+        for r in reports.values():
+            active[r.pk] = (act[r.active_id], act_made[r.active_id]) if r.active_id else None
+        digests = {e.digest for e in self.entries if e.digest and e.parsed is not None and e.parsed.report is not None}
+        have_blobs = set(Blob.objects.filter(sha256__in=digests).values_list("sha256", flat=True)) if digests else set()
+        # 3. Decide each entry in order.
+        outcomes: list[Outcome] = []
+        new_blobs: list[Any] = []
+        new_versions: list[tuple[int, Any, list[dict[str, Any]]]] = []
+        becomes_active: dict[int, int] = {}   # report pk → index into new_versions
+        for i, e in enumerate(self.entries):
+            if e.duplicate:
+                outcomes.append(Outcome("duplicate?"))
+                continue
+            if i not in keys:
+                message = e.error or (e.parsed.error if e.parsed else None) or "未知错误"
+                outcomes.append(Outcome("failed", error=message))
+                continue
+            report = reports[keys[i]]
+            assert e.parsed is not None and e.parsed.report is not None
+            existing = by_report.setdefault(report.pk, [])
+            if any(sha == e.digest and xv == rec.xxgk_version and made in ("parsed", "reparsed")
+                   for sha, xv, made, _ in existing):
+                outcomes.append(Outcome("duplicate?", report_id=report.pk))
+                continue
+            made_by = "reparsed" if any(sha == e.digest for sha, _, _, _ in existing) else "parsed"
+            number = max((n for *_, n in existing), default=0) + 1
+            existing.append((e.digest, rec.xxgk_version, made_by, number))
+            if e.digest not in have_blobs:
+                have_blobs.add(e.digest)
+                new_blobs.append(Blob(sha256=e.digest, size=len(e.data or b""), data=e.data or b""))
+            d = e.parsed.report
+            findings = d.get("findings") or []
+            v = Version(report=report, number=number, sha256=e.digest, blob_id=e.digest, medium=_medium(d),
+                        name=e.name[:500], origin=e.origin[:2000], fetched_at=e.fetched_at, made_by=made_by,
+                        author=f"xxgk {rec.xxgk_version}", xxgk_version=rec.xxgk_version, data=d,
+                        format=d.get("format") or "unknown", published_on=_date(d.get("published_on")),
+                        errors=sum(1 for f in findings if f.get("severity") == "error"),
+                        warnings=sum(1 for f in findings if f.get("severity") == "warning"),
+                        signature=e.parsed.signature)
+            if _becomes_active(active.get(report.pk), made_by, e.digest):
+                active[report.pk] = (e.digest, made_by)
+                becomes_active[report.pk] = len(new_versions)
+            new_versions.append((i, v, findings))
+            rules: dict[str, int] = {}
+            for f in findings:
+                rules[f["rule"]] = rules.get(f["rule"], 0) + 1
+            outcomes.append(Outcome("read", report_id=report.pk, rules=rules))
+        # 4. Write.
+        if new_blobs:
+            Blob.objects.bulk_create(new_blobs)
+        if new_versions:
+            Version.objects.bulk_create([v for _, v, _ in new_versions])
+            if any(v.pk is None for _, v, _ in new_versions):  # a backend that returns no ids
+                for _, v, _ in new_versions:
+                    v.pk = Version.objects.values_list("pk", flat=True).get(report_id=v.report_id, number=v.number)
+            Finding.objects.bulk_create([
+                Finding(version_id=v.pk, agency_id=v.report.agency_id, year=v.report.year, rule=f["rule"],
+                        severity=f["severity"], cells=f.get("cells") or [], message=f.get("message", ""),
+                        expected=f.get("expected"), actual=f.get("actual"),
+                        source="read" if f["rule"].startswith("read.") else "check")
+                for _, v, findings in new_versions for f in findings
+            ])
+            for i, v, _ in new_versions:
+                outcomes[i].version_id = v.pk
+            touched = {v.report_id: v.report for _, v, _ in new_versions}
+            for pk, report in touched.items():
+                report.stale = True
+                if pk in becomes_active:
+                    report.active_id = new_versions[becomes_active[pk]][1].pk
+            Report.objects.bulk_update(list(touched.values()), ["active", "stale"])
+        # Duplicates point at the version their bytes made (in this batch or before).
+        pending = [i for i, o in enumerate(outcomes) if o.status == "duplicate?"]
+        if pending:
+            hits = {}
+            for sha, pk, rid in (Version.objects.filter(sha256__in={self.entries[i].digest for i in pending},
+                                                        xxgk_version=rec.xxgk_version,
+                                                        made_by__in=("parsed", "reparsed"))
+                                 .order_by("-pk").values_list("sha256", "pk", "report_id")):
+                hits[sha] = (pk, rid)
+            for i in pending:
+                hit = hits.get(self.entries[i].digest)
+                if hit is None:
+                    outcomes[i] = Outcome("failed", error="与本批次中另一文件内容相同，而该文件未能读入")
+                else:
+                    outcomes[i] = Outcome("duplicate", version_id=hit[0], report_id=hit[1])
+        Ingest.objects.bulk_create([
+            Ingest(run=rec.run, item=e.item[:2000], sha256=e.digest, size=e.size, status=o.status, error=o.error,
+                   version_id=o.version_id, xxgk_version=rec.xxgk_version,
+                   seconds=e.parsed.seconds if e.parsed else 0.0)
+            for e, o in zip(self.entries, outcomes)
+        ])
+        return outcomes
+
+    def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
+        """The Report of every key, created when new; an unsettled one keeps its latest candidates."""
+        from django.db.models import Q
+
         from .models import Report
 
-        printed = (report.get("agency") or "").strip()
-        year = report.get("year")
-        m = self.matcher.match(printed or None, origin=origin)
-        agency_id = getattr(m, "agency_id", None)
-        method = getattr(m, "method", "none")
-        candidates = list(getattr(m, "candidates", []) or [])
-        if agency_id is not None:
-            obj, _ = Report.objects.get_or_create(agency_id=agency_id, year=year,
-                                                  defaults={"printed_agency": printed[:300], "match": method,
-                                                            "candidates": candidates})
-            return obj
-        # Unsettled: keyed by what was printed, or by the file when nothing names the agency (so two
-        # unnamed reports of one year never become one report).
-        key = printed[:300] or f"（未识别机关）{name}"[:300]
-        obj, created = Report.objects.get_or_create(agency=None, printed_agency=key, year=year,
-                                                    defaults={"match": method, "candidates": candidates})
-        if not created and (obj.match != method or obj.candidates != candidates):
-            obj.match, obj.candidates = method, candidates
-            obj.save(update_fields=["match", "candidates"])
-        return obj
+        if not meta:
+            return {}
+        q = Q()
+        for kind, who, year in meta:
+            q |= Q(agency_id=who, year=year) if kind == "a" else Q(agency__isnull=True, printed_agency=who, year=year)
+        found: dict[tuple[Any, ...], Any] = {}
+        for r in Report.objects.filter(q):
+            found[_report_key(r.agency_id, r.printed_agency, r.year)] = r
+        new = []
+        for key, m in meta.items():
+            kind, who, year = key
+            r = found.get(key)
+            if r is None:
+                r = Report(agency_id=who if kind == "a" else None, year=year,
+                           printed_agency=m["printed"] if kind == "a" else who,
+                           match=m["match"], candidates=m["candidates"])
+                new.append(r)
+                found[key] = r
+            elif kind == "p" and (r.match != m["match"] or r.candidates != m["candidates"]):
+                r.match, r.candidates = m["match"], m["candidates"]
+                r.save(update_fields=["match", "candidates"])
+        if new:
+            Report.objects.bulk_create(new)
+            if any(r.pk is None for r in new):  # a backend that returns no ids
+                for r in new:
+                    r.pk = (Report.objects.filter(agency_id=r.agency_id, year=r.year,
+                                                  **({} if r.agency_id else {"printed_agency": r.printed_agency}))
+                            .values_list("pk", flat=True).get())
+        return found
 
-    def _record_report(self, *, origin: str, fetched_at: datetime | None, name: str, data: bytes, digest: str,
-                       parsed: Parsed) -> Outcome:
-        from django.db.models import Max
 
-        from .models import Blob, Finding, Version
-
-        d = parsed.report
-        assert d is not None
-        report = self._report_for(d, origin, name)
-        same = report.versions.filter(sha256=digest)
-        hit = same.filter(xxgk_version=self.xxgk_version, made_by__in=("parsed", "reparsed")).first()
-        if hit is not None:
-            return Outcome("duplicate", version_id=hit.pk, report_id=report.pk)
-        made_by = "reparsed" if same.exists() else "parsed"
-        if not Blob.objects.filter(sha256=digest).exists():
-            Blob.objects.create(sha256=digest, size=len(data), data=data)
-        number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        findings = d.get("findings") or []
-        version = Version.objects.create(
-            report=report, number=number, sha256=digest, blob_id=digest, medium=_medium(d), name=name[:500],
-            origin=origin[:2000], fetched_at=fetched_at, made_by=made_by, author=f"xxgk {self.xxgk_version}",
-            xxgk_version=self.xxgk_version, data=d, format=d.get("format") or "unknown",
-            published_on=_date(d.get("published_on")),
-            errors=sum(1 for f in findings if f.get("severity") == "error"),
-            warnings=sum(1 for f in findings if f.get("severity") == "warning"),
-            signature=parsed.signature,
-        )
-        Finding.objects.bulk_create([
-            Finding(version=version, agency_id=report.agency_id, year=report.year, rule=f["rule"],
-                    severity=f["severity"], cells=f.get("cells") or [], message=f.get("message", ""),
-                    expected=f.get("expected"), actual=f.get("actual"),
-                    source="read" if f["rule"].startswith("read.") else "check")
-            for f in findings
-        ])
-        if self._becomes_active(report, made_by, digest):
-            report.active = version
-        report.stale = True
-        report.save(update_fields=["active", "stale"])
-        rules: dict[str, int] = {}
-        for f in findings:
-            rules[f["rule"]] = rules.get(f["rule"], 0) + 1
-        return Outcome("read", version_id=version.pk, report_id=report.pk, rules=rules)
-
-    @staticmethod
-    def _becomes_active(report: Any, made_by: str, digest: str) -> bool:
-        """A new file becomes the report's active version, unless a person's correction is active;
-        a re-parse replaces only the reading of the file that is active."""
-        active = report.active
-        if active is None:
-            return True
-        if made_by == "reparsed":
-            return active.sha256 == digest and active.made_by in ("parsed", "reparsed")
-        return active.made_by in ("parsed", "reparsed")
+def _becomes_active(active: tuple[str, str] | None, made_by: str, digest: str) -> bool:
+    """A new file becomes the report's active version, unless a person's correction (or the
+    office's compiled report) is active; a re-parse replaces only the reading of the active file."""
+    if active is None:
+        return True
+    sha, active_made_by = active
+    if made_by == "reparsed":
+        return sha == digest and active_made_by in ("parsed", "reparsed")
+    return active_made_by in ("parsed", "reparsed")

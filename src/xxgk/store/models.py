@@ -10,8 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+
+class CompactJSON(DjangoJSONEncoder):
+    """Chinese text as itself (3 bytes a character in UTF-8, not 6 as \\uXXXX) and no spaces: the
+    contract JSON of a report is half the size, and encodes faster."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ensure_ascii"] = False
+        kwargs["separators"] = (",", ":")
+        super().__init__(*args, **kwargs)
+
 
 LEVELS = [
     ("national", "国家"),
@@ -150,7 +161,7 @@ class Version(models.Model):
     xxgk_version = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     #: The xxgk/report@1 object, findings included.
-    data = models.JSONField()
+    data = models.JSONField(encoder=CompactJSON)
     #: Denormalised from `data` for queries.
     format = models.CharField(max_length=16, default="unknown")
     published_on = models.DateField(null=True, blank=True)
