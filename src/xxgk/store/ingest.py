@@ -22,14 +22,22 @@ from .. import __version__
 XXGK_VERSION = __version__
 
 
+#: The contract keys the driver needs to file a version; the rest travels as encoded JSON.
+HEAD_KEYS = ("agency", "year", "format", "published_on", "source", "findings")
+
+
 @dataclass
 class Parsed:
-    """What a worker sends back: the contract JSON (findings included) or a one-line error."""
+    """What a worker sends back: the head of the contract JSON (`HEAD_KEYS`: agency, year,
+    findings …) and the whole object already encoded (`json`), or a one-line error. Sending text
+    instead of a 200-cell dict keeps the driver's share of the work small (no unpickling of the
+    cells, no re-encoding): it is the one process every file passes through."""
 
     report: dict[str, Any] | None
     error: str | None
     seconds: float
     signature: bytes | None = None
+    json: str | None = None
 
 
 def sha256(data: bytes) -> str:
@@ -42,12 +50,15 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
     import xxgk
 
     from ..errors import XxgkError
+    from .models import compact_json
     from .similar import signature
 
     start = time.perf_counter()
     try:
         report = xxgk.parse(data, name=name)
-        d = report.to_dict()
+        full = report.to_dict()
+        encoded = compact_json(full)
+        d = {k: full.get(k) for k in HEAD_KEYS}
         sig = signature(report.sections)
     except XxgkError as e:
         return Parsed(None, _one_line(str(e)), time.perf_counter() - start)
@@ -55,7 +66,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
         return Parsed(None, "内存不足：文件过大或过于复杂 (out of memory)", time.perf_counter() - start)
     except Exception as e:  # a reader bug must not stop the batch: recorded, with its class
         return Parsed(None, _one_line(f"内部错误 {type(e).__name__}: {e}"), time.perf_counter() - start)
-    return Parsed(d, None, time.perf_counter() - start, sig)
+    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded))
 
 
 def _one_line(message: str) -> str:
@@ -173,7 +184,7 @@ class _Batch:
         self.entries = entries
 
     def write(self) -> list[Outcome]:
-        from .models import Blob, Finding, Ingest, Report, Version
+        from .models import Blob, Finding, Ingest, RawJSON, Report, Version
 
         rec = self.r
         # 1. Which report each parsed entry belongs to.
@@ -235,7 +246,8 @@ class _Batch:
             findings = d.get("findings") or []
             v = Version(report=report, number=number, sha256=e.digest, blob_id=e.digest, medium=_medium(d),
                         name=e.name[:500], origin=e.origin[:2000], fetched_at=e.fetched_at, made_by=made_by,
-                        author=f"xxgk {rec.xxgk_version}", xxgk_version=rec.xxgk_version, data=d,
+                        author=f"xxgk {rec.xxgk_version}", xxgk_version=rec.xxgk_version,
+                        data=RawJSON(e.parsed.json) if e.parsed.json is not None else d,
                         format=d.get("format") or "unknown", published_on=_date(d.get("published_on")),
                         errors=sum(1 for f in findings if f.get("severity") == "error"),
                         warnings=sum(1 for f in findings if f.get("severity") == "warning"),
