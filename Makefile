@@ -8,7 +8,9 @@ SEEDS  ?= ../shared/seeds
 PYTEST_ARGS ?= -n auto -q
 
 .DEFAULT_GOAL := install
-.PHONY: install test run bench clean sysdeps
+.PHONY: install test test-pg run bench clean sysdeps
+# The store's tests run a second time on PostgreSQL when one answers here (CI's machine runs it).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: $(STAMP)
 
@@ -20,6 +22,14 @@ $(STAMP): pyproject.toml setup.py src/xxgk/read/_pdfscan.c
 
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests
+	$(MAKE) --no-print-directory test-pg
+
+test-pg: $(STAMP)
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "store tests on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS) tests/store; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL not reachable at $(PG_URL) (required in CI)"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): the store tests ran on SQLite only"; fi
 
 run: $(STAMP)
 	$(BIN)/xxgk check $(SEEDS)
