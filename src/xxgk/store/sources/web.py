@@ -129,7 +129,7 @@ def check_url(url: str, allow_private: bool) -> SplitResult:
         if literal is not None:
             why = address_refusal(str(literal))
             if why is not None:
-                raise _refused_address(parts.hostname, str(literal), why)
+                raise _refused_address(parts.hostname, parts.hostname, why)
     return parts
 
 
