@@ -412,6 +412,9 @@ def test_plain_text_reports_are_not_lists(seed_paths: list[Path], tmp_path: Path
     mixed = tmp_path / "mixed.txt"
     mixed.write_text("附件1.pdf\n附件2.pdf\n本机关2024年共收到申请12件，均已按时答复。\n", encoding="utf-8")
     assert [i.name for i in _items(mixed)] == [str(mixed)]
+    cites = tmp_path / "cites.txt"  # every line ends like a document, but one is a sentence
+    cites.write_text("附件1.pdf\n详见附件：2024年度报告.pdf\n", encoding="utf-8")
+    assert [i.name for i in _items(cites)] == [str(cites)]
     # A report found in a folder is never opened as a list.
     urls = tmp_path / "dir" / "urls.txt"
     urls.parent.mkdir()

@@ -76,6 +76,4 @@ def too_large(size: int, limit: int, *, what: str = "") -> InputTooLarge:
 def _mib(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / 1048576:.1f} MiB".replace(".0 MiB", " MiB")
-    if n >= 1024:
-        return f"{n / 1024:.0f} KiB"
-    return f"{n} 字节"
+    return f"{n} B"

@@ -61,10 +61,19 @@ def address_refusal(address: str) -> str | None:
         why = _refusal(inner)
         if why is not None:
             return f"{why}（内含 IPv4 地址 {inner}）"
+    if isinstance(ip, ipaddress.IPv6Address) and (ip.ipv4_mapped is not None or ip in _NAT64):
+        return None  # only a way of writing, or reaching, the IPv4 address judged above
     return _refusal(ip)
 
 
+#: NAT64 prefixes (RFC 6052, RFC 8215): a DNS64 resolver answers 64:ff9b::a.b.c.d for an IPv4-only
+#: host, so on an IPv6-only network every fetch goes through them; they are judged by a.b.c.d.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def _embedded(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: mapped, 6to4, Teredo, NAT64, IPv4-compatible."""
     if not isinstance(ip, ipaddress.IPv6Address):
         return []
     found = []
@@ -77,7 +86,7 @@ def _embedded(ip: IPAddress) -> list[ipaddress.IPv4Address]:
     packed = ip.packed
     if packed[:12] == bytes(12) and packed[12:] not in (bytes(4), b"\x00\x00\x00\x01"):  # ::a.b.c.d
         found.append(ipaddress.IPv4Address(packed[12:]))
-    if ip in ipaddress.IPv6Network("64:ff9b::/96") or ip in ipaddress.IPv6Network("64:ff9b:1::/48"):
+    if ip in _NAT64 or ip in _NAT64_LOCAL:
         found.append(ipaddress.IPv4Address(packed[12:]))
     return found
 
@@ -88,8 +97,8 @@ def _refusal(ip: IPAddress) -> str | None:
         (ip.is_loopback, "本机地址（loopback address）"),
         (ip.is_link_local, "链路本地地址（link-local address）"),
         (ip.is_multicast, "组播地址（multicast address）"),
-        (ip.is_private, "内网地址（private address）"),
         (ip.is_reserved, "保留地址（reserved address）"),
+        (ip.is_private, "内网地址（private address）"),
         (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local, "站点本地地址（site-local address）"),
         (not ip.is_global, "非公网地址（private address: not globally reachable）"),
     )
@@ -254,12 +263,10 @@ def _read_body(conn: http.client.HTTPConnection, resp: http.client.HTTPResponse,
         if not chunk:
             break
         if decoder is not None:
-            try:
+            try:  # never more out than one byte past the limit (max_length is ≥ 1 here: 0 means no bound)
                 chunk = decoder.decompress(chunk, limit + 1 - total)
             except zlib.error as e:
                 raise FetchFailed(f"下载失败（bad {encoding} body）：{e}") from None
-            if decoder.unconsumed_tail:
-                total = limit + 1
         total += len(chunk)
         if total > limit:
             raise too_large(total, limit, what="下载中已超过 ")
