@@ -329,6 +329,21 @@ def test_zip_encrypted_unreadable_and_not_a_zip(tmp_path: Path) -> None:
     assert not_zip.name == str(fake) and not_zip.error is not None and "not a readable ZIP archive" in not_zip.error
 
 
+def test_zip_member_names_in_gbk(tmp_path: Path) -> None:
+    """Windows in China writes member names in GBK without the UTF-8 flag; they show as written."""
+    archive = _zip(tmp_path / "gbk.zip", {"abcd/efgh.txt": b"g", "../x/ijkl.txt": b"t", "utf8/年报.txt": b"u"})
+    data = archive.read_bytes()
+    assert len("报告".encode("gbk")) == len(b"abcd") and len("年度".encode("gbk")) == len(b"efgh")
+    for ascii_name, gbk in ((b"abcd", "报告"), (b"efgh", "年度"), (b"ijkl", "渠县")):
+        data = data.replace(ascii_name, gbk.encode("gbk"))  # local and central header alike
+    archive.write_bytes(data)
+    items = _items(archive)
+    assert [i.name.split("!", 1)[1] for i in items] == ["../x/渠县.txt", "utf8/年报.txt", "报告/年度.txt"]
+    assert items[0].error is not None and "path traversal" in items[0].error
+    assert items[2].origin == f"{archive.resolve()}!报告/年度.txt"
+    assert [i.load() for i in items[1:]] == [b"u", b"g"]
+
+
 def test_zip_in_a_folder_expanded_and_office_files_left_whole(tmp_path: Path) -> None:
     root = tmp_path / "in"
     root.mkdir()

@@ -38,7 +38,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         self.server.seen.append((self.path, self.headers.get("Host", "")))
         path = unquote(urlsplit(self.path).path)
-        if path in ("/report.txt", "/报告/2023年.txt"):
+        if path in ("/report.txt", "/报告/2023年.txt", "/2023 年报.txt"):
             return self._send(200, REPORT)
         if path == "/redirect":
             return self._send(302, b"", Location="/report.txt")
@@ -258,10 +258,10 @@ def test_public_addresses_allowed(address: str) -> None:
 
 def test_url_list_file_fetched_in_order(base: str, tmp_path: Path) -> None:
     listing = tmp_path / "urls.txt"
-    listing.write_text(f"{base}/redirect\n\nftp://example.com/r.pdf\n# done\n{base}/gzip\n", encoding="utf-8")
+    listing.write_text(f"{base}/redirect\n\nftp://example.com/r.pdf\n# done\n{base}/gzip\n{base}/2023 年报.txt\n", encoding="utf-8")
     items = list(iter_items([str(listing)], allow_private=True))
-    assert [i.name for i in items] == [f"{base}/redirect", "ftp://example.com/r.pdf", f"{base}/gzip"]
-    assert items[0].load() == REPORT and items[2].load() == REPORT
+    assert [i.name for i in items] == [f"{base}/redirect", "ftp://example.com/r.pdf", f"{base}/gzip", f"{base}/2023 年报.txt"]
+    assert items[0].load() == REPORT and items[2].load() == REPORT and items[3].load() == REPORT
     assert items[1].error is not None and "scheme not allowed" in items[1].error
 
 

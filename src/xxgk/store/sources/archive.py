@@ -60,8 +60,9 @@ def archive_items(path: str, name: str, opts: Options) -> Iterator[Item]:
     archive = _Archive(path, zf)
     members = []
     for info in infos:
-        shown = info.orig_filename.replace("\\", "/")
-        refusal = member_refusal(info.orig_filename)
+        decoded = _member_name(info)
+        shown = decoded.replace("\\", "/")
+        refusal = member_refusal(info.orig_filename) or member_refusal(decoded)
         if refusal is None:
             if info.is_dir() or shown.endswith("/"):
                 continue
@@ -95,6 +96,24 @@ def member_refusal(raw: str) -> RefusedInput | None:
     if ".." in name.split("/"):
         return RefusedInput(f"路径穿越（path traversal）：压缩包成员名 {name!r} 指向压缩包之外，已拒绝（未解压）")
     return None
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. Without the UTF-8 flag (bit 11) the ZIP format says
+    CP437, which zipfile follows; archives made by Windows in China (Explorer, WinRAR, 360压缩) write
+    GBK there, so "报告.pdf" would show as "▒¿╕µ.pdf". GB18030 is tried first and kept when it decodes."""
+    if info.flag_bits & 0x800:
+        return info.orig_filename
+    try:
+        raw = info.orig_filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.orig_filename
+    if raw.isascii():
+        return info.orig_filename
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return info.orig_filename
 
 
 def _directory_refusal(info: zipfile.ZipInfo, shown: str, max_bytes: int) -> InputError | None:

@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ...errors import InputError
 from .item import Item, RefusedInput, too_large
@@ -39,8 +40,9 @@ class Options:
 STORE_PATTERN = "*.sqlite3*"
 
 #: Something with a scheme: at least two characters, so that a Windows drive letter ("C:\\a.pdf") is
-#: a path; no white space anywhere on the line, which prose always has or ends on punctuation.
-_URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:\S+")
+#: a path; no white space anywhere on the line, which prose always has or ends on punctuation. An
+#: http(s) URL may hold spaces (hrefs scraped from portals do: "/xxgk/2023 年报.pdf").
+_URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:\S+|(?i:https?)://\S.*")
 #: Sentence punctuation that file names do not carry but report prose does on nearly every line.
 _PROSE = re.compile("[。，；：！？]")
 
@@ -211,7 +213,7 @@ def read_list(path: str, size: int) -> list[str] | None:
         return None
     base = os.path.dirname(abspath(path))
     try:
-        with open(path, "rb") as f:
+        with _open_regular(path) as f:
             head = f.read(LIST_PROBE_BYTES)
             if _lines(head, base, partial=len(head) < size) is None:
                 return None  # the first lines already say: a report, not a list
@@ -223,6 +225,19 @@ def read_list(path: str, size: int) -> list[str] | None:
         return None
     entries = [_entry(line, base) for line in lines]
     return None if any(e is None for e in entries) else entries  # type: ignore[misc]
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """`path` opened for reading if it is (still) a regular file, without blocking on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _lines(data: bytes, base: str, *, partial: bool) -> list[str] | None:
