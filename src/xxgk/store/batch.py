@@ -82,7 +82,7 @@ class _Job:
 def _load(item: Any, recorder: Any) -> _Job:
     from ..errors import XxgkError
 
-    job = _Job(item)
+    job = _Job(item, size=getattr(item, "size", None))
     if getattr(item, "error", None):
         job.error = item.error
         return job
@@ -218,6 +218,9 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
     finally:
         if cluster is not None:
             cluster.close()
+        from .sources import close_archives
+
+        close_archives()
     summary.quality = quality.refresh()
     rows = (Finding.objects.filter(version__in=Ingest.objects.filter(run=run_row, status="read").values("version"))
             .values("rule").annotate(n=Count("id")))
