@@ -23,8 +23,6 @@ from typing import Any
 
 from xxgk.errors import XxgkError
 
-from .models import LEVELS
-
 __all__ = ["AgencyFileError", "ImportResult", "RowError", "import_agencies", "export_agencies", "subtree",
            "ancestors", "settle", "parse_level", "HEADERS"]
 
@@ -44,6 +42,7 @@ _COLUMNS = {
     "rule_making": {"rule_making", "rulemaking", "规章制定权", "有无规章制定权"},
 }
 _REQUIRED = ("code", "name", "level")
+_COLUMN_LABEL = {"code": "编码", "name": "名称", "level": "层级"}
 
 #: Level spellings → key: the keys, the display labels of models.LEVELS and what offices write.
 _LEVEL_WORDS = {
@@ -55,8 +54,6 @@ _LEVEL_WORDS = {
     "department": {"部门", "工作部门", "dept"},
 }
 _LEVEL_OF = {w: k for k, words in _LEVEL_WORDS.items() for w in words | {k}}
-_LEVEL_OF.update({unicodedata.normalize("NFKC", label): key for key, label in LEVELS})
-_LEVEL_LABEL = dict(LEVELS)
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 _FALSE = {"否", "无", "n", "no", "false", "0", "×"}
@@ -231,17 +228,25 @@ def _columns(header: list[str]) -> dict[str, list[int]]:
             raise AgencyFileError(f"表头中“{fld}”列出现了 {len(idx)} 次：{', '.join(header[i] for i in idx)}")
     missing = [f for f in _REQUIRED if f not in found]
     if missing:
-        wanted = "、".join(f"{f}（{'/'.join(sorted(w for w in _COLUMNS[f] if not w.isascii())[:2])}）" for f in missing)
+        wanted = "、".join(f"{_COLUMN_LABEL[f]}（{f}）" for f in missing)
         seen = "、".join(h.strip() for h in header if h.strip())[:200] or "（空）"
         raise AgencyFileError(f"缺少必需的列：{wanted}；表头为：{seen}")
     return found
 
 
+def _level_labels() -> dict[str, str]:
+    """models.LEVELS (imported late: the models need Django set up, this module does not)."""
+    from .models import LEVELS
+
+    return dict(LEVELS)
+
+
 def parse_level(text: str) -> str | None:
     """A level key from what a file says (`county`, `县级`, `乡镇（街道）`…), or None."""
     s = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
-    if s in _LEVEL_OF:
-        return _LEVEL_OF[s]
+    labels = {unicodedata.normalize("NFKC", label): key for key, label in _level_labels().items()}
+    if s in _LEVEL_OF or s in labels:
+        return _LEVEL_OF.get(s) or labels[s]
     s = s.removesuffix("政府")
     return _LEVEL_OF.get(s) or _LEVEL_OF.get(s.removesuffix("级"))
 
@@ -336,7 +341,7 @@ def _check_tree(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> tuple
     parent_of: dict[str, str | None] = {code: e[5] for code, e in existing.items()}
     for r in rows:
         if r.code and r.parent is not _KEEP:
-            parent_of[r.code] = r.parent
+            parent_of[r.code] = r.parent if r.parent != r.code else None  # reported already
         elif r.code and r.code not in parent_of:
             parent_of[r.code] = None
     for r in rows:
@@ -358,11 +363,15 @@ def _check_tree(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> tuple
             code = parent_of.get(code)
         if code is not None and state.get(code) == 1:
             loop = walk[walk.index(code):]
-            text = " → ".join([*loop, code])
+            # Told from the file's first row in the loop (the store alone has no cycle).
+            first_row = min((c for c in loop if c in line_of), key=lambda c: line_of[c])
+            at = loop.index(first_row)
+            loop = loop[at:] + loop[:at]
+            text = " → ".join([*loop, first_row])
             for c in loop:
-                if c not in reported:
+                if c in line_of and c not in reported:
                     reported.add(c)
-                    errors.append(RowError(line_of.get(c, 0), c, f"上级关系成环：{text}"))
+                    errors.append(RowError(line_of[c], c, f"上级关系成环：{text}"))
             for c in walk:
                 state[c] = 2
             continue
@@ -437,9 +446,10 @@ def _export_rows(under: Any = None) -> Iterator[list[str]]:
     from .models import Agency
 
     qs = subtree(under) if under is not None else Agency.objects.all()
+    labels = _level_labels()
     for code, name, level, parent, aliases, rm in qs.order_by("path").values_list(
             "code", "name", "level", "parent__code", "aliases", "rule_making"):
-        yield [code, name, _LEVEL_LABEL.get(level, level), parent or "", "；".join(aliases or []),
+        yield [code, name, labels.get(level, level), parent or "", "；".join(aliases or []),
                "" if rm is None else ("是" if rm else "否")]
 
 

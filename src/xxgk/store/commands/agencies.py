@@ -26,6 +26,16 @@ def _fail(label: str, message: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def _open(db: str | None) -> None:
+    """The store, or one line and exit 2 when it cannot be opened (a bad path or URL)."""
+    try:
+        open_store(db)
+    except Exception as e:  # Django's OperationalError, ImproperlyConfigured, RuntimeError …
+        if os.environ.get("XXGK_DEBUG"):
+            raise
+        _fail(str(db or os.environ.get("DATABASE_URL") or "xxgk.sqlite3"), f"无法打开年报库：{type(e).__name__}: {e}")
+
+
 def _level_label(level: str) -> str:
     from ..models import LEVELS
 
@@ -44,9 +54,9 @@ def register(main: click.Group) -> None:
         """从 CSV（UTF-8 或 GBK）或 XLSX 导入机构（按编码新增或更新；有任何错误则不导入）。
 
         列：编码、名称、层级（必需），上级编码、别名（以 ；、| 分隔）、规章制定权（可选）。"""
+        _open(db)
         from ..agencies import AgencyFileError, import_agencies
 
-        open_store(db)
         try:
             result = import_agencies(file)
         except AgencyFileError as e:
@@ -68,9 +78,9 @@ def register(main: click.Group) -> None:
     @db_option
     def export_cmd(fmt: str, output: str | None, under: str | None, db: str | None) -> None:
         """导出机构层级（可再次导入）。"""
+        _open(db)
         from ..agencies import export_agencies
 
-        open_store(db)
         if output in (None, "-") and fmt == "xlsx" and sys.stdout.isatty():
             _fail("-", "XLSX 不能输出到终端，请用 -o FILE")
         try:
@@ -97,10 +107,10 @@ def register(main: click.Group) -> None:
     @db_option
     def list_cmd(under: str | None, db: str | None) -> None:
         """按层级列出机构：编码、名称、层级、别名。"""
+        _open(db)
         from ..agencies import subtree
         from ..models import Agency
 
-        open_store(db)
         try:
             qs = subtree(under) if under else Agency.objects.all()
         except KeyError as e:
@@ -123,9 +133,9 @@ def register(main: click.Group) -> None:
     @db_option
     def match_cmd(names: tuple[str, ...], under: str | None, origin: str | None, db: str | None) -> None:
         """把报告所印的机关名称与机构层级匹配，列出结果和候选。"""
+        _open(db)
         from ..matching import Matcher
 
-        open_store(db)
         matcher = Matcher.from_db()
         unmatched = False
         for name in names:
@@ -155,10 +165,10 @@ def register(main: click.Group) -> None:
     @db_option
     def settle_cmd(report_id: int, code: str, user: str | None, db: str | None) -> None:
         """人工确认报告 REPORT_ID 的机关为 CODE（已有该机关同年报告时并入其版本）。"""
+        _open(db)
         from ..agencies import settle
         from ..models import Report
 
-        open_store(db)
         who: Any = user or _current_user()
         try:
             report = settle(report_id, code, user=who)
