@@ -212,8 +212,8 @@ def _get(index: _Index, key: str) -> list[int]:
 
 
 class Matcher:
-    """The hierarchy's names in dictionaries, for `match`. Build it once per batch; rebuild after
-    the hierarchy changes (an import, a settle does not change it)."""
+    """The hierarchy's names in dictionaries, for `match`. Build it once per batch and again after
+    an import changes the hierarchy (settling a report does not change it)."""
 
     def __init__(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """`rows`: mappings with code, name, level, parent (the parent's code or None), aliases
