@@ -163,6 +163,29 @@ def test_row_errors_import_nothing(body: str, errors: list[tuple[int, str, str]]
     assert str(result.errors[0]).startswith(f"第 {errors[0][0]} 行")
 
 
+def test_a_failure_while_writing_leaves_nothing_half_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import xxgk.store.agencies as agencies
+
+    import_agencies(SAMPLE)
+    before = snapshot()
+    real = agencies._execute_many
+    calls = []
+
+    def fail_on_paths(columns: str, params: list[Any]) -> None:
+        calls.append(columns)
+        if columns == "path":
+            raise RuntimeError("disk full")
+        real(columns, params)
+
+    monkeypatch.setattr(agencies, "_execute_many", fail_on_paths)
+    # A new agency, an update and a move: all written before the paths fail.
+    edit = csv_bytes("NEW,新机构,部门,511724,,\n511724-CZJ,渠县财政局,部门,5117,县财政局,是\n")
+    with pytest.raises(RuntimeError):
+        import_agencies(edit)
+    assert calls == ["name level aliases rule_making parent", "path"]
+    assert snapshot() == before
+
+
 def test_cycle_through_the_store_is_refused() -> None:
     import_agencies(SAMPLE)
     before = snapshot()
@@ -182,7 +205,7 @@ def test_cycle_through_the_store_is_refused() -> None:
     (b"PK\x03\x04" + b"garbage" * 20, "无法读取 XLSX 文件"),
     (b"foo,bar\n1,2\n", "缺少必需的列"),
     ("名称,层级\n甲,省级\n".encode(), "缺少必需的列：编码（code）；表头为：名称、层级"),
-    ("编码,名称,名称,层级\n1,甲,乙,省级\n".encode(), "表头中“name”列出现了 2 次"),
+    ("编码,名称,名称,层级\n1,甲,乙,省级\n".encode(), "表头中“名称”列出现了 2 次：名称、名称"),
 ])
 def test_bad_files(data: bytes, message: str) -> None:
     with pytest.raises(AgencyFileError) as e:
@@ -341,6 +364,10 @@ def test_cli_import_list_match_export(tmp_path: Path) -> None:
     assert r.output.splitlines() == ["城关镇人民政府\tambiguous\t多个候选",
                                      "  360821102\t吉安县城关镇人民政府\tnormalised",
                                      "  511724101\t城关镇人民政府\texact"]
+    r = CliRunner().invoke(__import__("xxgk.cli").cli.main, ["agencies", "export", "--under", "320813"])
+    assert r.exit_code == 0 and r.stdout_bytes.decode("utf-8-sig").splitlines() == [
+        "编码,名称,层级,上级编码,别名,规章制定权", "320813,淮安市洪泽区人民政府,县级,3208,,",
+        "320813-CZJ,淮安市洪泽区财政局,部门,320813,,", "320813001,高良涧街道办事处,乡镇（街道）,320813,,"]
     r = _cli("match", "财政局", "--under", "511724")
     assert r.exit_code == 0 and r.output == "财政局\tnormalised\t511724-CZJ\t渠县财政局（由 --under 区分）\n"
     for fmt in ("csv", "xlsx"):

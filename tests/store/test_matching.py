@@ -199,12 +199,18 @@ def test_parent_hint_forms() -> None:
     ("财政局", "https://www.example.gov.cn/" + quote("渠县/zfxxgk/2023年报.html"), ("normalised", "511724-CZJ")),
     ("城关镇人民政府", "/data/江西省/吉安县/城关镇2023.pdf", ("normalised", "360821102")),
     ("城关镇", "D:\\年报\\渠县\\城关镇.docx", ("normalised", "511724101")),
-    # Both candidates' places in the origin, or neither: still ambiguous.
-    # (the origin only decides; it does not shorten the list a person chooses from)
-    ("财政局", "/data/达州市/渠县/财政局.pdf", ("ambiguous", ["31-CZJ", "3208-CZJ", "320813-CZJ", "3501-CZJ",
-                                                       "350102-CZJ", "3507-CZJ", "360821-CZJ", "5117-CZJ",
-                                                       "511702-CZJ", "511724-CZJ"])),
+    ("财政局", "/data/达州市/渠县/财政局.pdf", ("normalised", "511724-CZJ")),
+    # Two unrelated places in the origin, or none: still ambiguous
+    # (the origin only decides; it does not shorten the list a person chooses from).
+    ("财政局", "/data/渠县/通川区/财政局.pdf", ("ambiguous", ["31-CZJ", "3208-CZJ", "320813-CZJ", "3501-CZJ",
+                                                     "350102-CZJ", "3507-CZJ", "360821-CZJ", "5117-CZJ",
+                                                     "511702-CZJ", "511724-CZJ"])),
     ("城关镇人民政府", "https://example.com/a/b.pdf", ("ambiguous", ["360821102", "511724101"])),
+    # A place that holds several candidates names none: 渠县 and 通川区 are in 达州市.
+    ("财政局", "/data/达州市/2023/财政局.pdf", ("ambiguous", ["31-CZJ", "3208-CZJ", "320813-CZJ", "3501-CZJ",
+                                                     "350102-CZJ", "3507-CZJ", "360821-CZJ", "5117-CZJ",
+                                                     "511702-CZJ", "511724-CZJ"])),
+    ("财政局", "/data/淮安市/洪泽区/财政局.pdf", ("normalised", "320813-CZJ")),
     # An origin never overrides a unique match.
     ("渠县财政局", "/data/通川区/财政局.pdf", ("exact", "511724-CZJ")),
 ])

@@ -11,6 +11,7 @@ columns back, so export → edit → import is a round trip.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import os
@@ -43,7 +44,8 @@ _COLUMNS = {
     "rule_making": {"rule_making", "rulemaking", "规章制定权", "有无规章制定权"},
 }
 _REQUIRED = ("code", "name", "level")
-_COLUMN_LABEL = {"code": "编码", "name": "名称", "level": "层级"}
+_COLUMN_LABEL = {"code": "编码", "name": "名称", "level": "层级", "parent": "上级编码", "aliases": "别名",
+                 "rule_making": "规章制定权"}
 
 #: Level spellings → key: the keys, the display labels of models.LEVELS and what offices write.
 _LEVEL_WORDS = {
@@ -58,7 +60,7 @@ _LEVEL_OF = {w: k for k, words in _LEVEL_WORDS.items() for w in words | {k}}
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 _FALSE = {"否", "无", "n", "no", "false", "0", "×"}
-_ALIAS_SPLIT = re.compile(r"[;；、|｜]")
+_ALIAS_SPLIT = re.compile(r"[;；、|｜\r\n]")
 #: Excel turns long numeric codes into 5.11724E+05 when a CSV is opened and saved.
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
 #: A cell starting so is a formula to a spreadsheet (CSV injection); no agency is named so.
@@ -193,8 +195,6 @@ def _read_source(source: str | os.PathLike[str] | bytes, name: str | None) -> by
         if size > MAX_FILE_BYTES:
             raise AgencyFileError(f"文件过大（{size} 字节，上限 {MAX_FILE_BYTES} 字节）")
         return path.read_bytes()
-    except IsADirectoryError:
-        raise AgencyFileError("是目录，不是文件") from None
     except OSError as e:
         raise AgencyFileError(f"无法读取文件：{e.strerror or e}") from None
 
@@ -226,7 +226,8 @@ def _columns(header: list[str]) -> dict[str, list[int]]:
                 found.setdefault(fld, []).append(i)
     for fld, idx in found.items():
         if len(idx) > 1 and fld != "aliases":
-            raise AgencyFileError(f"表头中“{fld}”列出现了 {len(idx)} 次：{', '.join(header[i] for i in idx)}")
+            raise AgencyFileError(f"表头中“{_COLUMN_LABEL[fld]}”列出现了 {len(idx)} 次："
+                                  f"{'、'.join(header[i] for i in idx)}")
     missing = [f for f in _REQUIRED if f not in found]
     if missing:
         wanted = "、".join(f"{_COLUMN_LABEL[f]}（{f}）" for f in missing)
@@ -235,6 +236,7 @@ def _columns(header: list[str]) -> dict[str, list[int]]:
     return found
 
 
+@functools.cache
 def _level_labels() -> dict[str, str]:
     """models.LEVELS (imported late: the models need Django set up, this module does not)."""
     from .models import LEVELS
@@ -242,12 +244,19 @@ def _level_labels() -> dict[str, str]:
     return dict(LEVELS)
 
 
+@functools.cache
+def _level_words() -> dict[str, str]:
+    words = dict(_LEVEL_OF)
+    words.update({unicodedata.normalize("NFKC", label): key for key, label in _level_labels().items()})
+    return words
+
+
 def parse_level(text: str) -> str | None:
     """A level key from what a file says (`county`, `县级`, `乡镇（街道）`…), or None."""
     s = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
-    labels = {unicodedata.normalize("NFKC", label): key for key, label in _level_labels().items()}
-    if s in _LEVEL_OF or s in labels:
-        return _LEVEL_OF.get(s) or labels[s]
+    words = _level_words()
+    if s in words:
+        return words[s]
     s = s.removesuffix("政府")
     return _LEVEL_OF.get(s) or _LEVEL_OF.get(s.removesuffix("级"))
 

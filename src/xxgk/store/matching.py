@@ -379,22 +379,35 @@ class Matcher:
             raise ValueError(f"未知的上级机构：{hint}")
         return i
 
-    def _distinguishing_place(self, i: int, printed: str) -> str | None:
-        """The deepest place name above (or of) agency `i` that the printed name does not hold."""
+    def _places(self, i: int) -> list[str]:
+        """The place names of agency `i`, top down: its governments' (and its own, if it is one)."""
         n = self.nodes[i]
         places = [t for t, lv in n.chain if lv in GOVERNMENT_LEVELS and lv != "national"]
         if n.level in GOVERNMENT_LEVELS:
             places.append(n.own)
-        return next((p for p in reversed(places) if len(p) >= 2 and p not in printed), None)
+        return places
 
-    def _by_origin(self, cands: list[int], origin: str, printed: str) -> list[int]:
+    def _by_origin(self, cands: list[int], origin: str, printed: str) -> int | None:
+        """The one candidate the origin names, or None.
+
+        A candidate is named when its deepest place name that the printed name lacks (its
+        government's for a department, its county's for a township) is in the origin, and no
+        other candidate lies in that place: `/达州市/2023/财政局.pdf` names neither 达州市财政局
+        nor 渠县财政局 (渠县 is in 达州市: the folder may hold its counties' reports too), while
+        `/达州市/渠县/财政局.pdf` names 渠县财政局."""
         text = _origin_text(origin)
-        keep = []
+        places = {i: self._places(i) for i in cands}
+        named = []
         for i in cands:
-            place = self._distinguishing_place(i, printed)
+            place = next((p for p in reversed(places[i]) if len(p) >= 2 and p not in printed), None)
             if place is not None and place in text:
-                keep.append(i)
-        return keep
+                named.append((i, place))
+        # A place that encloses another named candidate's (`/淮安市/洪泽区/`) gives way to it.
+        named = [(i, p) for i, p in named if not any(j != i and p in places[j] for j, _ in named)]
+        if len(named) != 1:
+            return None
+        i, place = named[0]
+        return i if sum(place in places[j] for j in cands) == 1 else None
 
     def _candidate(self, i: int, method: str) -> dict[str, str]:
         n = self.nodes[i]
@@ -440,8 +453,8 @@ class Matcher:
             elif len(shown) == 1 and not needs_hint:
                 return self._matched(shown[0], cands[shown[0]], name, via, None)
             if origin and (len(shown) > 1 or needs_hint):
-                narrowed = self._by_origin(shown, origin, canonical(name))
-                if len(narrowed) == 1:
-                    return self._matched(narrowed[0], cands[narrowed[0]], name, via, "origin")
+                named = self._by_origin(shown, origin, canonical(name))
+                if named is not None:
+                    return self._matched(named, cands[named], name, via, "origin")
             return self._ambiguous(cands, shown, name, via)
         return Match(None, "none", printed=name, via=via)
