@@ -169,7 +169,7 @@ def test_candidates_say_how_each_was_found(sample: Matcher) -> None:
     ("渠县财政局", "3208", ("ambiguous", ["511724-CZJ"]), None),
     ("城关镇人民政府", "32", ("ambiguous", ["360821102", "511724101"]), None),
     # Inside the hint: as without it.
-    ("渠县财政局", "51", ("exact", "511724-CZJ"), "parent_hint"),
+    ("渠县财政局", "51", ("exact", "511724-CZJ"), None),
 ])
 def test_parent_hint(sample: Matcher, printed: str, hint: str, expected: tuple[str, Any], decided_by: str | None
                      ) -> None:

@@ -8,6 +8,7 @@ scan. Methods are tried best first; the first that finds anything decides:
 
 1. ``exact``: the name as printed (surrounding whitespace removed) is an agency's name;
 2. ``alias``: it is one of an agency's aliases (short forms, former names);
+   either only if no other agency has the same canonical name (else all are candidates);
 3. ``normalised``, in four steps, each only if the one before found nothing:
    a. the canonical form (`canonical`: full-width and whitespace, 人民政府/政府 suffixes,
       街道办事处, 中国共产党 → 中共 …) of the name, alias or qualified name, where a qualified
@@ -15,7 +16,8 @@ scan. Methods are tried best first; the first that finds anything decides:
       its own government's for a department, so `渠县财政局` never meets `达州市财政局`;
    b. the same after dropping a 政府办公室 suffix (a government's report signed by its office);
    c. the same with a county's 县/区 and a township's 镇/乡/街道 folded (a 县 that became a 区);
-   d. a department's name without any government (`财政局`): never matched on its own.
+   d. a department's name without any government (`财政局`, `科委`): never matched on its own,
+      even when only one agency has it — a hint must decide.
 
 More than one candidate at the deciding step is ``ambiguous`` (the candidates listed for a person
 to settle) unless a hint decides: `parent_hint` (an agency the report's agency must lie under: a
@@ -446,7 +448,8 @@ class Matcher:
                 under = self.nodes[hint].path
                 inside = [i for i in shown if self.nodes[i].path.startswith(under)]
                 if len(inside) == 1:
-                    return self._matched(inside[0], cands[inside[0]], name, via, "parent_hint")
+                    chose = len(shown) > 1 or needs_hint  # or was it unique anyway
+                    return self._matched(inside[0], cands[inside[0]], name, via, "parent_hint" if chose else None)
                 if not inside:  # the hint is a constraint: nothing outside it is matched
                     return self._ambiguous(cands, shown, name, via)
                 shown = inside
