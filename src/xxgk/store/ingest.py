@@ -50,7 +50,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
     import xxgk
 
     from ..errors import XxgkError
-    from .models import compact_json
+    from .jsontext import compact_json
     from .similar import signature
 
     start = time.perf_counter()

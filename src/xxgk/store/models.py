@@ -10,34 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
-class RawJSON(str):
-    """JSON text encoded already (by the Dask worker that parsed the file), stored as it is: the
-    driver that writes the store never decodes and re-encodes a report's 30 KB of cells."""
-
-
-class CompactJSON(DjangoJSONEncoder):
-    """Chinese text as itself (3 bytes a character in UTF-8, not 6 as \\uXXXX) and no spaces: the
-    contract JSON of a report is half the size, and encodes faster. `RawJSON` passes through."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["ensure_ascii"] = False
-        kwargs["separators"] = (",", ":")
-        super().__init__(*args, **kwargs)
-
-    def encode(self, o: Any) -> str:
-        if isinstance(o, RawJSON):
-            return str(o)
-        return super().encode(o)
-
-
-def compact_json(value: Any) -> RawJSON:
-    """`value` encoded as the store keeps it."""
-    return RawJSON(CompactJSON().encode(value))
-
+from .jsontext import CompactJSON, RawJSON, compact_json  # noqa: F401  (re-exported)
 
 LEVELS = [
     ("national", "国家"),
