@@ -128,7 +128,7 @@ def _as_text_columns(batch: pa.RecordBatch, *, csv: bool) -> pa.RecordBatch:
         if pa.types.is_list(field.type):
             column = _json_lists(column)
         elif pa.types.is_timestamp(field.type):
-            column = pc.strftime(column, format="%Y-%m-%d %H:%M:%S") if csv else column.cast(pa.timestamp("us"))
+            column = (pc.strftime(column.cast(pa.timestamp("s", tz="UTC"), safe=False), format="%Y-%m-%d %H:%M:%S") if csv else column.cast(pa.timestamp("us")))
         elif csv and pa.types.is_string(field.type):
             risky = pc.and_kleene(pc.match_substring_regex(column, _FORMULA_START),
                                   pc.invert(pc.match_substring_regex(column, _SIGNED_NUMBER)))
@@ -240,6 +240,15 @@ class XlsxSink(Sink):
 
     def abort(self) -> None:
         self._saved = True  # nothing to save
+        # openpyxl streams each sheet to a temporary file of its own, removed only by a save: close
+        # the sheets' XML and remove those files here.
+        for sheet in self._sheets.values():
+            with contextlib.suppress(Exception):
+                sheet.close()
+            writer = getattr(sheet, "_writer", None)
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
         super().abort()
 
     def paths(self) -> dict[str, Path]:
