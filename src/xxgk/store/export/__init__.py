@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .sinks import XLSX_MAX_ROWS, CsvSink, ExportError, ParquetSink, Sink, XlsxSink
-from .tables import SCHEMAS, Selection, agency_batches, cells_batch, finding_batches, version_rows, versions_batch
+from .tables import SCHEMAS, Selection, agency_batches, chunk_batches, finding_batches, version_rows
 
 __all__ = ["export", "run_export", "duckdb_connect", "Exported", "ExportError", "TABLES", "SCHEMAS", "XLSX_MAX_ROWS"]
 
@@ -93,12 +93,11 @@ def run_export(directory: str | os.PathLike[str], *, fmt: str = "parquet", versi
         if progress is not None:
             progress(0, len(ids))
         for start in range(0, len(ids), chunk_versions):
-            chunk = version_rows(ids[start:start + chunk_versions])
-            cells, n_cells = cells_batch(chunk)
+            versions_rows, cells = chunk_batches(version_rows(ids[start:start + chunk_versions]))
             sink.write("cells", cells)
-            sink.write("versions", versions_batch(chunk, n_cells))
+            sink.write("versions", versions_rows)
             rows["cells"] += cells.num_rows
-            rows["versions"] += len(chunk)
+            rows["versions"] += versions_rows.num_rows
             if progress is not None:
                 progress(min(start + chunk_versions, len(ids)), len(ids))
         for batch in finding_batches(selection, CHUNK_ROWS):

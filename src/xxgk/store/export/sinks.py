@@ -21,8 +21,9 @@ import pyarrow.compute as pc
 XLSX_MAX_ROWS = 1_048_576
 #: Excel's characters per cell; longer text (a long message, details) is cut with a marker.
 XLSX_MAX_CHARS = 32_767
-#: Parquet compression: zstd (level 1) writes about as fast as snappy here and reads back as fast
-#: in DuckDB, in files about a third smaller (measured on bench/bench_export.py's 2M cells).
+#: Parquet compression: zstd level 1. On bench/bench_export.py's 2,000,000 cells it wrote in 0.93 s
+#: against snappy's 0.85 s (level 3: 1.06 s), files 28 % smaller (2.9 against 4.0 MB), and DuckDB
+#: queried them as fast (24 against 22.5 ms).
 PARQUET_COMPRESSION = "zstd"
 PARQUET_COMPRESSION_LEVEL = 1
 
