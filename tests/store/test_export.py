@@ -393,6 +393,9 @@ def test_a_failure_midway_leaves_the_previous_export(store: dict[str, Any], tmp_
 
 
 def test_chunks_give_the_same_tables(store: dict[str, Any], tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    one = run_export(tmp_path / "one", chunk_versions=3, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 8), (3, 8), (6, 8), (8, 8)]
     one = run_export(tmp_path / "one", chunk_versions=1)
     big = run_export(tmp_path / "big")
     assert one.rows == big.rows == {"cells": 39, "findings": 4, "versions": 8, "agencies": 6}

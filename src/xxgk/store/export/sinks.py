@@ -90,14 +90,18 @@ class ParquetSink(Sink):
         super().__init__()
         self.directory = directory
         self._writers: dict[str, Any] = {}
-        for table, schema in schemas.items():
-            target = directory / f"{table}.parquet"
-            fd, tmp = _temp_beside(target)
-            os.close(fd)
-            self._temps[target] = tmp
-            self._writers[table] = pq.ParquetWriter(
-                tmp, schema, compression=PARQUET_COMPRESSION, compression_level=PARQUET_COMPRESSION_LEVEL,
-            )
+        try:
+            for table, schema in schemas.items():
+                target = directory / f"{table}.parquet"
+                fd, tmp = _temp_beside(target)
+                os.close(fd)
+                self._temps[target] = tmp
+                self._writers[table] = pq.ParquetWriter(
+                    tmp, schema, compression=PARQUET_COMPRESSION, compression_level=PARQUET_COMPRESSION_LEVEL,
+                )
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, table: str, batch: pa.RecordBatch) -> None:
         if batch.num_rows:
@@ -156,13 +160,17 @@ class CsvSink(Sink):
         self._files: dict[str, IO[bytes]] = {}
         self._writers: dict[str, Any] = {}
         self._schemas = schemas
-        for table in schemas:
-            target = directory / f"{table}.csv"
-            fd, tmp = _temp_beside(target)
-            self._temps[target] = tmp
-            f = os.fdopen(fd, "wb")
-            f.write("\ufeff".encode())
-            self._files[table] = f
+        try:
+            for table in schemas:
+                target = directory / f"{table}.csv"
+                fd, tmp = _temp_beside(target)
+                self._temps[target] = tmp
+                f = os.fdopen(fd, "wb")
+                self._files[table] = f
+                f.write("\ufeff".encode())
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, table: str, batch: pa.RecordBatch) -> None:
         import pyarrow.csv as pcsv
@@ -184,6 +192,14 @@ class CsvSink(Sink):
             writer.close()
             f.close()
             del self._files[table]
+
+    def abort(self) -> None:
+        for f in self._files.values():  # closed as they are: no header written into a file to delete
+            with contextlib.suppress(OSError):
+                f.close()
+        self._files.clear()
+        self._writers.clear()
+        super().abort()
 
     def paths(self) -> dict[str, Path]:
         return {t: self.directory / f"{t}.csv" for t in ("cells", "findings", "versions", "agencies")}
