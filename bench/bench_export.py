@@ -17,6 +17,7 @@ its peak memory (max RSS) is its own; queries run in DuckDB with one thread.
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import json
 import random
@@ -255,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     pinned = pin_to_one_core()
+    load = os.getloadavg()[0]
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"export-store-{args.agencies}.sqlite3"
     if args.rebuild or not db.exists():
@@ -285,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"## {dt.date.today().isoformat()} — analytics export (issue 14)",
         "",
-        f"- machine: {machine()}; one core ({pinned}); CPython {sys.version.split()[0]}; "
+        f"- machine: {machine()}, load average {load:.1f} at the start (other jobs share the cores); "
+        f"one core ({pinned}); CPython {sys.version.split()[0]}; "
         f"command: `python bench/bench_export.py --agencies {args.agencies}`",
         f"- store: SQLite, {rows['versions']:,} active versions ({args.agencies:,} agencies × {len(YEARS)} years, "
         f"generated, provenance by medium), {rows['cells']:,} cells, {rows['findings']:,} findings; "
