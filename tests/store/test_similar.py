@@ -135,3 +135,33 @@ def test_independent_reports_are_far_below_the_threshold_and_copies_far_above() 
         name = (r.agency or "")[-3:]
         copy = {k: re.sub(r"\d+", "9", v.replace(name, "某某乡")) for k, v in r.sections.items()}
         assert similar.jaccard(sets[p], similar.shingles(similar.narrative(copy).text)) >= 0.85
+
+
+@pytest.mark.parametrize(("bands", "rows"), [(64, 2), (42, 3), (128, 1)])
+def test_the_banding_finds_datasketchs_lsh_candidates(bands: int, rows: int) -> None:
+    """`lsh_pairs` returns the pairs datasketch's MinHashLSH(params=(bands, rows)) would: on
+    narratives near and far from one another (copies with edits of several sizes)."""
+    from datasketch import MinHashLSH
+
+    rng = np.random.RandomState(1)
+    words = ["".join(chr(0x4E00 + int(c)) for c in rng.randint(0, 3000, 4)) for _ in range(400)]
+    texts = []
+    for _ in range(40):
+        base = list(rng.choice(words, 60))
+        texts.append(base)
+        for edits in (3, 15, 40):  # a copy with more or fewer words replaced
+            copy = list(base)
+            for k in rng.randint(0, 60, edits):
+                copy[k] = str(rng.choice(words))
+            texts.append(copy)
+    sketches = [similar.decode(similar.signature({"overview": "".join(t)})) for t in texts]
+    matrix = np.vstack([s.hashvalues for s in sketches if s is not None])
+    lsh = MinHashLSH(num_perm=similar.NUM_PERM, params=(bands, rows))
+    for i, s in enumerate(sketches):
+        lsh.insert(i, similar.minhash(s))
+    expected = {(i, j) for i, s in enumerate(sketches) for j in lsh.query(similar.minhash(s)) if i < j}
+    got = {tuple(p) for p in similar.lsh_pairs(matrix, bands, rows).tolist()}
+    assert got == expected and len(expected) > 40
+    among = np.zeros(len(matrix), bool)
+    among[[0, 5]] = True
+    assert {tuple(p) for p in similar.lsh_pairs(matrix, bands, rows, among).tolist()} == {p for p in expected if 0 in p or 5 in p}

@@ -41,7 +41,7 @@ from ..report import keys as K
 
 __all__ = [
     "SHINGLE", "NUM_PERM", "SEED", "BOILERPLATE", "Sketch", "Narrative",
-    "signature", "decode", "minhash", "narrative", "shingles", "jaccard", "shared_passages",
+    "signature", "decode", "minhash", "narrative", "shingles", "jaccard", "shared_passages", "lsh_pairs", "estimated", "TooManyPairs", "jaccard_many",
 ]
 
 #: Parameters of the stored signature: changing one makes old signatures incomparable (`decode`
@@ -229,9 +229,20 @@ def _kgram_hashes(text: str) -> tuple[np.ndarray, np.ndarray]:
     return h[ok], np.nonzero(ok)[0]
 
 
+def _unique(a: np.ndarray) -> np.ndarray:
+    """np.unique for a 1-d array (sorted), several times faster on the small arrays used here."""
+    s = np.sort(a)
+    if len(s) < 2:
+        return s
+    keep = np.empty(len(s), bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 def shingles(text: str) -> np.ndarray:
     """The distinct 64-bit shingle hashes of a normalised text, sorted."""
-    return np.unique(_kgram_hashes(text)[0])
+    return _unique(_kgram_hashes(text)[0])
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -240,6 +251,23 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     inter = len(np.intersect1d(a, b, assume_unique=True))
     return inter / (len(a) + len(b) - inter)
+
+
+def jaccard_many(a: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
+    """`jaccard(a, o)` for each of `others` in one vectorised pass (a cluster of copies compares
+    one report with hundreds)."""
+    out = np.zeros(len(others), np.float64)
+    lens = np.array([len(o) for o in others], np.int64)
+    if not len(a) or not len(others) or not lens.sum():
+        return out
+    cat = np.concatenate(list(others))
+    pos = np.minimum(np.searchsorted(a, cat), len(a) - 1)
+    hit = np.concatenate(([0], np.cumsum(a[pos] == cat)))
+    ends = np.cumsum(lens)
+    inter = hit[ends] - hit[ends - lens]
+    union = len(a) + lens - inter
+    np.divide(inter, union, out=out, where=(lens > 0))
+    return out
 
 
 # --- MinHash --------------------------------------------------------------------------------------
@@ -285,8 +313,8 @@ def signature(sections: Mapping[str, Any]) -> bytes | None:
     h64, _ = _kgram_hashes(text)
     if not len(h64):
         return None
-    distinct = np.unique(h64)
-    values = _minhash_values(np.unique((distinct >> _U64(32)).astype(np.uint32)))
+    distinct = _unique(h64)
+    values = _minhash_values(_unique((distinct >> _U64(32)).astype(np.uint32)))
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
     header = _HEADER.pack(_MAGIC, SHINGLE, NUM_PERM, SEED, len(distinct), digest)
     return header + values.astype("<u4").tobytes()
@@ -371,6 +399,85 @@ def _span(nar: Narrative, i: int, n: int) -> dict[str, Any]:
     first, last = nar.where[i], nar.where[i + n - 1]
     assert first is not None and last is not None  # a passage never spans a break
     return {"section": first[0], "start": first[1], "end": last[1] + 1}
+
+
+class TooManyPairs(Exception):
+    """More candidate pairs than the caller's budget (`lsh_pairs(max_pairs=…)`)."""
+
+    def __init__(self, pairs: int) -> None:
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _band_keys(hashvalues: np.ndarray, b: int, rows: int) -> np.ndarray:
+    cols = hashvalues[:, b * rows : (b + 1) * rows].astype(np.uint64)
+    if rows == 1:
+        return cols[:, 0]
+    if rows == 2:  # packed exactly into 64 bits
+        return (cols[:, 0] << _U64(32)) | cols[:, 1]
+    key = cols[:, 0].copy()  # hashed: a collision only adds a candidate, which the comparison drops
+    with np.errstate(over="ignore"):
+        for c in range(1, rows):
+            key = key * _PRIME + cols[:, c]
+    return key
+
+
+def lsh_pairs(hashvalues: np.ndarray, bands: int, rows: int, among: np.ndarray | None = None,
+              max_pairs: int | None = None) -> np.ndarray:
+    """Candidate pairs of MinHash banding: (i, j), i < j, rows of `hashvalues` (n × NUM_PERM) that
+    agree on every value of at least one band, the candidates datasketch's
+    `MinHashLSH(params=(bands, rows))` returns (tests/store/test_similar.py holds the two equal),
+    vectorised: one sort per band instead of one Python query per report. `among`: keep only
+    pairs with at least one member marked (the reports being refreshed).
+
+    Memory stays proportional to the distinct pairs found. `max_pairs` bounds the work: when more
+    distinct pairs than that are found, or one band's buckets alone hold twice as many (counted
+    before they are built), it raises `TooManyPairs`: reports that are all alike (one template
+    for thousands) make the pairs quadratic."""
+    n = len(hashvalues)
+    marked = np.ones(n, bool) if among is None else among
+    codes = np.zeros(0, np.int64)
+    for b in range(bands):
+        key = _band_keys(hashvalues, b, rows)
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        starts = np.flatnonzero(np.concatenate(([True], ks[1:] != ks[:-1])))
+        lengths = np.diff(np.append(starts, n))
+        multi = np.flatnonzero(lengths > 1)
+        if not len(multi):
+            continue
+        # Pairs with a marked member per bucket: C(s, 2) − C(s − m, 2).
+        run_of = np.repeat(np.arange(len(starts)), lengths)
+        m = np.bincount(run_of, weights=marked[order], minlength=len(starts))[multi]
+        s_ = lengths[multi].astype(np.float64)
+        in_band = int((s_ * (s_ - 1) / 2 - (s_ - m) * (s_ - m - 1) / 2).sum())
+        if max_pairs is not None and in_band > 2 * max_pairs:
+            raise TooManyPairs(max(in_band, len(codes)))
+        keep = np.isin(run_of, multi)
+        o, k = order[keep], ks[keep]
+        found = []
+        for d in range(1, int(lengths.max())):
+            same = k[d:] == k[:-d]
+            if not same.any():
+                break
+            x, y = o[:-d][same], o[d:][same]
+            both = marked[x] | marked[y]
+            x, y = x[both], y[both]
+            found.append(np.minimum(x, y) * n + np.maximum(x, y))
+        if found:
+            codes = _unique(np.concatenate([codes, *found]))
+            if max_pairs is not None and len(codes) > max_pairs:
+                raise TooManyPairs(len(codes))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def estimated_pairs(hashvalues: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The MinHash estimate of the Jaccard similarity of each pair of rows."""
+    out = np.empty(len(pairs), np.float64)
+    for s in range(0, len(pairs), 65536):
+        p = pairs[s : s + 65536]
+        out[s : s + len(p)] = (hashvalues[p[:, 0]] == hashvalues[p[:, 1]]).sum(axis=1) / hashvalues.shape[1]
+    return out
 
 
 def estimated(a: Sketch, b: Sketch) -> float:

@@ -141,7 +141,13 @@ def _chunked_values(qs: Any, field: str, ids: Iterable[int], *fields: str) -> It
         yield from qs.filter(**{f"{field}__in": batch}).values_list(*fields)
 
 
-def _canon(v: Any) -> str:
+def _canon(v: Any) -> Any:
+    """A comparable form of a JSON value: itself for a scalar or a list of strings (most
+    findings' cells, expected and actual), else its JSON text with sorted keys."""
+    if v is None or type(v) in (int, str, float, bool):
+        return (type(v).__name__, v)
+    if type(v) is list and all(type(x) is str for x in v):
+        return tuple(v)
     return json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -159,7 +165,7 @@ def _sync(existing: Iterable[tuple[Any, ...]], wants: list[Want]) -> int:
     todo = Counter()
     by_key: dict[tuple[Any, ...], Want] = {}
     for w in wants:
-        w.details = json.loads(_canon(w.details))  # stored as the database will give it back
+        w.details = json.loads(json.dumps(w.details, ensure_ascii=False))  # as the database will give it back
         k = _key(w.version_id, w.agency_id, w.year, w.rule, w.severity, w.cells, w.message, w.expected, w.actual, w.details)
         todo[k] += 1
         by_key[k] = w

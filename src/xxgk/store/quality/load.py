@@ -74,6 +74,32 @@ class Rep:
     tables: dict[str, Any] = field(default_factory=dict)
     #: `extra.headings` of the text reader: section key → heading as printed.
     headings: dict[str, str] | None = None
+    _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: What the signals derive from it once (`rules._mini_report`).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The tables as dotted cell keys → values (computed once: several signals read them)."""
+        if self._values is None:
+            self._values = flatten(self.tables)
+        return self._values
+
+
+def flatten(tables: dict[str, Any]) -> dict[str, Any]:
+    """The contract's nested t2/t3/t4 objects (at most table.row.column) as dotted cell keys → values."""
+    out: dict[str, Any] = {}
+    for name, rows in tables.items():
+        if not isinstance(rows, dict):
+            continue
+        for row, v in rows.items():
+            if isinstance(v, dict):
+                prefix = f"{name}.{row}."
+                for col, x in v.items():
+                    out[prefix + col] = x
+            else:
+                out[f"{name}.{row}"] = v
+    return out
 
 
 _REP_FIELDS = (

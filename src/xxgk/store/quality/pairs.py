@@ -19,13 +19,25 @@ from .. import similar
 from .load import Ag, Rep, Signed, resolve, reports_with_sha, sections, signed_reports
 from .rules import Want, cell_changes, natural_key
 from .thresholds import (
-    NARRATIVE_ESTIMATE_MIN, NARRATIVE_JACCARD, NARRATIVE_LSH_BANDS, NARRATIVE_MIN_SHINGLES, NARRATIVE_SHOWN,
+    NARRATIVE_ESTIMATE_MIN, NARRATIVE_JACCARD, NARRATIVE_LSH_BANDS, NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT, NARRATIVE_MIN_SHINGLES, NARRATIVE_SHOWN,
     PASSAGE_MIN_CHARS, PASSAGES_SHOWN,
 )
 
 DUPLICATE = "store.duplicate_report"
 NARRATIVE = "quality.narrative_duplicate"
 PAIR_RULES = (DUPLICATE, NARRATIVE)
+
+
+class NarrativeOverload(RuntimeError):
+    """Too many narratives alike to compare pair by pair (thresholds.NARRATIVE_MAX_PAIRS): the
+    refresh stops (nothing is written, the reports stay stale) rather than run for hours."""
+
+    def __init__(self, pairs: int, budget: int, reports: int) -> None:
+        super().__init__(
+            f"叙述文字雷同的候选报告对超过 {budget:,} 对（已数到 {pairs:,} 对，共 {reports:,} 份报告）："
+            "大批报告的叙述几乎相同（同一模板），无法逐对核对；请检查数据来源"
+        )
+        self.pairs = pairs
 
 
 class Reports:
@@ -76,32 +88,33 @@ class Pairs:
 
 class PairFinder:
     """Finds the partners of given reports among every report of the store. The signatures of
-    all active versions are read once per refresh and put in a datasketch MinHashLSH."""
+    all active versions are read once per refresh; candidate pairs come from their MinHash bands
+    (`similar.lsh_pairs`, datasketch's MinHashLSH banding, vectorised)."""
 
     def __init__(self, store: Reports) -> None:
         self.store = store
         self._signed: dict[int, tuple[Signed, similar.Sketch]] | None = None
-        self._lsh: Any = None
         self._narratives: dict[int, tuple[similar.Narrative, np.ndarray]] = {}
         self._exact: dict[tuple[int, int], float] = {}
         self.pairs = Pairs({}, {})
 
-    # -- signatures and the LSH index -------------------------------------------------------------
+    # -- signatures ------------------------------------------------------------------------------------
 
     def _index(self) -> dict[int, tuple[Signed, similar.Sketch]]:
+        """Every active version's signature, read once per refresh; those long enough to compare
+        stacked into one matrix for the banding (`similar.lsh_pairs`)."""
         if self._signed is None:
-            from datasketch import MinHashLSH
-
             self._signed = {}
             for s in signed_reports():
                 sk = similar.decode(s.signature)
                 if sk is not None:
                     self._signed[s.id] = (s, sk)
-            self._lsh = MinHashLSH(num_perm=similar.NUM_PERM, params=NARRATIVE_LSH_BANDS)
-            with self._lsh.insertion_session() as session:
-                for rid, (_, sk) in self._signed.items():
-                    if sk.shingles >= NARRATIVE_MIN_SHINGLES:
-                        session.insert(rid, similar.minhash(sk), check_duplication=False)
+            self._rows = [rid for rid, (_, sk) in self._signed.items() if sk.shingles >= NARRATIVE_MIN_SHINGLES]
+            self._row_of = {rid: i for i, rid in enumerate(self._rows)}
+            self._matrix = (
+                np.vstack([self._signed[rid][1].hashvalues for rid in self._rows])
+                if self._rows else np.zeros((0, similar.NUM_PERM), np.uint32)
+            )
         return self._signed
 
     # -- the two relations --------------------------------------------------------------------------
@@ -136,15 +149,13 @@ class PairFinder:
             return out
         index = self._index()
         by_digest: dict[bytes, list[int]] = {}
-        for rid, (_, sk) in index.items():
-            if sk.shingles >= NARRATIVE_MIN_SHINGLES:
-                by_digest.setdefault(sk.digest, []).append(rid)
+        for rid in self._rows:
+            by_digest.setdefault(index[rid][1].digest, []).append(rid)
         wanted: dict[int, list[int]] = {}
         for r in reps:
-            mine = index.get(r.id)
-            if mine is None or mine[1].shingles < NARRATIVE_MIN_SHINGLES:
+            if r.id not in self._row_of:
                 continue
-            others = [o for o in by_digest.get(mine[1].digest, []) if o != r.id and o not in out.get(r.id, {})]
+            others = [o for o in by_digest.get(index[r.id][1].digest, []) if o != r.id and o not in out.get(r.id, {})]
             if others:
                 wanted[r.id] = others
         self.store.ensure(o for others in wanted.values() for o in others)
@@ -160,27 +171,35 @@ class PairFinder:
         """Other agencies' reports whose narrative shares NARRATIVE_JACCARD of its shingles: LSH
         candidates, then the MinHash estimate, then the exact Jaccard of the two texts."""
         index = self._index()
-        candidates: dict[int, list[int]] = {}
+        among = np.zeros(len(self._rows), bool)
         for r in reps:
-            mine = index.get(r.id)
-            if mine is None or mine[1].shingles < NARRATIVE_MIN_SHINGLES:
+            if r.id in self._row_of:
+                among[self._row_of[r.id]] = True
+        if not among.any():
+            return {}
+        bands, rows = NARRATIVE_LSH_BANDS
+        budget = max(NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT * int(among.sum()))
+        try:
+            pairs = similar.lsh_pairs(self._matrix, bands, rows, among, max_pairs=budget)
+        except similar.TooManyPairs as e:
+            raise NarrativeOverload(e.pairs, budget, len(self._rows)) from None
+        pairs = pairs[similar.estimated_pairs(self._matrix, pairs) >= NARRATIVE_ESTIMATE_MIN]
+        candidates: dict[int, list[int]] = {}
+        for i, j in pairs.tolist():
+            a, b = self._rows[i], self._rows[j]
+            if same_agency(index[a][0], index[b][0]) or b in dups.get(a, {}) or a in dups.get(b, {}):
                 continue
-            s, sk = mine
-            found = []
-            for o in sorted(self._lsh.query(similar.minhash(sk))):
-                if o == r.id or o in dups.get(r.id, {}):
-                    continue
-                os_, osk = index[o]
-                if same_agency(s, os_) or similar.estimated(sk, osk) < NARRATIVE_ESTIMATE_MIN:
-                    continue
-                found.append(o)
-            if found:
-                candidates[r.id] = found
+            for x, y in ((a, b), (b, a)):
+                if among[self._row_of[x]]:
+                    candidates.setdefault(x, []).append(y)
         self._narrate({i for rid, found in candidates.items() for i in (rid, *found)})
         out: dict[int, dict[int, float]] = {}
         for rid, found in candidates.items():
-            for o in found:
-                j = self._jaccard(rid, o)
+            todo = sorted(o for o in found if (min(rid, o), max(rid, o)) not in self._exact)
+            for o, j in zip(todo, similar.jaccard_many(self._narratives[rid][1], [self._narratives[o][1] for o in todo])):
+                self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
+            for o in sorted(found):
+                j = self._exact[(min(rid, o), max(rid, o))]
                 if j >= NARRATIVE_JACCARD:
                     out.setdefault(rid, {})[o] = j
         return out
@@ -193,12 +212,6 @@ class PairFinder:
         for i in todo:
             nar = similar.narrative(texts.get(index[i][0].active_id, {}))
             self._narratives[i] = (nar, similar.shingles(nar.text))
-
-    def _jaccard(self, a: int, b: int) -> float:
-        key = (min(a, b), max(a, b))
-        if key not in self._exact:
-            self._exact[key] = round(similar.jaccard(self._narratives[a][1], self._narratives[b][1]), 3)
-        return self._exact[key]
 
     # -- findings ------------------------------------------------------------------------------------
 

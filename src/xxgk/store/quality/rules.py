@@ -7,6 +7,7 @@ Each returns `Want`s: findings as the store should hold them (`refresh` writes t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from ...report import keys as K
 from ...report.checks import _cross_year, cell_label
 from ...report.model import Cell, Report
 from ..models import LEVELS
-from .load import Ag, Rep, Ver
+from .load import Ag, Rep, Ver, flatten
 from .thresholds import CHANGED_CELLS_SHOWN, DEADLINE_UNKNOWN_LEVEL, DEADLINES, YOY_MIN_LARGER, YOY_RATIO
 
 WARNING = "warning"
@@ -57,24 +58,6 @@ def natural_key(rep: Rep, ag: Ag | None) -> dict[str, Any]:
     if rep.number is not None:
         d["version"] = rep.number
     return d
-
-
-def flatten(tables: dict[str, Any]) -> dict[str, Any]:
-    """The contract's nested t2/t3/t4 objects as dotted cell keys → values."""
-    out: dict[str, Any] = {}
-
-    def walk(prefix: str, node: dict[str, Any]) -> None:
-        for k, v in node.items():
-            key = f"{prefix}.{k}"
-            if isinstance(v, dict):
-                walk(key, v)
-            else:
-                out[key] = v
-
-    for name, t in tables.items():
-        if isinstance(t, dict):
-            walk(name, t)
-    return out
 
 
 def _count(v: Any) -> int | None:
@@ -121,7 +104,7 @@ def regulations_without_power(rep: Rep, ag: Ag | None) -> list[Want]:
         keys = [f"t2_2019.regulations.{c}" for c in ("made", "published")]
     else:
         return []
-    values = flatten(rep.tables)
+    values = rep.values
     nonzero = [k for k in keys if (_count(values.get(k)) or 0) > 0]
     if not nonzero:
         return []
@@ -163,11 +146,12 @@ def section_renamed(rep: Rep) -> list[Want]:
 # --- last year ------------------------------------------------------------------------------------------
 
 
-def _count_keys(fmt: str) -> list[str]:
+@functools.lru_cache(maxsize=4)
+def _count_keys(fmt: str) -> tuple[str, ...]:
     """Count rows compared year on year: 表三 row totals, 表二 counts (not the fee, not 2019's
     signed 本年增/减 nor its free-text procurement amount), 表四 block totals."""
     t2 = [k for k in K.t2_keys(fmt) if k not in K.DECIMAL_KEYS and not k.endswith(K.SIGNED_SUFFIX)]
-    return t2 + [f"t3.{r}.total" for r in K.t3_rows(fmt)] + [f"t4.{b}.total" for b in K.T4_BLOCKS]
+    return tuple(t2 + [f"t3.{r}.total" for r in K.t3_rows(fmt)] + [f"t4.{b}.total" for b in K.T4_BLOCKS])
 
 
 def is_jump(previous: int, current: int) -> bool:
@@ -182,7 +166,7 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
         return []
     if rep.format not in ("2021", "2019") or prev.format not in ("2021", "2019"):
         return []
-    now, before = flatten(rep.tables), flatten(prev.tables)
+    now, before = rep.values, prev.values
     theirs = set(_count_keys(prev.format))
     rows = []
     for key in _count_keys(rep.format):
@@ -198,13 +182,20 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
+#: The cells `checks._cross_year` reads: 二 and 四 of 表三, 表二's (一) rows.
+_CROSS_YEAR_PREFIXES = ("t3.carried_over.", "t3.carried_forward.", "t2.regulations.", "t2.normative_documents.")
+
+
 def _mini_report(rep: Rep) -> Report:
-    """A Report holding only the active version's values, enough for `checks._cross_year`
-    (building the full Report from the stored JSON would re-read 200 raw texts per report)."""
-    r = Report(format=rep.format or "unknown", year=rep.year)
-    for key, v in flatten(rep.tables).items():
-        r.cells[key] = Cell(key, "" if v is None else str(v), v, "empty" if v is None else "number")
-    return r
+    """A Report holding only the values `checks._cross_year` reads (building the full Report from
+    the stored JSON would re-read 200 raw texts per report)."""
+    if "mini" not in rep.memo:
+        r = Report(format=rep.format or "unknown", year=rep.year)
+        for key, v in rep.values.items():
+            if key.startswith(_CROSS_YEAR_PREFIXES):
+                r.cells[key] = Cell(key, "" if v is None else str(v), v, "empty" if v is None else "number")
+        rep.memo["mini"] = r
+    return rep.memo["mini"]
 
 
 def cross_year(rep: Rep, prev: Rep | None) -> list[Want]:

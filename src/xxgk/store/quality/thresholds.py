@@ -58,6 +58,16 @@ NARRATIVE_MIN_SHINGLES = 100
 #: becomes a candidate with probability 1 − (1 − 0.3²)^64 = 0.998, one with 0.01 (independent
 #: real reports) with 0.006.
 NARRATIVE_LSH_BANDS = (64, 2)
+#: Most distinct candidate pairs (from the bands, before the estimate) one refresh compares:
+#: NARRATIVE_MAX_PAIRS, or NARRATIVE_MAX_PAIRS_PER_REPORT per refreshed report when more. The
+#: candidate rate is 1 − (1 − J²)^64 per pair: 0.16% for independent real reports (J ≈ 0.005:
+#: ~80,000 pairs among 10,000 reports, ~800 per report in a store of 500,000), 6% for the bench's
+#: narratives sampled from the real reports' clauses (J ≈ 0.03: 1.3 million among 10,000); a
+#: county's townships sharing one template add a few hundred. Narratives alike wholesale
+#: (tests/corpus/generate.py's 10,000 template narratives: all 50 million pairs) exceed it, and
+#: `refresh` raises `NarrativeOverload` instead of running for hours out of memory.
+NARRATIVE_MAX_PAIRS = 5_000_000
+NARRATIVE_MAX_PAIRS_PER_REPORT = 1_000
 #: Candidates whose MinHash estimate is below this are dropped before the exact comparison (the
 #: estimate's standard deviation at J = 0.3 with 128 permutations is 0.04: 2.5 σ).
 NARRATIVE_ESTIMATE_MIN = 0.2
