@@ -613,3 +613,34 @@ def test_an_unchanged_finding_keeps_its_handled_mark() -> None:
 def test_refresh_of_nothing_writes_nothing() -> None:
     tree()
     assert refresh() == 0 and refresh([]) == 0
+
+
+def test_everything_recomputes_what_no_stale_flag_records() -> None:
+    t = tree()
+    add(t["county"], 2024, data(90, values=REGS))
+    refresh()
+    assert quality("quality.regulations_without_power") != []
+    Agency.objects.filter(pk=t["county"].pk).update(rule_making=True)  # an edit of the hierarchy
+    new_town = Agency.objects.create(code="511724102", name="渠县清溪场镇人民政府", level="township", parent=t["county"])
+    assert refresh() == 0
+    refresh(everything=True)
+    assert quality("quality.regulations_without_power") == []
+    assert ("511724102", 2024) in _missing()
+    assert Finding.objects.filter(agency=new_town).count() == 1
+
+
+def test_narratives_alike_wholesale_stop_the_refresh_instead_of_comparing_every_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xxgk.store.quality import pairs
+
+    t = tree()
+    for i, key in enumerate(("town", "dept", "county", "city")):
+        add(t[key], 2024, data(91 + i, sections=copied(TEXTS["a"], "临巴镇", f"第{i}镇", i)))
+    monkeypatch.setattr(pairs, "NARRATIVE_MAX_PAIRS", 2)
+    monkeypatch.setattr(pairs, "NARRATIVE_MAX_PAIRS_PER_REPORT", 0)
+    with pytest.raises(pairs.NarrativeOverload, match="叙述文字雷同的候选报告对超过 2 对"):
+        refresh()
+    assert quality() == [] and Report.objects.filter(stale=True).count() == 4
+    monkeypatch.undo()
+    refresh()
+    assert len(quality("quality.narrative_duplicate")) == 4
+    assert all(len(f.details["others"]) == 3 for f in quality("quality.narrative_duplicate"))

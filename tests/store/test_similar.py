@@ -165,3 +165,13 @@ def test_the_banding_finds_datasketchs_lsh_candidates(bands: int, rows: int) -> 
     among = np.zeros(len(matrix), bool)
     among[[0, 5]] = True
     assert {tuple(p) for p in similar.lsh_pairs(matrix, bands, rows, among).tolist()} == {p for p in expected if 0 in p or 5 in p}
+
+
+def test_the_banding_refuses_more_pairs_than_its_budget() -> None:
+    same = np.tile(np.arange(similar.NUM_PERM, dtype=np.uint32), (30, 1))  # 30 identical signatures: 435 pairs
+    assert len(similar.lsh_pairs(same, 64, 2, max_pairs=435)) == 435
+    with pytest.raises(similar.TooManyPairs):
+        similar.lsh_pairs(same, 64, 2, max_pairs=434)
+    among = np.zeros(30, bool)
+    among[0] = True  # only the pairs of one report: 29
+    assert len(similar.lsh_pairs(same, 64, 2, among, max_pairs=29)) == 29

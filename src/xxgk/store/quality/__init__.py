@@ -48,10 +48,14 @@ SOURCE = "quality"
 _BATCH = 1000
 
 
-def refresh(reports: Iterable[Any] | None = None) -> int:
+def refresh(reports: Iterable[Any] | None = None, *, everything: bool = False) -> int:
     """Recompute the quality findings of stale reports (`reports=None`) or of the given reports
     (ids or `Report`s) and of the reports they affect; clear their stale flags. Returns the number
     of findings written (new or changed; an unchanged finding is kept as it is).
+
+    `everything=True` recomputes every report and every hierarchy: after what no report's
+    staleness records, an edited hierarchy (agencies added, a rule-making flag set) or a report
+    moved to another agency (its old agency's root).
 
     One transaction: a run killed midway leaves the stale flags set, and the next refresh does
     the work. On PostgreSQL the stale reports are locked (`SELECT … FOR UPDATE`), so a version
@@ -62,23 +66,25 @@ def refresh(reports: Iterable[Any] | None = None) -> int:
 
     with transaction.atomic():
         locked = Report.objects.select_for_update()
-        if reports is None:
+        if everything:
+            seeds = set(locked.values_list("id", flat=True))
+        elif reports is None:
             seeds = set(locked.filter(stale=True).values_list("id", flat=True))
         else:
             wanted = sorted({r.pk if isinstance(r, Report) else int(r) for r in reports})
             seeds = set()
             for batch in load.chunks(wanted):
                 seeds |= set(locked.filter(id__in=batch).values_list("id", flat=True))
-        if not seeds:
+        if not seeds and not everything:
             return 0
-        written = _refresh(seeds)
+        written = _refresh(seeds, everything)
         for batch in load.chunks(sorted(seeds)):
             Report.objects.filter(id__in=batch).update(stale=False)
     return written
 
 
-def _refresh(seeds: set[int]) -> int:
-    from ..models import Finding
+def _refresh(seeds: set[int], everything: bool = False) -> int:
+    from ..models import Agency, Finding
 
     store = Reports()
     store.ensure(seeds)
@@ -126,6 +132,8 @@ def _refresh(seeds: set[int]) -> int:
     written = _sync(_chunked_values(existing, "version__report_id", affected, *_FIELDS), wants)
     # quality.missing, root by root.
     roots = missing.roots(store.ags[r.agency_id].path for r in seed_reps if r.agency_id in store.ags)
+    if everything:
+        roots |= missing.roots(Agency.objects.filter(parent__isnull=True).values_list("path", flat=True))
     for root in sorted(roots):
         rows = Finding.objects.filter(source=SOURCE, rule=missing.MISSING, agency__path__startswith=root).values_list(*_FIELDS)
         written += _sync(rows, missing.wants(root))
