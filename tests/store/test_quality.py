@@ -644,3 +644,11 @@ def test_narratives_alike_wholesale_stop_the_refresh_instead_of_comparing_every_
     refresh()
     assert len(quality("quality.narrative_duplicate")) == 4
     assert all(len(f.details["others"]) == 3 for f in quality("quality.narrative_duplicate"))
+
+
+def test_the_versions_data_is_read_even_where_the_denormalised_columns_were_left_at_their_defaults() -> None:
+    t = tree()
+    v = add(t["county"], 2024, data(95, values=REGS, published_on="2025-04-03"))
+    Version.objects.filter(pk=v.pk).update(format="unknown", published_on=None)
+    refresh()
+    assert {f.rule for f in quality() if f.version_id == v.id} == {"quality.late", "quality.regulations_without_power"}

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ...report import keys as K
 from ..models import RULE_MAKING_LEVELS, Agency, Report, Version
 
 #: Ids per `__in` query: far below every backend's limit on query parameters.
@@ -106,8 +107,26 @@ _REP_FIELDS = (
     "id", "agency_id", "printed_agency", "year", "active_id",
     "active__number", "active__sha256", "active__format", "active__published_on", "active__signature",
     "active__data__t2", "active__data__t3", "active__data__t4", "active__data__t2_2019", "active__data__extra__headings",
+    "active__data__format", "active__data__published_on",
 )
 _TABLES = ("t2", "t3", "t4", "t2_2019")
+
+
+def _format(column: str | None, in_data: Any) -> str | None:
+    """The version's format: its `data` is the truth (the column only a copy for queries, which a
+    writer may leave at its default). SQLite hands a JSON scalar back decoded ("2021" → 2021)."""
+    if in_data is not None and str(in_data) in K.FORMATS:
+        return str(in_data)
+    return column
+
+
+def _date(column: dt.date | None, in_data: Any) -> dt.date | None:
+    if isinstance(in_data, str):
+        try:
+            return dt.date.fromisoformat(in_data)
+        except ValueError:
+            pass
+    return column
 
 
 def reports(ids: Iterable[int]) -> dict[int, Rep]:
@@ -115,11 +134,13 @@ def reports(ids: Iterable[int]) -> dict[int, Rep]:
     out: dict[int, Rep] = {}
     for batch in chunks(sorted(set(ids))):
         for row in Report.objects.filter(id__in=batch).values_list(*_REP_FIELDS):
-            (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, t2, t3, t4, t2_2019, heads) = row
+            (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, t2, t3, t4, t2_2019, heads,
+             data_fmt, data_published) = row
             tables = {name: t for name, t in zip(_TABLES, (t2, t3, t4, t2_2019)) if isinstance(t, dict)}
             out[rid] = Rep(
-                rid, agency_id, printed or "", year, active_id, number, sha, fmt, published,
-                bytes(sig) if sig is not None else None, tables, heads if isinstance(heads, dict) else None,
+                rid, agency_id, printed or "", year, active_id, number, sha, _format(fmt, data_fmt),
+                _date(published, data_published), bytes(sig) if sig is not None else None, tables,
+                heads if isinstance(heads, dict) else None,
             )
     return out
 

@@ -76,7 +76,7 @@ NARRATIVE_SHOWN = 5
 PASSAGE_MIN_CHARS = 30
 PASSAGES_SHOWN = 3
 
-# --- quality.version_changed / store.sources_differ -------------------------------------------------
+# --- store.version_changed / store.sources_differ -------------------------------------------------
 
 #: Changed cells listed in a finding's details (the count is always given).
 CHANGED_CELLS_SHOWN = 50
