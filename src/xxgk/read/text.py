@@ -279,6 +279,10 @@ def parse_text(
     fmt = detect_format(all_norm, year)
     report = Report(format=fmt, agency=agency, year=year, source={"name": name, "kind": "text"})
     report.published_on = fields.date() or (sig.date if sig else None)
+    # Each section heading as printed (markdown marks and surrounding space removed): the store
+    # compares it with the official title (`quality.section_renamed`, domain.md §2.3).
+    if heads:
+        report.extra["headings"] = {key: _MD_MARKS.sub("", lines[i].raw).strip() for key, i in heads.items()}
 
     bounds = _section_bounds(lines, heads)
     chrome = _trailing_chrome(lines, bounds)

@@ -1,0 +1,259 @@
+"""Batch loading for `refresh`: the fields each signal needs, a few queries for any number of
+reports (never one query per report), JSON sub-objects extracted by the database
+(`active__data__t3`) rather than whole version documents decoded in Python.
+
+Only JSON *objects* are extracted by key: SQLite's json_extract returns a scalar string unquoted,
+which Django then decodes as JSON ("2021" → 2021), so scalars come from the model's own columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ...report import keys as K
+from ..models import RULE_MAKING_LEVELS, Agency, Report, Version
+
+#: Ids per `__in` query: far below every backend's limit on query parameters.
+CHUNK = 5000
+_T = TypeVar("_T")
+
+
+def chunks(items: Iterable[_T], size: int = CHUNK) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class Ag:
+    """An agency as the signals need it."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    rule_making: bool | None
+    path: str
+
+    @property
+    def has_rule_making_power(self) -> bool:
+        """`Agency.has_rule_making_power`, without loading the model."""
+        if self.rule_making is not None:
+            return self.rule_making
+        return self.level in RULE_MAKING_LEVELS
+
+    @property
+    def root_path(self) -> str:
+        """"/51/" for "/51/5117/511724/": the top of its hierarchy."""
+        top = self.path.strip("/").split("/")[0]
+        return f"/{top}/"
+
+
+@dataclass
+class Rep:
+    """A report and its active version's fields."""
+
+    id: int
+    agency_id: int | None
+    printed_agency: str
+    year: int | None
+    active_id: int | None
+    number: int | None = None
+    sha256: str | None = None
+    format: str | None = None
+    published_on: dt.date | None = None
+    signature: bytes | None = None
+    #: The contract's t2/t3/t4/t2_2019 objects present in the active version.
+    tables: dict[str, Any] = field(default_factory=dict)
+    #: `extra.headings` of the text reader: section key → heading as printed.
+    headings: dict[str, str] | None = None
+    _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: What the signals derive from it once (`rules._mini_report`).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The tables as dotted cell keys → values (computed once: several signals read them)."""
+        if self._values is None:
+            self._values = flatten(self.tables)
+        return self._values
+
+
+def flatten(tables: dict[str, Any]) -> dict[str, Any]:
+    """The contract's nested t2/t3/t4 objects (at most table.row.column) as dotted cell keys → values."""
+    out: dict[str, Any] = {}
+    for name, rows in tables.items():
+        if not isinstance(rows, dict):
+            continue
+        for row, v in rows.items():
+            if isinstance(v, dict):
+                prefix = f"{name}.{row}."
+                for col, x in v.items():
+                    out[prefix + col] = x
+            else:
+                out[f"{name}.{row}"] = v
+    return out
+
+
+_REP_FIELDS = (
+    "id", "agency_id", "printed_agency", "year", "active_id",
+    "active__number", "active__sha256", "active__format", "active__published_on", "active__signature",
+    "active__data__t2", "active__data__t3", "active__data__t4", "active__data__t2_2019", "active__data__extra__headings",
+    "active__data__format", "active__data__published_on",
+)
+_TABLES = ("t2", "t3", "t4", "t2_2019")
+
+
+def _format(column: str | None, in_data: Any) -> str | None:
+    """The version's format: its `data` is the truth (the column only a copy for queries, which a
+    writer may leave at its default). SQLite hands a JSON scalar back decoded ("2021" → 2021)."""
+    if in_data is not None and str(in_data) in K.FORMATS:
+        return str(in_data)
+    return column
+
+
+def _date(column: dt.date | None, in_data: Any) -> dt.date | None:
+    if isinstance(in_data, str):
+        try:
+            return dt.date.fromisoformat(in_data)
+        except ValueError:
+            pass
+    return column
+
+
+def reports(ids: Iterable[int]) -> dict[int, Rep]:
+    """Reports by id, with their active version's tables, headings, date and signature."""
+    out: dict[int, Rep] = {}
+    for batch in chunks(sorted(set(ids))):
+        for row in Report.objects.filter(id__in=batch).values_list(*_REP_FIELDS):
+            (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, t2, t3, t4, t2_2019, heads,
+             data_fmt, data_published) = row
+            tables = {name: t for name, t in zip(_TABLES, (t2, t3, t4, t2_2019)) if isinstance(t, dict)}
+            out[rid] = Rep(
+                rid, agency_id, printed or "", year, active_id, number, sha, _format(fmt, data_fmt),
+                _date(published, data_published), bytes(sig) if sig is not None else None, tables,
+                heads if isinstance(heads, dict) else None,
+            )
+    return out
+
+
+def agencies(ids: Iterable[int | None]) -> dict[int, Ag]:
+    out: dict[int, Ag] = {}
+    for batch in chunks(sorted({i for i in ids if i is not None})):
+        for row in Agency.objects.filter(id__in=batch).values_list("id", "code", "name", "level", "rule_making", "path"):
+            out[row[0]] = Ag(*row)
+    return out
+
+
+def reports_of_agencies(agency_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(agency id, year) → report id, for every report of these agencies."""
+    out: dict[tuple[int, int], int] = {}
+    for batch in chunks(sorted(set(agency_ids))):
+        for rid, agency_id, year in Report.objects.filter(agency_id__in=batch, year__isnull=False).values_list("id", "agency_id", "year"):
+            out[(agency_id, year)] = rid
+    return out
+
+
+@dataclass(frozen=True)
+class Ver:
+    """A version's identity, without its data."""
+
+    id: int
+    report_id: int
+    number: int
+    sha256: str
+    origin: str
+    name: str
+    made_by: str
+    xxgk_version: str
+
+
+def versions(report_ids: Iterable[int]) -> dict[int, list[Ver]]:
+    """Every version of these reports, by report, in number order."""
+    out: dict[int, list[Ver]] = {}
+    fields = ("id", "report_id", "number", "sha256", "origin", "name", "made_by", "xxgk_version")
+    for batch in chunks(sorted(set(report_ids))):
+        for row in Version.objects.filter(report_id__in=batch).values_list(*fields):
+            out.setdefault(row[1], []).append(Ver(*row))
+    for vs in out.values():
+        vs.sort(key=lambda v: v.number)
+    return out
+
+
+def version_contents(version_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], dict[str, str]]]:
+    """version id → (tables, sections) of these versions."""
+    out: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
+    fields = ("id", "data__t2", "data__t3", "data__t4", "data__t2_2019", "data__sections")
+    for batch in chunks(sorted(set(version_ids))):
+        for vid, t2, t3, t4, t2_2019, sections in Version.objects.filter(id__in=batch).values_list(*fields):
+            tables = {name: t for name, t in zip(_TABLES, (t2, t3, t4, t2_2019)) if isinstance(t, dict)}
+            out[vid] = (tables, sections if isinstance(sections, dict) else {})
+    return out
+
+
+def sections(version_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    for batch in chunks(sorted(set(version_ids))):
+        for vid, secs in Version.objects.filter(id__in=batch).values_list("id", "data__sections"):
+            out[vid] = secs if isinstance(secs, dict) else {}
+    return out
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A report whose active version has a narrative signature."""
+
+    id: int
+    agency_id: int | None
+    printed_agency: str
+    year: int | None
+    active_id: int
+    signature: bytes
+
+
+def signed_reports() -> list[Signed]:
+    """Every report whose active version has a signature, in id order (the LSH index's input)."""
+    rows = (
+        Report.objects.filter(active__isnull=False, active__signature__isnull=False)
+        .order_by("id")
+        .values_list("id", "agency_id", "printed_agency", "year", "active_id", "active__signature")
+    )
+    return [Signed(rid, a, p or "", y, v, bytes(s)) for rid, a, p, y, v, s in rows]
+
+
+def reports_with_sha(shas: Sequence[str]) -> dict[str, list[int]]:
+    """sha256 → ids of the reports whose active version is that file."""
+    out: dict[str, list[int]] = {}
+    for batch in chunks(sorted(set(shas))):
+        for rid, sha in Report.objects.filter(active__sha256__in=batch).values_list("id", "active__sha256"):
+            out.setdefault(sha, []).append(rid)
+    return out
+
+
+def resolve(keys: Iterable[tuple[str | None, str, int | None]]) -> dict[tuple[str | None, str, int | None], int]:
+    """Natural keys (agency code or None, printed agency, year) → report id: how findings name
+    other reports (database ids differ between two runs that ingest the same files)."""
+    keys = set(keys)
+    out: dict[tuple[str | None, str, int | None], int] = {}
+    by_code: dict[tuple[str, int | None], list[tuple[str | None, str, int | None]]] = {}
+    for k in keys:
+        if k[0]:
+            by_code.setdefault((k[0], k[2]), []).append(k)
+    for batch in chunks(sorted({c for c, _ in by_code})):
+        for rid, code, year in Report.objects.filter(agency__code__in=batch).values_list("id", "agency__code", "year"):
+            for k in by_code.get((code, year), ()):
+                out[k] = rid
+    printed = sorted({p for c, p, _ in keys if not c})
+    for batch in chunks(printed):
+        for rid, p, year in Report.objects.filter(agency__isnull=True, printed_agency__in=batch).values_list("id", "printed_agency", "year"):
+            if (None, p, year) in keys:
+                out[(None, p, year)] = rid
+    return out

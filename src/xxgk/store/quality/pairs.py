@@ -1,0 +1,270 @@
+"""Signals between two reports: the same report stored twice (`store.duplicate_report`) and
+near-duplicate narratives of two agencies (`quality.narrative_duplicate`, 雷同).
+
+Both relations are symmetric and depend only on the two reports' active versions, so a report's
+partners are the same whichever of the two arrived first: `refresh` recomputes a changed report
+and every partner it has now or had before (read from its old findings), and the store ends the
+same after one run, two workers or a resumed run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import similar
+from .load import Ag, Rep, Signed, resolve, reports_with_sha, sections, signed_reports
+from .rules import Want, cell_changes, natural_key
+from .thresholds import (
+    NARRATIVE_ESTIMATE_MIN, NARRATIVE_JACCARD, NARRATIVE_LSH_BANDS, NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT,
+    NARRATIVE_MIN_SHINGLES, NARRATIVE_SHOWN, PASSAGE_MIN_CHARS, PASSAGES_SHOWN,
+)
+
+DUPLICATE = "store.duplicate_report"
+NARRATIVE = "quality.narrative_duplicate"
+PAIR_RULES = (DUPLICATE, NARRATIVE)
+
+
+class NarrativeOverload(RuntimeError):
+    """Too many narratives alike to compare pair by pair (thresholds.NARRATIVE_MAX_PAIRS): the
+    refresh stops (nothing is written, the reports stay stale) rather than run for hours."""
+
+    def __init__(self, pairs: int, budget: int, reports: int) -> None:
+        super().__init__(
+            f"叙述文字雷同的候选报告对超过 {budget:,} 对（已数到 {pairs:,} 对，共 {reports:,} 份报告）："
+            "大批报告的叙述几乎相同（同一模板），无法逐对核对；请检查数据来源"
+        )
+        self.pairs = pairs
+
+
+class Reports:
+    """Reports and agencies loaded so far in one refresh, loaded in batches as they are needed."""
+
+    def __init__(self) -> None:
+        from . import load
+
+        self._load = load
+        self.reps: dict[int, Rep] = {}
+        self.ags: dict[int, Ag] = {}
+
+    def ensure(self, ids: Iterable[int]) -> None:
+        missing = {i for i in ids if i not in self.reps}
+        if not missing:
+            return
+        got = self._load.reports(missing)
+        self.reps.update(got)
+        self.ags.update(self._load.agencies(r.agency_id for r in got.values() if r.agency_id not in self.ags))
+
+    def agency(self, rep: Rep) -> Ag | None:
+        return self.ags.get(rep.agency_id) if rep.agency_id is not None else None
+
+
+def same_agency(a: Rep | Signed, b: Rep | Signed) -> bool:
+    """One agency's two reports: both matched to it, or (either unmatched) printed alike. Two
+    matched agencies printed alike ("城关镇" in two counties) are two agencies."""
+    if a.agency_id is not None and b.agency_id is not None:
+        return a.agency_id == b.agency_id
+    return bool(a.printed_agency) and a.printed_agency.strip() == b.printed_agency.strip()
+
+
+@dataclass
+class Pairs:
+    """Partners of each computed report: other report id → "file"/"content" (duplicates) or the
+    exact similarity (narratives)."""
+
+    duplicates: dict[int, dict[int, str]]
+    similar: dict[int, dict[int, float]]
+
+    def partners(self) -> set[int]:
+        out: set[int] = set()
+        for d in (self.duplicates, self.similar):
+            for others in d.values():
+                out |= set(others)
+        return out
+
+
+class PairFinder:
+    """Finds the partners of given reports among every report of the store. The signatures of
+    all active versions are read once per refresh; candidate pairs come from their MinHash bands
+    (`similar.lsh_pairs`, datasketch's MinHashLSH banding, vectorised)."""
+
+    def __init__(self, store: Reports) -> None:
+        self.store = store
+        self._signed: dict[int, tuple[Signed, similar.Sketch]] | None = None
+        self._narratives: dict[int, tuple[similar.Narrative, np.ndarray]] = {}
+        self._exact: dict[tuple[int, int], float] = {}
+        self.pairs = Pairs({}, {})
+
+    # -- signatures ------------------------------------------------------------------------------------
+
+    def _index(self) -> dict[int, tuple[Signed, similar.Sketch]]:
+        """Every active version's signature, read once per refresh; those long enough to compare
+        stacked into one matrix for the banding (`similar.lsh_pairs`)."""
+        if self._signed is None:
+            self._signed = {}
+            for s in signed_reports():
+                sk = similar.decode(s.signature)
+                if sk is not None:
+                    self._signed[s.id] = (s, sk)
+            self._rows = [rid for rid, (_, sk) in self._signed.items() if sk.shingles >= NARRATIVE_MIN_SHINGLES]
+            self._row_of = {rid: i for i, rid in enumerate(self._rows)}
+            self._matrix = (
+                np.vstack([self._signed[rid][1].hashvalues for rid in self._rows])
+                if self._rows else np.zeros((0, similar.NUM_PERM), np.uint32)
+            )
+        return self._signed
+
+    # -- the two relations --------------------------------------------------------------------------
+
+    def find(self, ids: Iterable[int]) -> Pairs:
+        """Compute (and remember) the partners of these reports."""
+        ids = sorted(set(ids) - set(self.pairs.duplicates))
+        self.store.ensure(ids)
+        reps = [self.store.reps[i] for i in ids if i in self.store.reps and self.store.reps[i].active_id is not None]
+        dups = self._duplicates(reps)
+        if any(r.signature for r in reps):
+            sims = self._similar(reps, dups)
+        else:
+            sims = {}
+        for r in reps:
+            self.pairs.duplicates[r.id] = dups.get(r.id, {})
+            self.pairs.similar[r.id] = sims.get(r.id, {})
+        for i in ids:
+            self.pairs.duplicates.setdefault(i, {})
+            self.pairs.similar.setdefault(i, {})
+        return self.pairs
+
+    def _duplicates(self, reps: list[Rep]) -> dict[int, dict[int, str]]:
+        """The same file (sha256) or the same tables and narrative under another report."""
+        out: dict[int, dict[int, str]] = {}
+        by_sha = reports_with_sha([r.sha256 for r in reps if r.sha256])
+        for r in reps:
+            for other in by_sha.get(r.sha256 or "", []):
+                if other != r.id:
+                    out.setdefault(r.id, {})[other] = "file"
+        if not any(r.signature for r in reps):
+            return out
+        index = self._index()
+        by_digest: dict[bytes, list[int]] = {}
+        for rid in self._rows:
+            by_digest.setdefault(index[rid][1].digest, []).append(rid)
+        wanted: dict[int, list[int]] = {}
+        for r in reps:
+            if r.id not in self._row_of:
+                continue
+            others = [o for o in by_digest.get(index[r.id][1].digest, []) if o != r.id and o not in out.get(r.id, {})]
+            if others:
+                wanted[r.id] = others
+        self.store.ensure(o for others in wanted.values() for o in others)
+        for rid, others in wanted.items():
+            r = self.store.reps[rid]
+            for o in others:
+                other = self.store.reps.get(o)
+                if other is not None and other.format == r.format and other.tables and not cell_changes(r.tables, other.tables):
+                    out.setdefault(rid, {})[o] = "content"
+        return out
+
+    def _similar(self, reps: list[Rep], dups: dict[int, dict[int, str]]) -> dict[int, dict[int, float]]:
+        """Other agencies' reports whose narrative shares NARRATIVE_JACCARD of its shingles: LSH
+        candidates, then the MinHash estimate, then the exact Jaccard of the two texts."""
+        index = self._index()
+        among = np.zeros(len(self._rows), bool)
+        for r in reps:
+            if r.id in self._row_of:
+                among[self._row_of[r.id]] = True
+        if not among.any():
+            return {}
+        bands, rows = NARRATIVE_LSH_BANDS
+        budget = max(NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT * int(among.sum()))
+        try:
+            pairs = similar.lsh_pairs(self._matrix, bands, rows, among, max_pairs=budget)
+        except similar.TooManyPairs as e:
+            raise NarrativeOverload(e.pairs, budget, len(self._rows)) from None
+        pairs = pairs[similar.estimated_pairs(self._matrix, pairs) >= NARRATIVE_ESTIMATE_MIN]
+        candidates: dict[int, list[int]] = {}
+        for i, j in pairs.tolist():
+            a, b = self._rows[i], self._rows[j]
+            if same_agency(index[a][0], index[b][0]) or b in dups.get(a, {}) or a in dups.get(b, {}):
+                continue
+            for x, y in ((a, b), (b, a)):
+                if among[self._row_of[x]]:
+                    candidates.setdefault(x, []).append(y)
+        self._narrate({i for rid, found in candidates.items() for i in (rid, *found)})
+        out: dict[int, dict[int, float]] = {}
+        for rid, found in candidates.items():
+            todo = sorted(o for o in found if (min(rid, o), max(rid, o)) not in self._exact)
+            for o, j in zip(todo, similar.jaccard_many(self._narratives[rid][1], [self._narratives[o][1] for o in todo])):
+                self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
+            for o in sorted(found):
+                j = self._exact[(min(rid, o), max(rid, o))]
+                if j >= NARRATIVE_JACCARD:
+                    out.setdefault(rid, {})[o] = j
+        return out
+
+    def _narrate(self, ids: set[int]) -> None:
+        """Normalised narratives and shingle sets of these reports' active versions (one query)."""
+        index = self._index()
+        todo = sorted(i for i in ids if i not in self._narratives and i in index)
+        texts = sections(index[i][0].active_id for i in todo)
+        for i in todo:
+            nar = similar.narrative(texts.get(index[i][0].active_id, {}))
+            self._narratives[i] = (nar, similar.shingles(nar.text))
+
+    # -- findings ------------------------------------------------------------------------------------
+
+    def wants(self, rid: int) -> list[Want]:
+        """The pair findings of one computed report, on its active version."""
+        rep = self.store.reps.get(rid)
+        if rep is None or rep.active_id is None:
+            return []
+        out = []
+        dups = self.pairs.duplicates.get(rid, {})
+        if dups:
+            self.store.ensure(dups)
+            others = sorted((self._other(o) | {"same": kind} for o, kind in dups.items()), key=_order)
+            shown = "；".join(
+                f"「{o['name']}」{o['year']} 年报告" + ("为同一文件（SHA-256 相同）" if o["same"] == "file" else "的表格数字和文字完全相同")
+                for o in others[:3]
+            )
+            more = f" 等 {len(others)} 份" if len(others) > 3 else ""
+            msg = f"本报告与其他机关或年度的报告重复，可能匹配错了机关或年度：{shown}{more}"
+            out.append(Want(DUPLICATE, msg, version_id=rep.active_id, details={"others": others}))
+        sims = self.pairs.similar.get(rid, {})
+        if sims:
+            self.store.ensure(sims)
+            items = sorted(((o, self._other(o) | {"similarity": j}) for o, j in sims.items()),
+                           key=lambda t: (-t[1]["similarity"], *_order(t[1])))
+            for oid, o in items[:NARRATIVE_SHOWN]:
+                o["passages"] = similar.shared_passages(
+                    self._narratives[rid][0], self._narratives[oid][0], min_chars=PASSAGE_MIN_CHARS, limit=PASSAGES_SHOWN
+                )
+            others = [o for _, o in items]
+            shown = "；".join(f"「{o['name']}」{o['year']} 年报告（相似度 {o['similarity']:.2f}）" for o in others[:3])
+            more = f" 等 {len(others)} 份" if len(others) > 3 else ""
+            msg = f"叙述文字与其他机关的报告雷同（去除套话、数字后的相似度不低于 {NARRATIVE_JACCARD}）：{shown}{more}；共有段落见详情"
+            out.append(Want(NARRATIVE, msg, version_id=rep.active_id,
+                            details={"others": others, "threshold": NARRATIVE_JACCARD, "shingle": similar.SHINGLE}))
+        return out
+
+    def _other(self, rid: int) -> dict[str, Any]:
+        rep = self.store.reps[rid]
+        return natural_key(rep, self.store.agency(rep))
+
+
+def _order(o: dict[str, Any]) -> tuple[Any, ...]:
+    """A report's place in a list of others: by natural key, never by database id."""
+    return (o.get("agency") or "", o.get("printed_agency") or "", o.get("year") or 0, o.get("version") or 0)
+
+
+def old_partners(details: Iterable[dict[str, Any]]) -> set[int]:
+    """Report ids named in existing pair findings (`details.others`): the partners a changed
+    report had before, which must lose (or keep) their finding about it."""
+    keys = set()
+    for d in details:
+        for o in (d or {}).get("others", []) if isinstance(d, dict) else []:
+            if isinstance(o, dict):
+                keys.add((o.get("agency"), o.get("printed_agency") or "", o.get("year")))
+    return set(resolve(keys).values()) if keys else set()
