@@ -20,11 +20,12 @@ def snapshot() -> dict[str, Any]:
         versions[v.pk] = key
         rows.append((key, v.sha256, v.medium, v.name, v.origin, v.made_by, v.xxgk_version, v.format,
                      str(v.published_on), v.errors, v.warnings, bytes(v.signature or b""), _canon(v.data)))
-    active = sorted((reports[r.pk], versions.get(r.active_id)) for r in Report.objects.all())
+    active = sorted(((reports[r.pk], versions.get(r.active_id)) for r in Report.objects.all()), key=repr)
     findings = sorted(
-        (versions.get(f.version_id), codes.get(f.agency_id), f.year, f.rule, f.severity, _canon(f.cells), f.message,
-         _canon(f.expected), _canon(f.actual), _canon(f.details), f.source)
-        for f in Finding.objects.all()
+        ((versions.get(f.version_id), codes.get(f.agency_id), f.year, f.rule, f.severity, _canon(f.cells), f.message,
+          _canon(f.expected), _canon(f.actual), _canon(f.details), f.source, f.handled)
+         for f in Finding.objects.all()),
+        key=repr,
     )
     return {
         "reports": sorted(reports.values(), key=repr),

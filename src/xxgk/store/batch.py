@@ -54,6 +54,8 @@ class Summary:
     findings: dict[str, int] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
     quality: int = 0
+    #: Why the store's signals could not be recomputed at the end (they stay due: stale reports).
+    refresh_error: str = ""
 
     @property
     def total(self) -> int:
@@ -62,7 +64,8 @@ class Summary:
     def to_dict(self) -> dict[str, Any]:
         return {"run": self.run_id, "read": self.read, "failed": self.failed, "duplicate": self.duplicate,
                 "skipped": self.skipped, "seconds": round(self.seconds, 3), "findings": dict(self.findings),
-                "failures": [list(f) for f in self.failures], "quality": self.quality}
+                "failures": [list(f) for f in self.failures], "quality": self.quality,
+                "refresh_error": self.refresh_error}
 
 
 @dataclass
@@ -174,6 +177,7 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
 
     from . import quality
     from .ingest import Recorder
+    from .quality.pairs import NarrativeOverload
     from .models import Finding, Ingest, Run
 
     start = time.perf_counter()
@@ -221,7 +225,10 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
         from .sources import close_archives
 
         close_archives()
-    summary.quality = quality.refresh()
+    try:
+        summary.quality = quality.refresh()
+    except NarrativeOverload as e:  # the reports stay stale; the versions are all recorded
+        summary.refresh_error = " ".join(str(e).split())
     rows = (Finding.objects.filter(version__in=Ingest.objects.filter(run=run_row, status="read").values("version"))
             .values("rule").annotate(n=Count("id")))
     summary.findings = {r["rule"]: r["n"] for r in rows.order_by("rule")}

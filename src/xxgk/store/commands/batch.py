@@ -41,6 +41,8 @@ def _print_summary(summary: Any) -> None:
         click.echo("问题（按规则）：")
         for rule, n in sorted(summary.findings.items(), key=lambda kv: (-kv[1], kv[0])):
             click.echo(f"  {rule}\t{n}")
+    if summary.refresh_error:
+        click.echo(f"质量信号未能重算（下次运行时继续）：{summary.refresh_error}", err=True)
     for name, error in summary.failures[:50]:
         click.echo(f"失败：{name}: {error}", err=True)
     if len(summary.failures) > 50:
