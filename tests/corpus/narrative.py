@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Facts", "Plan", "draw_plan", "render", "sections", "DEPT_TOPICS", "topics_for"]
+__all__ = ["Facts", "Plan", "draw_plan", "render", "sections", "DEPT_TOPICS", "topics_for", "shingles", "jaccard"]
 
 
 @dataclass
@@ -277,10 +277,6 @@ _ALTERNATIVES = re.compile(r"\[([^\[\]]*)\]")
 def _alt(rng: random.Random, template: str) -> str:
     """`[a|b|c]` → one of a, b, c (chosen when the plan is drawn: a copier copies the choice)."""
     return _ALTERNATIVES.sub(lambda m: rng.choice(m.group(1).split("|")), template)
-
-
-def _pick(rng: random.Random, *pools: tuple[str, ...]) -> str:
-    return "".join(_alt(rng, rng.choice(p)) for p in pools)
 
 
 def _topic(template: str, topics: list[str]) -> str:

@@ -10,8 +10,8 @@ fee levels) and each year is drawn around it:
 - 表二 (2021 format): `in_force(Y) = in_force(Y−1) + issued(Y) − repealed(Y)` for 规章 and 规范性文件
   (the stock-flow check); 规章 only for provinces and cities (the rule-making governments), zero
   for every township, county and department;
-- no year-on-year jump: a redrawn year until no row total (表三/表四 `.total`, every 表二 cell) is
-  `YOY_GUARD` times or more its value of the year before (both non-zero);
+- no year-on-year jump: a redrawn year until no cell of 表二/表三/表四 is `YOY_GUARD` times or more
+  its value of the year before (both non-zero);
 - 2019-format years (2020 reports) take 表二 from `generate._t2_2019` (a different table: nothing to
   compare across the format change).
 """
@@ -168,8 +168,9 @@ def _t4(rng: random.Random, p: Profile) -> dict[str, int]:
 
 
 def _compared(key: str) -> bool:
-    """The cells whose year-on-year ratio the guard holds: row totals of 表三/表四, every 表二 cell."""
-    return key.startswith("t2.") or (key.startswith(("t3.", "t4.")) and key.endswith(".total"))
+    """The cells whose year-on-year ratio the guard holds: every cell of 表二 (2021 format), 表三 and 表四
+    (a store's jump rule may look at row totals or at single cells: neither jumps in clean data)."""
+    return key.startswith(("t2.", "t3.", "t4."))
 
 
 def yoy_ratio_ok(prev: dict[str, Any] | None, cur: dict[str, Any], guard: float = YOY_GUARD) -> bool:
@@ -200,7 +201,7 @@ def year_values(rng: random.Random, p: Profile, fmt: str, prev: dict[str, Any] |
         values.update(_t4(rng, p))
         # The year before's carried_forward is this year's carried_over: held to the guard even in
         # the first year of the series (the 2nd year's carried_over is compared with it).
-        before = prev or {"t3.carried_forward.total": sum(over.values())}
+        before = prev or {"t3.carried_forward.total": sum(over.values()), **{f"t3.carried_forward.{c}": n for c, n in over.items()}}
         if scale != 1.0 or yoy_ratio_ok(before, values):
             return values, attempt
     raise RuntimeError(f"no year within the ×{YOY_GUARD} guard after {tries} draws ({p.gkind}, apps {p.apps:.0f})")
