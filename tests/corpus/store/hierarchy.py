@@ -141,6 +141,7 @@ class _Builder:
         self.depts = max(3, min(16, target // 120))
         self.counties = max(2, min(7, target // 200))
         self.towns = max(4, min(18, target // 100))
+        self.cities = 4  # per province: a 10,000-report corpus then spans two provinces
 
     def full(self) -> bool:
         return len(self.agencies) >= self.target
@@ -183,6 +184,7 @@ class _Builder:
         for prov in provinces:
             cities = list(_PROVINCE_CITIES[prov])
             rng.shuffle(cities)
+            cities = cities[: self.cities]
             pgov = self.government(_PROVINCE_CODES[prov], prov, "province", "province_gov", None, (prov,), tuple(cities[:4]))
             if not self.add(pgov):
                 break
