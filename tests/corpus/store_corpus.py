@@ -67,7 +67,9 @@ class Manifest:
       ``verified`` (read back exactly with xxgk.parse at build time) and ``findings`` (rules of that
       reading: for a clean file only those of ``allowed_findings``);
     - ``clean``: agency-years on which nothing may be reported: no error, no warning, no quality or
-      store signal, except the rules of ``allowed_findings`` on the files' own readings;
+      store signal, except the rules of ``allowed_findings`` on the files' own readings (the
+      agency-years of ``duplicate_file`` injections are clean too: the second name must only be
+      skipped);
     - ``injections``: ``id``, ``kind``, ``rule`` (what must be reported on that agency-year; null for a
       duplicate file, which must be skipped), ``also`` (rules that may come with it), ``agency``,
       ``year``, ``files``, ``partner`` (the agency-year copied from, for duplicate_report and
