@@ -152,17 +152,16 @@ def test_clean_years_hang_together(corpus: Manifest, truth: dict[str, dict], hie
         level = hierarchy[code]["level"]
         if (code, year - 1) in main:
             prev = truth[main[(code, year - 1)]["path"]]["values"]
-            if True:
-                for col in K.T3_COLUMNS:
-                    assert v[f"t3.carried_over.{col}"] == prev[f"t3.carried_forward.{col}"], (code, year, col)
-                if year > 2021:
-                    for row in ("regulations", "normative_documents"):
-                        assert v[f"t2.{row}.in_force"] == prev[f"t2.{row}.in_force"] + v[f"t2.{row}.issued"] - v[f"t2.{row}.repealed"]
-                for key, x in v.items():
-                    if key in prev and key.startswith(("t2.", "t3.", "t4.")):
-                        a, b = Decimal(str(prev[key])), Decimal(str(x))
-                        if a > 0 and b > 0:
-                            assert max(a, b) / min(a, b) < 10, (code, year, key, a, b)
+            for col in K.T3_COLUMNS:
+                assert v[f"t3.carried_over.{col}"] == prev[f"t3.carried_forward.{col}"], (code, year, col)
+            if year > 2021:
+                for row in ("regulations", "normative_documents"):
+                    assert v[f"t2.{row}.in_force"] == prev[f"t2.{row}.in_force"] + v[f"t2.{row}.issued"] - v[f"t2.{row}.repealed"]
+            for key, x in v.items():
+                if key in prev and key.startswith(("t2.", "t3.", "t4.")):
+                    a, b = Decimal(str(prev[key])), Decimal(str(x))
+                    if a > 0 and b > 0:
+                        assert max(a, b) / min(a, b) < 10, (code, year, key, a, b)
         regs = [k for k in v if ".regulations." in k]
         if level not in ("province", "city"):
             assert all(v[k] == 0 for k in regs), (code, year)

@@ -45,9 +45,10 @@ CLEAN_ALLOWED: dict[str, str] = {
 }
 #: kind → (rule the store or checks must report on the agency-year, rules that may come with it, last year only)
 INJECTIONS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
-    # The text stays as written: a double count under 逾期未缴费 contradicts "未发出收费通知" (t3.fee_unpaid_vs_notice).
+    # The text stays as written: a double count under 逾期未缴费 contradicts "未发出收费通知" (t3.fee_unpaid_vs_notice);
+    # a layout's placeholder number next to a broken row is noted (read.extra_cells).
     "arithmetic": ("", ("identity.suggestion", "narrative.mismatch", "t3.fee_unpaid_vs_notice", "t3.column_identity",
-                        "t3.results_total", "t3.row_sum", "t4.block_sum", "quality.yoy_jump"), True),
+                        "t3.results_total", "t3.row_sum", "t4.block_sum", "quality.yoy_jump", "read.extra_cells"), True),
     "late": ("quality.late", (), False),
     "missing": ("quality.missing", (), True),
     "duplicate_file": (None, (), False),
