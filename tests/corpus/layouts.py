@@ -51,6 +51,8 @@ The OCR confusion 逾期未按→逾期未接 may hit any layout.
 
 from __future__ import annotations
 
+import contextvars
+
 import random
 import re
 from dataclasses import dataclass, field
@@ -61,6 +63,12 @@ from xxgk.report import Report
 from xxgk.report import keys as K
 
 LAYOUTS: tuple[str, ...] = ("tab000", "lines001", "tab002", "md003", "space004", "markdown")
+
+#: How a document's section headings are chosen: "any" (with variants on, each heading is one of the
+#: variants below half the time), "official" (the first of each: the store corpus's clean reports,
+#: on which a renamed section is a finding) or "variant" (at least one heading not the official one).
+#: A context variable, so a caller sets it around a renderer without a new parameter on each.
+TITLES: contextvars.ContextVar[str] = contextvars.ContextVar("TITLES", default="any")
 
 #: Section key → accepted headings (the first is the official one of the 2021 format).
 SECTION_TITLES: dict[str, tuple[str, ...]] = {
@@ -180,6 +188,12 @@ class Ctx:
         self.dot_space = v and rng.random() < 0.25 and layout != "space004"
         self.ocr_jie = v and rng.random() < 0.25
         self.titles = {k: (rng.choice(t) if v and rng.random() < 0.5 else t[0]) for k, t in SECTION_TITLES.items()}
+        policy = TITLES.get()
+        if policy == "official":  # the same draws as "any", so every other choice stays as it was
+            self.titles = {k: t[0] for k, t in SECTION_TITLES.items()}
+        elif policy == "variant" and all(self.titles[k] == t[0] for k, t in SECTION_TITLES.items()):
+            key = rng.choice(sorted(k for k, t in SECTION_TITLES.items() if len(t) > 1))
+            self.titles[key] = rng.choice(SECTION_TITLES[key][1:])
 
     # -- values -----------------------------------------------------------------------------------
 

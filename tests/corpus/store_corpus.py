@@ -139,7 +139,8 @@ def _assign_media(corpus: Corpus, seed: int, media: dict[str, float], scans: int
 
 def _job(slot: Slot, seed: int, verify: bool) -> Job:
     allowed = frozenset(CLEAN_ALLOWED) | frozenset(slot.allowed)
-    return Job(f"{seed}:{slot.agency.code}:{slot.year}", slot.make_report(), slot.medium, allowed, slot.must, slot.dated, verify)
+    return Job(f"{seed}:{slot.agency.code}:{slot.year}", slot.make_report(), slot.medium, allowed, slot.must, slot.dated, verify,
+               titles=slot.titles)
 
 
 def _run(jobs: list[Job], workers: int) -> list[Made]:

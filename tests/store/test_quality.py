@@ -20,6 +20,7 @@ import pytest
 from tests.corpus.generate import random_report
 from xxgk.report.model import Cell
 from xxgk.store import similar
+from xxgk.store.digest import tables_digest
 from xxgk.store.models import Agency, Finding, Report, Version
 from xxgk.store.quality import refresh
 from xxgk.store.quality.rules import is_jump
@@ -101,7 +102,7 @@ def add(who: Agency | str, year: int, d: dict[str, Any], *, sha: str | None = No
     v = Version.objects.create(
         report=report, number=number, sha256=sha, medium="text", name=name, origin=origin, made_by=made_by,
         xxgk_version=xxgk, data=d, format=d.get("format", "unknown"), published_on=published,
-        signature=similar.signature(d.get("sections") or {}),
+        signature=similar.signature(d.get("sections") or {}), tables_sha=tables_digest(d),
     )
     if active:
         report.active = v
@@ -222,18 +223,37 @@ def test_the_same_tables_and_narrative_under_another_year_is_a_duplicate() -> No
     refresh()
     (a, b) = sorted(quality("store.duplicate_report"), key=lambda f: f.version.report.year)
     assert a.details["others"] == [{"agency": "511724101", "name": "渠县临巴镇人民政府", "year": 2024, "version": 1, "same": "content"}]
-    assert "「渠县临巴镇人民政府」2023 年报告的表格数字和文字完全相同" in b.message
+    assert "「渠县临巴镇人民政府」2023 年报告的表格数字完全相同、文字几乎相同" in b.message
 
 
-def test_same_tables_with_another_narrative_or_same_narrative_with_other_tables_is_no_duplicate() -> None:
+def test_same_zero_tables_with_another_narrative_or_same_narrative_with_other_tables_is_no_duplicate() -> None:
     t = tree()
-    d = data(8, sections=TEXTS["a"])
+    zeros = {k: 0 for k in ("t2.normative_documents.issued", "t2.normative_documents.in_force", "t2.licensing",
+                            "t2.penalty", "t2.compulsion")}
+    d = data(8, sections=TEXTS["a"], values=zeros)
+    for key in list(d["t3"]):  # no applications, no appeals: what most townships print
+        d["t3"][key] = {c: 0 for c in d["t3"][key]}
+    d["t4"] = {b: {c: 0 for c in cols} for b, cols in d["t4"].items()}
+    d["cells"] = []
     add(t["town"], 2024, d)
-    add(t["dept"], 2024, {**d, "sections": TEXTS["b"]})  # same tables (e.g. all of a county's zeros)
+    add(t["dept"], 2024, {**d, "sections": TEXTS["b"]})  # the same all-zero tables, another text
     add(t["county"], 2024, data(9, sections=TEXTS["a"]))  # same text, other numbers: 雷同, not a duplicate
     refresh()
     assert quality("store.duplicate_report") == []
     assert {f.version.report.agency.code for f in quality("quality.narrative_duplicate")} == {"511724101", "511724"}
+
+
+def test_the_same_tables_with_numbers_in_them_under_another_agency_are_a_duplicate_whatever_the_text() -> None:
+    t = tree()
+    d = data(8, sections=TEXTS["a"])
+    assert tables_digest(d)  # enough non-zero counts to identify a report
+    va = add(t["town"], 2024, d)
+    vb = add(t["dept"], 2024, {**d, "sections": TEXTS["b"], "agency": "渠县教育局"})  # an XLSX would have no text at all
+    refresh()
+    found = {f.version_id: f for f in quality("store.duplicate_report")}
+    assert set(found) == {va.id, vb.id}
+    assert found[vb.id].details["others"][0]["same"] == "tables"
+    assert found[vb.id].message.endswith("「渠县临巴镇人民政府」2024 年报告的表格数字完全相同")
 
 
 # --- quality.late -------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class Parsed:
     seconds: float
     signature: bytes | None = None
     json: str | None = None
+    tables_sha: str = ""
 
 
 def sha256(data: bytes) -> str:
@@ -50,6 +51,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
     import xxgk
 
     from ..errors import XxgkError
+    from .digest import tables_digest
     from .jsontext import compact_json
     from .similar import signature
 
@@ -66,7 +68,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
         return Parsed(None, "内存不足：文件过大或过于复杂 (out of memory)", time.perf_counter() - start)
     except Exception as e:  # a reader bug must not stop the batch: recorded, with its class
         return Parsed(None, _one_line(f"内部错误 {type(e).__name__}: {e}"), time.perf_counter() - start)
-    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded))
+    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded), tables_digest(full))
 
 
 def _one_line(message: str) -> str:
@@ -251,7 +253,7 @@ class _Batch:
                         format=d.get("format") or "unknown", published_on=_date(d.get("published_on")),
                         errors=sum(1 for f in findings if f.get("severity") == "error"),
                         warnings=sum(1 for f in findings if f.get("severity") == "warning"),
-                        signature=e.parsed.signature)
+                        signature=e.parsed.signature, tables_sha=e.parsed.tables_sha)
             if _becomes_active(active.get(report.pk), made_by, e.digest):
                 active[report.pk] = (e.digest, made_by)
                 becomes_active[report.pk] = len(new_versions)

@@ -158,6 +158,10 @@ class Version(models.Model):
     published_on = models.DateField(null=True, blank=True)
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
+    #: sha256 of the tables' values (`xxgk.store.ingest.tables_digest`) when they hold at least
+    #: DUPLICATE_MIN_NONZERO non-zero counts, else empty: two agencies' reports with the same digest
+    #: are one report filed twice (`store.duplicate_report`), found with one indexed query.
+    tables_sha = models.CharField(max_length=64, blank=True, default="", db_index=True)
     #: MinHash signature of the narrative sections (`xxgk.store.similar.signature`), computed where
     #: the file is parsed; null when the report has no narrative.
     signature = models.BinaryField(null=True, blank=True)

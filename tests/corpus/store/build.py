@@ -60,6 +60,9 @@ INJECTIONS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
     "yoy_jump": ("quality.yoy_jump", (), True),
     "regulations_without_power": ("quality.regulations_without_power", ("t2.regulations_without_power",), True),
     "cross_year": ("t3.cross_year", (), True),
+    # A section heading printed otherwise than the format's title (the text layouts' catalogue of
+    # real variants, tests/corpus/layouts.SECTION_TITLES); clean reports print the official ones.
+    "section_renamed": ("quality.section_renamed", (), False),
 }
 _ARITH_RULES = {"double_count": "t3.column_identity", "total_zero": "t3.results_total", "t4_total_zero": "t4.block_sum"}
 
@@ -82,6 +85,7 @@ class Slot:
     #: Set by an injection: the text as published (an arithmetic error leaves the narrative as written).
     sections: dict[str, str] | None = None
     must: str | None = None  # a rule the file's own reading must carry (arithmetic errors)
+    titles: str = "official"  # section headings: "variant" for a section_renamed injection
     allowed: tuple[str, ...] = ()  # other rules its reading may carry
 
     @property
@@ -299,5 +303,9 @@ def inject(corpus: Corpus, seed: int, per_kind: int, years: tuple[int, ...]) -> 
         _set_t3(s.values, f"t3.results_total.{col}", d)
         record("cross_year", s, "t3.cross_year", column=col, carried_forward_before=before,
                carried_over=int(s.values[f"t3.carried_over.{col}"]))
+
+        s = _pick(rng, corpus, years, False)
+        s.titles, s.medium = "variant", "txt"  # only the corpus renderers print variant headings
+        record("section_renamed", s, "quality.section_renamed")
     for s in slots.values():
         s.facts.values = s.values

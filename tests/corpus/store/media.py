@@ -59,6 +59,8 @@ class Job:
     dated: bool = True
     verify: bool = True
     layout: str | None = None  # force a text layout / html or docx style (mirror copies)
+    #: Section headings: "official" (clean reports), or "variant" (a section_renamed injection).
+    titles: str = "official"
 
 
 @dataclass
@@ -285,7 +287,13 @@ def _make(job: Job) -> Made:
     chain = [job.medium] + ([job.medium] if job.medium in ("txt", "html", "docx") else []) + [m for m in FALLBACK if m != job.medium]
     for attempt, medium in enumerate(chain):
         rng = random.Random(f"{job.key}:{medium}:{attempt}")
-        data, variant, date = _render(job, medium, rng)
+        from ..layouts import TITLES
+
+        token = TITLES.set(job.titles)
+        try:
+            data, variant, date = _render(job, medium, rng)
+        finally:
+            TITLES.reset(token)
         if not job.verify or medium == "scan":
             return Made(job.key, data, medium, variant, EXT[medium], date, False, failures)
         diffs, rules = verify(Job(**{**job.__dict__, "medium": medium}), data, date)

@@ -167,6 +167,11 @@ def _t4(rng: random.Random, p: Profile) -> dict[str, int]:
     return values
 
 
+#: Nor a cell between 0 and this much (either way): the store's rule calls 0 → 20 a jump; 16 leaves
+#: the same margin as YOY_GUARD.
+YOY_ZERO_GUARD = 16
+
+
 def _compared(key: str) -> bool:
     """The cells whose year-on-year ratio the guard holds: every cell of 表二 (2021 format), 表三 and 表四
     (a store's jump rule may look at row totals or at single cells: neither jumps in clean data)."""
@@ -181,6 +186,8 @@ def yoy_ratio_ok(prev: dict[str, Any] | None, cur: dict[str, Any], guard: float 
             continue
         a, b = Decimal(str(prev[key])), Decimal(str(v))
         if a > 0 and b > 0 and max(a, b) / min(a, b) >= Decimal(str(guard)):
+            return False
+        if min(a, b) == 0 and max(a, b) >= YOY_ZERO_GUARD:  # 0 → 42 is a jump too (×∞)
             return False
     return True
 

@@ -75,6 +75,8 @@ class Rep:
     tables: dict[str, Any] = field(default_factory=dict)
     #: `extra.headings` of the text reader: section key → heading as printed.
     headings: dict[str, str] | None = None
+    #: Version.tables_sha: set when the tables hold enough non-zero counts to identify a report.
+    tables_sha: str = ""
     _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: What the signals derive from it once (`rules._mini_report`).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -107,7 +109,7 @@ _REP_FIELDS = (
     "id", "agency_id", "printed_agency", "year", "active_id",
     "active__number", "active__sha256", "active__format", "active__published_on", "active__signature",
     "active__data__t2", "active__data__t3", "active__data__t4", "active__data__t2_2019", "active__data__extra__headings",
-    "active__data__format", "active__data__published_on",
+    "active__data__format", "active__data__published_on", "active__tables_sha",
 )
 _TABLES = ("t2", "t3", "t4", "t2_2019")
 
@@ -135,12 +137,12 @@ def reports(ids: Iterable[int]) -> dict[int, Rep]:
     for batch in chunks(sorted(set(ids))):
         for row in Report.objects.filter(id__in=batch).values_list(*_REP_FIELDS):
             (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, t2, t3, t4, t2_2019, heads,
-             data_fmt, data_published) = row
+             data_fmt, data_published, tables_sha) = row
             tables = {name: t for name, t in zip(_TABLES, (t2, t3, t4, t2_2019)) if isinstance(t, dict)}
             out[rid] = Rep(
                 rid, agency_id, printed or "", year, active_id, number, sha, _format(fmt, data_fmt),
                 _date(published, data_published), bytes(sig) if sig is not None else None, tables,
-                heads if isinstance(heads, dict) else None,
+                heads if isinstance(heads, dict) else None, tables_sha=tables_sha or "",
             )
     return out
 
@@ -234,6 +236,15 @@ def reports_with_sha(shas: Sequence[str]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for batch in chunks(sorted(set(shas))):
         for rid, sha in Report.objects.filter(active__sha256__in=batch).values_list("id", "active__sha256"):
+            out.setdefault(sha, []).append(rid)
+    return out
+
+
+def reports_with_tables(digests: Sequence[str]) -> dict[str, list[int]]:
+    """tables digest → ids of the reports whose active version has those tables."""
+    out: dict[str, list[int]] = {}
+    for batch in chunks(sorted(set(d for d in digests if d))):
+        for rid, sha in Report.objects.filter(active__tables_sha__in=batch).values_list("id", "active__tables_sha"):
             out.setdefault(sha, []).append(rid)
     return out
 

@@ -16,14 +16,16 @@ from typing import Any
 import numpy as np
 
 from .. import similar
-from .load import Ag, Rep, Signed, resolve, reports_with_sha, sections, signed_reports
+from .load import Ag, Rep, Signed, reports_with_sha, reports_with_tables, resolve, sections, signed_reports
 from .rules import Want, cell_changes, natural_key
 from .thresholds import (
-    NARRATIVE_ESTIMATE_MIN, NARRATIVE_JACCARD, NARRATIVE_LSH_BANDS, NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT,
+    DUPLICATE_NARRATIVE_JACCARD, NARRATIVE_ESTIMATE_MIN, NARRATIVE_JACCARD, NARRATIVE_LSH_BANDS, NARRATIVE_MAX_PAIRS, NARRATIVE_MAX_PAIRS_PER_REPORT,
     NARRATIVE_MIN_SHINGLES, NARRATIVE_SHOWN, PASSAGE_MIN_CHARS, PASSAGES_SHOWN,
 )
 
 DUPLICATE = "store.duplicate_report"
+_SAME = {"file": "为同一文件（SHA-256 相同）", "content": "的表格数字完全相同、文字几乎相同",
+         "tables": "的表格数字完全相同"}
 NARRATIVE = "quality.narrative_duplicate"
 PAIR_RULES = (DUPLICATE, NARRATIVE)
 
@@ -129,6 +131,7 @@ class PairFinder:
             sims = self._similar(reps, dups)
         else:
             sims = {}
+        self._copies(sims, dups)
         for r in reps:
             self.pairs.duplicates[r.id] = dups.get(r.id, {})
             self.pairs.similar[r.id] = sims.get(r.id, {})
@@ -146,7 +149,7 @@ class PairFinder:
                 if other != r.id:
                     out.setdefault(r.id, {})[other] = "file"
         if not any(r.signature for r in reps):
-            return out
+            return self._same_tables(reps, out)
         index = self._index()
         by_digest: dict[bytes, list[int]] = {}
         for rid in self._rows:
@@ -165,6 +168,18 @@ class PairFinder:
                 other = self.store.reps.get(o)
                 if other is not None and other.format == r.format and other.tables and not cell_changes(r.tables, other.tables):
                     out.setdefault(rid, {})[o] = "content"
+        return self._same_tables(reps, out)
+
+    @staticmethod
+    def _same_tables(reps: list[Rep], out: dict[int, dict[int, str]]) -> dict[int, dict[int, str]]:
+        """Every cell of the tables the same (and enough of them non-zero: Version.tables_sha),
+        under another agency or year: one report filed twice, whatever its narrative (an XLSX has
+        none). Pairs already found as the same file or the same content keep that name."""
+        by_tables = reports_with_tables([r.tables_sha for r in reps if r.tables_sha])
+        for r in reps:
+            for other in by_tables.get(r.tables_sha, []):
+                if other != r.id and other not in out.get(r.id, {}):
+                    out.setdefault(r.id, {})[other] = "tables"
         return out
 
     def _similar(self, reps: list[Rep], dups: dict[int, dict[int, str]]) -> dict[int, dict[int, float]]:
@@ -204,6 +219,21 @@ class PairFinder:
                     out.setdefault(rid, {})[o] = j
         return out
 
+    def _copies(self, sims: dict[int, dict[int, float]], dups: dict[int, dict[int, str]]) -> None:
+        """A narrative nearly the same (the names replaced) over tables the same in every cell, zeros
+        included: the whole report copied under another agency's name, a duplicate as much as the
+        same bytes. Its digest differs from the original's (the names), so only the 雷同 pairs can
+        find it."""
+        for rid, found in sims.items():
+            for o, j in found.items():
+                if j < DUPLICATE_NARRATIVE_JACCARD or o in dups.get(rid, {}):
+                    continue
+                self.store.ensure([rid, o])
+                a, b = self.store.reps.get(rid), self.store.reps.get(o)
+                if a is None or b is None or a.format != b.format or not a.tables or cell_changes(a.tables, b.tables):
+                    continue
+                dups.setdefault(rid, {})[o] = "content"
+
     def _narrate(self, ids: set[int]) -> None:
         """Normalised narratives and shingle sets of these reports' active versions (one query)."""
         index = self._index()
@@ -226,7 +256,7 @@ class PairFinder:
             self.store.ensure(dups)
             others = sorted((self._other(o) | {"same": kind} for o, kind in dups.items()), key=_order)
             shown = "；".join(
-                f"「{o['name']}」{o['year']} 年报告" + ("为同一文件（SHA-256 相同）" if o["same"] == "file" else "的表格数字和文字完全相同")
+                f"「{o['name']}」{o['year']} 年报告" + _SAME[o["same"]]
                 for o in others[:3]
             )
             more = f" 等 {len(others)} 份" if len(others) > 3 else ""

@@ -50,6 +50,14 @@ YOY_MIN_LARGER = 20
 #: tests/corpus/generate.py's narratives are drawn from two or three templates per paragraph and
 #: are 雷同 by this measure (median pair 0.27, 9% of pairs ≥ 0.5): see the issue-14 notes.
 NARRATIVE_JACCARD = 0.3
+#: A whole report copied under another agency's name (`store.duplicate_report`, "content"): every
+#: cell of its tables the same as the other's, and its narrative at least this similar. Fitted on
+#: the store corpus's copies (tests/corpus/store: tables copied, text with the names replaced:
+#: 0.69–1.00 on this measure) against the 10,000-report corpus's clean pairs (at most 0.17).
+DUPLICATE_NARRATIVE_JACCARD = 0.6
+#: Tables alone (no narrative to compare: an XLSX) identify a report only when they hold this many
+#: non-zero counts; defined beside the digest, which Dask workers compute without Django.
+from ..digest import DUPLICATE_MIN_NONZERO  # noqa: E402,F401
 #: Narratives with fewer distinct shingles than this (about as many characters of the office's
 #: own words) are not compared: too short to tell copying from a common sentence. The 12 real and
 #: sample reports have 445–1,535, generated ones 183–350.
