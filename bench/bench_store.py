@@ -107,24 +107,110 @@ def media_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+_CHILD = """
+import json, sys, time
+sys.path[:0] = [sys.argv[4], sys.argv[4] + '/src']
+from xxgk import store
+store.setup(sys.argv[1])
+from xxgk.store import batch
+from xxgk.store.agencies import import_agencies
+from tests.store.corpus_check import corpus_items
+root = __import__('pathlib').Path(sys.argv[2])
+manifest = json.loads((root / 'manifest.json').read_text(encoding='utf-8'))
+import_agencies(root / manifest['hierarchy'])
+items = corpus_items(root, manifest)
+cpu, t = time.process_time(), time.perf_counter()
+s = batch.run([str(root)], items=items, workers=int(sys.argv[3]))
+print(json.dumps({'wall': time.perf_counter() - t, 'driver_cpu': time.process_time() - cpu, 'read': s.read,
+                  'failed': s.failed, 'duplicate': s.duplicate, 'quality': s.quality}))
+"""
+
+
+def text_corpus(n: int, root: Path) -> Path:
+    """A store corpus of ~n reports, every one a text file (the six layouts), no scans; reused."""
+    from tests.corpus.store_corpus import build
+
+    if not (root / "manifest.json").exists():
+        build(root, n=n, seed=2, media={"txt": 1.0}, scans=0, verify=False)
+    return root
+
+
+def time_ingest(root: Path, workers: int, pin: bool) -> dict[str, Any]:
+    """`xxgk.store.batch.run` over the corpus into a fresh SQLite store, in a child process (pinned
+    to one core when `pin`: the per-core figure; with workers, the cluster takes the other core)."""
+    import json
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        cmd = [sys.executable, "-c", _CHILD, str(db), str(root), str(workers), str(REPO)]
+        if pin:
+            cmd = ["taskset", "-c", "0"] + cmd
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=3600).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def time_bare(root: Path) -> float:
+    """Seconds of xxgk.parse + to_dict (checks, contract JSON) over the same files: the peer."""
+    import json
+
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    paths = [root / f["path"] for f in manifest["files"]]
+    datas = [(p.name, p.read_bytes()) for p in paths]
+    for name, data in datas[:50]:
+        xxgk.parse(data, name=name).to_dict()
+    start = time.process_time()
+    for name, data in datas:
+        xxgk.parse(data, name=name).to_dict()
+    return time.process_time() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--media-n", type=int, default=20)
+    ap.add_argument("--n", type=int, default=3000, help="text reports for the end-to-end figures")
+    ap.add_argument("--skip-media", action="store_true")
+    ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--write", type=Path)
     args = ap.parse_args(argv)
+    lines = [f"## {dt.date.today().isoformat()} — store ingestion (issue 14)", "",
+             f"- machine: {machine()}; python {platform.python_version()}; load average "
+             f"{os.getloadavg()[0]:.1f} at start", ""]
+    root = text_corpus(args.n, REPO / "bench" / "out" / f"store_text_{args.n}")
+    one = time_ingest(root, 0, pin=True)
     pinned = pin_to_one_core()
-    docs = media_documents(args.media_n)
-    rows = time_media(docs)
-    text = "\n".join([
-        f"## {dt.date.today().isoformat()} — store ingestion: parse cost per medium (issue 14)",
+    bare = time_bare(root)
+    n = one["read"] + one["failed"] + one["duplicate"]
+    lines += [
+        f"End to end, `batch.run` into a new SQLite store (hierarchy imported, quality signals included), one process "
+        f"pinned to one core (`taskset -c 0`), {n} text files of the store corpus (`--n {args.n}`):",
         "",
-        f"- machine: {machine()}; one core ({pinned}); python {platform.python_version()}",
-        f"- command: `python bench/bench_store.py --media-n {args.media_n}`; CPU time of parse + checks + contract JSON",
+        "| what | seconds | files/s | ms/file |",
+        "|---|---:|---:|---:|",
+        f"| xxgk.parse + checks + contract JSON, same files, same core ({pinned}): the peer | {bare:.2f} | "
+        f"{n / bare:.0f} | {bare / n * 1000:.2f} |",
+        f"| batch.run, wall | {one['wall']:.2f} | {n / one['wall']:.0f} | {one['wall'] / n * 1000:.2f} |",
         "",
-        media_table(rows),
-        "",
-    ])
-    emit(text, args.write)
+    ]
+    if not args.skip_dask:
+        w1 = time_ingest(root, 1, pin=False)
+        w2 = time_ingest(root, 2, pin=False)
+        lines += [
+            "Dask, `batch.run(workers=N)` on a local cluster (both cores free for the workers and the driver; "
+            "wall time includes starting the cluster):",
+            "",
+            "| workers | wall s | files/s | driver CPU s | speed-up |",
+            "|---|---:|---:|---:|---:|",
+            f"| 1 | {w1['wall']:.2f} | {n / w1['wall']:.0f} | {w1['driver_cpu']:.2f} | 1.00 |",
+            f"| 2 | {w2['wall']:.2f} | {n / w2['wall']:.0f} | {w2['driver_cpu']:.2f} | {w1['wall'] / w2['wall']:.2f} |",
+            "",
+        ]
+    if not args.skip_media:
+        rows = time_media(media_documents(args.media_n))
+        lines += [f"Parse cost per medium (`--media-n {args.media_n}`), CPU time of parse + checks + contract JSON, "
+                  f"one core ({pinned}):", "", media_table(rows), ""]
+    lines.append(f"Command: `python bench/bench_store.py --n {args.n} --media-n {args.media_n}`.")
+    emit("\n".join(lines) + "\n", args.write)
     return 0
 
 

@@ -65,6 +65,8 @@ def test_sigkill_midway_then_rerun_equals_one_run(tmp_path: Path) -> None:
         (inbox / f"{i:04d}.txt").write_text(render_text(report, LAYOUTS[i % len(LAYOUTS)], rng), encoding="utf-8")
     whole = tmp_path / "whole.sqlite3"
     assert _batch(inbox, whole).wait(timeout=300) == 0
+    with sqlite3.connect(whole) as c:  # the store's SQLite file is in WAL mode (readers beside a batch)
+        assert c.execute("pragma journal_mode").fetchone()[0] == "wal"
 
     killed = tmp_path / "killed.sqlite3"
     proc = _batch(inbox, killed)
