@@ -23,10 +23,15 @@ from typing import Any
 
 from .ingest import XXGK_VERSION, Entry, Outcome, Parsed, parse_bytes, sha256
 
-#: Files in flight per Dask worker: enough to keep every worker busy while the driver records
-#: (fitted on 2 local workers, text reports: 4 keeps both at 100 %), few enough that the driver
-#: holds at most workers × 8 documents (each ≤ 100 MiB by the reader's limit, typically 20 KB).
-IN_FLIGHT_PER_WORKER = 8
+#: Files in flight per Dask worker (4 tasks of TASK_FILES): enough to keep every worker busy while
+#: the driver records, few enough that the driver holds at most workers × 32 documents (text
+#: reports ~20 KB; at most TASK_BYTES a task beyond a single large file).
+IN_FLIGHT_PER_WORKER = 32
+#: Files per Dask task, and bytes: enough that the scheduler's per-task cost (~1 ms, in the driver's
+#: process for a local cluster) is small beside the parsing of text reports (~3 ms each); few
+#: enough that a task of scans (5 s each) still spreads over the workers.
+TASK_FILES = 8
+TASK_BYTES = 8 * 2**20
 
 #: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
 #: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
@@ -114,28 +119,62 @@ def _serial(jobs: Iterable[_Job]) -> Iterator[tuple[_Job, Parsed | None]]:
 
 
 def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
-    """Parse on the cluster, yield in input order. At most workers × IN_FLIGHT_PER_WORKER files
-    are out at once, so the driver's memory is bounded whatever the input size."""
-    window: collections.deque[tuple[_Job, Any]] = collections.deque()
+    """Parse on the cluster, yield in input order. Files go out in tasks of up to TASK_FILES
+    (TASK_BYTES): one task per file costs the scheduler and the driver more than parsing a text
+    report. At most workers × IN_FLIGHT_PER_WORKER files are out at once, so the driver's memory
+    is bounded whatever the input size."""
+    window: collections.deque[tuple[list[_Job], Any]] = collections.deque()
     limit = max(1, workers) * IN_FLIGHT_PER_WORKER
+    out_files = 0
+    chunk: list[_Job] = []
+    chunk_bytes = 0
 
-    def settle(job: _Job, future: Any) -> tuple[_Job, Parsed | None]:
+    def settle(group: list[_Job], future: Any) -> Iterator[tuple[_Job, Parsed | None]]:
         if future is None:
-            return job, None
+            yield group[0], None
+            return
         try:
-            return job, future.result()
-        except Exception as e:  # KilledWorker (memory limit), a lost connection: this file failed
-            return job, Parsed(None, f"解析进程失败 {type(e).__name__}: {' '.join(str(e).split())[:300]}", 0.0)
+            results = future.result()
+        except Exception as e:  # KilledWorker (memory limit), a lost connection
+            if len(group) == 1:
+                message = f"解析进程失败 {type(e).__name__}: {' '.join(str(e).split())[:300]}"
+                results = [Parsed(None, message, 0.0)]
+            else:  # one file may have killed the task: each again on its own, so only it fails
+                singles = [client.submit(parse_many, [(_name(j.item), j.data)], pure=False) for j in group]
+                results = [r for j, f in zip(group, singles) for _, r in settle([j], f)]
+        yield from zip(group, results)
+
+    def submit() -> None:
+        nonlocal chunk, chunk_bytes, out_files
+        if chunk:
+            future = client.submit(parse_many, [(_name(j.item), j.data) for j in chunk], pure=False)
+            window.append((chunk, future))
+            out_files += len(chunk)
+            chunk, chunk_bytes = [], 0
 
     for job in jobs:
-        future = None
-        if job.data is not None:
-            future = client.submit(parse_bytes, _name(job.item), job.data, pure=False)
-        window.append((job, future))
-        while len(window) > limit:
-            yield settle(*window.popleft())
+        if job.data is None:
+            submit()  # keep input order: what came before goes out first
+            window.append(([job], None))
+        else:
+            chunk.append(job)
+            chunk_bytes += len(job.data)
+            if len(chunk) >= TASK_FILES or chunk_bytes >= TASK_BYTES:
+                submit()
+        while out_files > limit and window:
+            group, future = window.popleft()
+            if future is not None:
+                out_files -= len(group)
+            yield from settle(group, future)
+    submit()
     while window:
-        yield settle(*window.popleft())
+        group, future = window.popleft()
+        yield from settle(group, future)
+
+
+def parse_many(files: list[tuple[str, bytes]]) -> list[Parsed]:
+    """`parse_bytes` over a task's files, on a worker."""
+    return [parse_bytes(name, data) for name, data in files]
 
 
 def _name(item: Any) -> str:

@@ -310,18 +310,24 @@ class _Batch:
 
     def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
         """The Report of every key, created when new; an unsettled one keeps its latest candidates."""
-        from django.db.models import Q
-
         from .models import Report
 
         if not meta:
             return {}
-        q = Q()
-        for kind, who, year in meta:
-            q |= Q(agency_id=who, year=year) if kind == "a" else Q(agency__isnull=True, printed_agency=who, year=year)
+        # Two plain IN queries (matched by agency, unsettled by printed name), filtered here: an OR
+        # of 64 (agency, year) pairs costs more to compile than to run.
         found: dict[tuple[Any, ...], Any] = {}
-        for r in Report.objects.filter(q):
-            found[_report_key(r.agency_id, r.printed_agency, r.year)] = r
+        matched = {who for kind, who, _ in meta if kind == "a"}
+        printed = {who for kind, who, _ in meta if kind == "p"}
+        candidates = []
+        if matched:
+            candidates += list(Report.objects.filter(agency_id__in=matched))
+        if printed:
+            candidates += list(Report.objects.filter(agency__isnull=True, printed_agency__in=printed))
+        for r in candidates:
+            key = _report_key(r.agency_id, r.printed_agency, r.year)
+            if key in meta:
+                found[key] = r
         new = []
         for key, m in meta.items():
             kind, who, year = key
