@@ -134,3 +134,13 @@ def _wipe() -> None:
     Blob.objects.all().delete()
     Ingest.objects.all().delete()
     Run.objects.all().delete()
+
+
+def test_each_local_worker_has_the_memory_limit_asked_for() -> None:
+    cluster = batch._Cluster(2, None, "300MiB")
+    try:
+        workers = cluster.client.scheduler_info()["workers"].values()
+        assert [w["memory_limit"] for w in workers] == [300 * 2**20] * 2
+        assert all(w["nthreads"] == 1 for w in workers)
+    finally:
+        cluster.close()

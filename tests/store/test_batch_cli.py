@@ -57,3 +57,37 @@ def test_batch_refuses_a_missing_input_and_an_unusable_store(tmp_path: Path) -> 
     bad = _xxgk("batch", str(SEEDS), "--db", str(not_sqlite))
     assert bad.returncode == 2 and "无法打开年报库" in bad.stderr and "Traceback" not in bad.stderr
     assert not_sqlite.read_bytes() == b"this is not a database" * 100
+
+
+def test_on_a_terminal_the_batch_shows_a_progress_bar_with_rate_and_eta(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i, p in enumerate(sorted(SEEDS.glob("*.txt")) * 4):
+        (inbox / f"{i:02d}_{p.name}").write_text(p.read_text(encoding="utf-8") + "\n" * (i + 1), encoding="utf-8")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="120", TERM="xterm")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "xxgk", "batch", str(inbox), "--db", str(tmp_path / "s.sqlite3")],
+                            env=env, stdin=slave, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    text = seen.decode("utf-8", "replace")
+    assert "入库" in text and "剩余" in text  # the bar, its elapsed time and ETA columns
+    assert "读入 20 份" in out.decode("utf-8")
