@@ -120,14 +120,19 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
             continue
         ag = store.agency(rep)
         prev = store.reps.get(previous[i]) if i in previous else None
+        mine: list[Want] = []
         if rep.active_id is not None:
-            wants += rules.late(rep, ag)
-            wants += rules.regulations_without_power(rep, ag)
-            wants += rules.section_renamed(rep)
-            wants += rules.yoy_jump(rep, prev)
-            wants += rules.cross_year(rep, prev)
-            wants += finder.wants(i)
-        wants += rules.version_rules(versions.get(i, []), contents)
+            mine += rules.late(rep, ag)
+            mine += rules.regulations_without_power(rep, ag)
+            mine += rules.section_renamed(rep)
+            mine += rules.yoy_jump(rep, prev)
+            mine += rules.cross_year(rep, prev)
+            mine += finder.wants(i)
+        mine += rules.version_rules(versions.get(i, []), contents)
+        for w in mine:  # like the reader's and the checks' findings: the report's agency-year beside the version
+            if w.version_id is not None and w.agency_id is None:
+                w.agency_id, w.year = rep.agency_id, rep.year
+        wants += mine
     existing = Finding.objects.filter(source=SOURCE)
     written = _sync(_chunked_values(existing, "version__report_id", affected, *_FIELDS), wants)
     # quality.missing, root by root.
