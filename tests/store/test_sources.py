@@ -476,3 +476,35 @@ def test_direct_url_arguments(tmp_path: Path) -> None:
     assert all("private address refused" in i.error for i in items[1:])  # type: ignore[operator]
     # With private addresses allowed nothing is refused before the fetch.
     assert [i.error for i in _items("http://[::1]:8000/", allow_private=True)] == [None]
+
+
+def test_a_crawl_list_gives_each_saved_file_its_url_and_fetch_time(seed_paths: list[Path], tmp_path: Path) -> None:
+    import datetime as dt
+
+    seeds = seed_paths[:2]
+    for i, p in enumerate(seeds):
+        (tmp_path / f"r{i}.txt").write_bytes(p.read_bytes())
+    crawl = tmp_path / "crawl.txt"
+    crawl.write_text(
+        "# saved file, where it came from, when\n"
+        "r0.txt\thttps://www.example.gov.cn/xxgk/2024/ndbg.html\t2025-02-01T09:30:00+08:00\n"
+        "r1.txt\thttp://example.gov.cn/b.html\t2025-02-02T10:00:00\n"
+        "r0.txt\thttps://mirror.example.org/b.html\n",
+        encoding="utf-8")
+    items = list(iter_items([crawl]))
+    assert [(Path(i.name).name, i.origin, i.fetched_at) for i in items] == [
+        ("r0.txt", "https://www.example.gov.cn/xxgk/2024/ndbg.html",
+         dt.datetime(2025, 2, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+        ("r1.txt", "http://example.gov.cn/b.html", dt.datetime(2025, 2, 2, 10, 0, tzinfo=dt.timezone.utc)),
+        ("r0.txt", "https://mirror.example.org/b.html", None),
+    ]
+    assert items[0].load() == seeds[0].read_bytes()  # the bytes still come from the saved file
+
+
+def test_a_crawl_line_with_a_bad_url_or_time_is_no_list(tmp_path: Path) -> None:
+    (tmp_path / "r0.txt").write_text("x", encoding="utf-8")
+    for bad in ("r0.txt\tftp://example.org/a\n", "r0.txt\thttps://example.org/a\tyesterday\n"):
+        crawl = tmp_path / "crawl.txt"
+        crawl.write_text(bad, encoding="utf-8")
+        items = list(iter_items([crawl]))
+        assert [Path(i.name).name for i in items] == ["crawl.txt"]  # read as a file (and refused by the reader)

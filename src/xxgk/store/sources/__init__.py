@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from .archive import archive_items, close_archives, is_archive, member_refusal
 from .item import FetchFailed, Item, RefusedInput
 from .limits import FETCH_TIMEOUT, MAX_BYTES
-from .local import Options, classify, file_item, is_url_like, read_list, walk
+from .local import Options, classify, crawl_record, file_item, is_url_like, read_list, walk
 from .web import address_refusal, url_item
 
 __all__ = [
@@ -84,7 +84,15 @@ def _expand(arg: str, opts: Options, *, in_list: bool) -> Iterator[Item]:
         entries = read_list(arg, st.st_size)
         if entries is not None:
             for entry in entries:
-                yield from _expand(entry, opts, in_list=True)
+                record = crawl_record(entry) if "\t" in entry else None
+                if record is None:
+                    yield from _expand(entry, opts, in_list=True)
+                    continue
+                path, url, fetched = record
+                for item in _expand(path, opts, in_list=True):
+                    if item.kind == "file" and item.error is None:
+                        item.origin, item.fetched_at = url, fetched
+                    yield item
             return
     yield from _file(arg, arg, opts, st)
 

@@ -8,6 +8,8 @@ FIFO between the walk and the load fails instead of hanging.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import codecs
 import errno
 import fnmatch
@@ -42,6 +44,7 @@ STORE_PATTERN = "*.sqlite3*"
 #: Something with a scheme: at least two characters, so that a Windows drive letter ("C:\\a.pdf") is
 #: a path; no white space anywhere on the line, which prose always has or ends on punctuation. An
 #: http(s) URL may hold spaces (hrefs scraped from portals do: "/xxgk/2023 年报.pdf").
+_HTTP = re.compile(r"(?i:https?)://\S+")
 _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:\S+|(?i:https?)://\S.*")
 #: Sentence punctuation that file names do not carry but report prose does on nearly every line.
 _PROSE = re.compile("[。，；：！？]")
@@ -260,10 +263,31 @@ def _lines(data: bytes, base: str, *, partial: bool) -> list[str] | None:
         line = line.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             continue
-        if not (is_url_like(line) or _path_like(line, base)):
+        if "\t" in line:  # a crawl's record: the file, the URL it was fetched from, when
+            if crawl_record(line) is None or not _path_like(line.split("\t", 1)[0], base):
+                return None
+        elif not (is_url_like(line) or _path_like(line, base)):
             return None
         out.append(line)
     return out
+
+
+def crawl_record(line: str) -> tuple[str, str, datetime | None] | None:
+    """`path<TAB>url[<TAB>fetched-at]` (ISO 8601; UTC when it names no zone) as (path, url,
+    fetched_at), or None when the line is not one. A crawler saves files and keeps where it got
+    them: the store records that URL and time as the version's origin, not the local path."""
+    parts = line.split("\t")
+    if len(parts) not in (2, 3) or not parts[0].strip() or not _HTTP.fullmatch(parts[1].strip()):
+        return None
+    fetched = None
+    if len(parts) == 3 and parts[2].strip():
+        try:
+            fetched = datetime.fromisoformat(parts[2].strip())
+        except ValueError:
+            return None
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=timezone.utc)
+    return parts[0].strip(), parts[1].strip(), fetched
 
 
 def _path_like(line: str, base: str) -> bool:
@@ -277,7 +301,12 @@ def _path_like(line: str, base: str) -> bool:
 
 
 def _entry(line: str, base: str) -> str | None:
-    """A list line as an argument: the URL as written, or the path resolved against the list's folder."""
+    """A list line as an argument: the URL as written, or the path resolved against the list's folder
+    (a crawl record keeps its URL and time after the resolved path)."""
+    if "\t" in line:
+        path, rest = line.split("\t", 1)
+        resolved = _entry(path.strip(), base)
+        return None if resolved is None else f"{resolved}\t{rest}"
     if os.path.isabs(line):
         return line
     here = os.path.join(base, line)
