@@ -47,6 +47,15 @@ def corpus_items(root: Path, manifest: dict[str, Any]) -> list[CorpusItem]:
     return items
 
 
+def write_crawl_list(root: Path, manifest: dict[str, Any]) -> Path:
+    """The corpus as a crawler would hand it to `xxgk batch`: `crawl.txt`, one line per saved file
+    with the URL it came from and when, in fetch order (see `corpus_items`)."""
+    lines = [f"{i.name}\t{i.origin}\t{i.fetched_at.isoformat()}" for i in corpus_items(root, manifest)]
+    path = root / "crawl.txt"
+    path.write_text("# saved file, URL, fetched at\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @dataclass
 class Score:
     injected: int = 0
@@ -94,7 +103,9 @@ def score(root: Path, manifest: dict[str, Any]) -> Score:
         s.by_kind[kind][0] += 1
         s.injected += 1
         if inj["rule"] is None:  # the same bytes under two names: one read, the other a duplicate
-            status = sorted(Ingest.objects.filter(item__in=inj["files"]).values_list("status", flat=True))
+            # Items are named by the path given (relative) or the list's resolved path (absolute).
+            status = sorted(st for f in inj["files"] for st in Ingest.objects.filter(item__endswith="/" + f)
+                            .values_list("status", flat=True).union(Ingest.objects.filter(item=f).values_list("status", flat=True)))
             ok = len(inj["files"]) == 2 and status == ["duplicate", "read"]
         else:
             ok = inj["rule"] in rules.get((inj["agency"], inj["year"]), set())
