@@ -26,16 +26,6 @@ def _fail(label: str, message: str) -> None:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _open(db: str | None) -> None:
-    """The store, or one line and exit 2 when it cannot be opened (a bad path or URL)."""
-    try:
-        open_store(db)
-    except Exception as e:  # Django's OperationalError, ImproperlyConfigured, RuntimeError …
-        if os.environ.get("XXGK_DEBUG"):
-            raise
-        _fail(str(db or os.environ.get("DATABASE_URL") or "xxgk.sqlite3"), f"无法打开年报库：{type(e).__name__}: {e}")
-
-
 def _level_label(level: str) -> str:
     from ..models import LEVELS
 
@@ -54,7 +44,7 @@ def register(main: click.Group) -> None:
         """从 CSV（UTF-8 或 GBK）或 XLSX 导入机构（按编码新增或更新；有任何错误则不导入）。
 
         列：编码、名称、层级（必需），上级编码、别名（以 ；、| 分隔）、规章制定权（可选）。"""
-        _open(db)
+        open_store(db)
         from ..agencies import AgencyFileError, import_agencies
 
         try:
@@ -78,7 +68,7 @@ def register(main: click.Group) -> None:
     @db_option
     def export_cmd(fmt: str, output: str | None, under: str | None, db: str | None) -> None:
         """导出机构层级（可再次导入）。"""
-        _open(db)
+        open_store(db)
         from ..agencies import export_agencies
 
         if output in (None, "-") and fmt == "xlsx" and sys.stdout.isatty():
@@ -107,7 +97,7 @@ def register(main: click.Group) -> None:
     @db_option
     def list_cmd(under: str | None, db: str | None) -> None:
         """按层级列出机构：编码、名称、层级、别名。"""
-        _open(db)
+        open_store(db)
         from ..agencies import subtree
         from ..models import Agency
 
@@ -133,7 +123,7 @@ def register(main: click.Group) -> None:
     @db_option
     def match_cmd(names: tuple[str, ...], under: str | None, origin: str | None, db: str | None) -> None:
         """把报告所印的机关名称与机构层级匹配，列出结果和候选。"""
-        _open(db)
+        open_store(db)
         from ..matching import Matcher
 
         matcher = Matcher.from_db()
@@ -165,7 +155,7 @@ def register(main: click.Group) -> None:
     @db_option
     def settle_cmd(report_id: int, code: str, user: str | None, db: str | None) -> None:
         """人工确认报告 REPORT_ID 的机关为 CODE（已有该机关同年报告时并入其版本）。"""
-        _open(db)
+        open_store(db)
         from ..agencies import settle
         from ..models import Report
 

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
 import click
 
-from . import db_option, open_store
+from . import EXIT_CANNOT_RUN, db_option, open_store, progress_bar
 
 #: Exit codes: every input read (0), some recorded as failed (1), the batch could not run (2).
 EXIT_SOME_FAILED = 1
-EXIT_CANNOT_RUN = 2
-
-
-def _progress_bar() -> tuple[Any, Any]:
-    """A rich progress bar with rate and ETA on a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    class Rate(TextColumn):
-        def render(self, task: Any) -> Any:  # files per second over the run so far
-            from rich.text import Text
-
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:.1f} 份/秒" if speed else "", style="progress.data.speed")
-
-    bar = Progress(TextColumn("入库"), BarColumn(), MofNCompleteColumn(), Rate(""), TimeElapsedColumn(),
-                   TextColumn("剩余"), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    return bar, None
 
 
 def _print_summary(summary: Any) -> None:
@@ -67,32 +48,15 @@ def register(main: click.Group) -> None:
 
         if not inputs and not reparse:
             raise click.UsageError("需要输入：目录、ZIP、文件清单、URL 清单、文件或 URL（或 --reparse）")
-        try:
-            open_store(db)
-        except Exception as e:  # a wrong URL, an unreachable server, a file that is not SQLite
-            click.echo(f"xxgk: 无法打开年报库：{' '.join(str(e).split())[:300]}", err=True)
-            sys.exit(EXIT_CANNOT_RUN)
+        open_store(db)
         for item in inputs:
-            if "://" not in item and not __import__("os").path.exists(item):
+            if "://" not in item and not os.path.exists(item):
                 click.echo(f"xxgk: {item}: 不存在", err=True)
                 sys.exit(EXIT_CANNOT_RUN)
-        bar, _ = _progress_bar()
-        task = None
-        if bar is not None:
-            bar.start()
-            task = bar.add_task("batch", total=None)
-
-        def progress(done: int, total: int) -> None:
-            if bar is not None:
-                bar.update(task, completed=done, total=total)
-
-        try:
+        with progress_bar("入库", rate="份/秒") as progress:
             items = stored_items() if reparse else None
             summary = run(list(inputs), workers=workers, scheduler=scheduler, allow_private=allow_private,
                           progress=progress, worker_memory=worker_memory, items=items)
-        finally:
-            if bar is not None:
-                bar.stop()
         if as_json:
             click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
         else:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
-from . import db_option, open_store
+from . import db_option, open_store, progress_bar
 
 #: Exit codes: written (0); the export could not be written as asked (2).
 EXIT_CANNOT_EXPORT = 2
 
 _TABLE_NAMES = {"cells": "单元格", "findings": "问题", "versions": "版本", "agencies": "机关"}
-
-
-def _progress_bar() -> Any:
-    """A rich progress bar over the versions on a terminal; None otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("导出"), BarColumn(), MofNCompleteColumn(), TextColumn("个版本"), TimeElapsedColumn(),
-                    TextColumn("剩余"), TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
 def register(main: click.Group) -> None:
@@ -47,32 +35,16 @@ def register(main: click.Group) -> None:
         if len(chosen) != 1:
             raise click.UsageError("请给出且只给出一种输出：--parquet DIR、--csv DIR 或 --xlsx FILE")
         fmt, target = chosen[0]
+        open_store(db)
         try:
-            open_store(db)
-        except Exception as e:  # a wrong URL, an unreachable server, a file that is not SQLite
-            click.echo(f"xxgk: 无法打开年报库：{' '.join(str(e).split())[:300]}", err=True)
-            sys.exit(EXIT_CANNOT_EXPORT)
-        bar = _progress_bar()
-        task = None
-        if bar is not None:
-            bar.start()
-            task = bar.add_task("export", total=None)
-
-        def progress(done: int, total: int) -> None:
-            if bar is not None:
-                bar.update(task, completed=done, total=total)
-
-        try:
-            result = run_export(target, fmt=fmt, versions="all" if all_versions else "active",
-                                years=years or None, under=under, progress=progress)
+            with progress_bar("导出", unit="个版本") as progress:
+                result = run_export(target, fmt=fmt, versions="all" if all_versions else "active",
+                                    years=years or None, under=under, progress=progress)
         except ExportError as e:
             click.echo(f"xxgk: {e}（未写入任何文件）", err=True)
             sys.exit(EXIT_CANNOT_EXPORT)
         except OSError as e:
             click.echo(f"xxgk: 无法写入 {target}：{e.strerror or e}（未写入任何文件）", err=True)
             sys.exit(EXIT_CANNOT_EXPORT)
-        finally:
-            if bar is not None:
-                bar.stop()
         for table, path in result.paths.items():
             click.echo(f"{table}\t{result.rows[table]:,} 行（{_TABLE_NAMES[table]}）\t{path}")
