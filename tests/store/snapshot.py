@@ -42,3 +42,19 @@ def _canon(value: Any) -> str:
     import json
 
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def wipe(*, agencies: bool = False) -> None:
+    """Empty the store (the hierarchy too when `agencies`), so that a test can ingest again."""
+    from xxgk.store.models import Agency, Blob, Finding, Ingest, Report, Run, Version
+
+    Finding.objects.all().delete()
+    Report.objects.update(active=None)
+    Version.objects.all().delete()
+    Report.objects.all().delete()
+    Blob.objects.all().delete()
+    Ingest.objects.all().delete()
+    Run.objects.all().delete()
+    if agencies:  # children before parents (PROTECT)
+        for level in ("department", "township", "county", "city", "province", "national"):
+            Agency.objects.filter(level=level).delete()

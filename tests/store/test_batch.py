@@ -11,7 +11,7 @@ import pytest
 from xxgk.store import batch
 from xxgk.store.models import Ingest, Report, Version
 
-from .snapshot import snapshot
+from .snapshot import snapshot, wipe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,7 +97,7 @@ def test_reparse_by_a_newer_xxgk_keeps_the_old_versions(inbox: Path) -> None:
 def test_an_interrupted_run_resumed_gives_the_same_store(inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     batch.run([str(inbox)])
     whole = snapshot()
-    _wipe()
+    wipe()
     monkeypatch.setattr(batch, "RECORD_BATCH", 4)
     calls = []
 
@@ -118,22 +118,10 @@ def test_an_interrupted_run_resumed_gives_the_same_store(inbox: Path, monkeypatc
 def test_two_dask_workers_give_the_same_store_as_one_process(inbox: Path) -> None:
     batch.run([str(inbox)])
     serial = snapshot()
-    _wipe()
+    wipe()
     s = batch.run([str(inbox)], workers=2)
     assert (s.read, s.failed) == (12, 5)
     assert snapshot() == serial
-
-
-def _wipe() -> None:
-    from xxgk.store.models import Blob, Finding, Run
-
-    Finding.objects.all().delete()
-    Report.objects.update(active=None)
-    Version.objects.all().delete()
-    Report.objects.all().delete()
-    Blob.objects.all().delete()
-    Ingest.objects.all().delete()
-    Run.objects.all().delete()
 
 
 def test_each_local_worker_has_the_memory_limit_asked_for() -> None:

@@ -16,7 +16,7 @@ from xxgk.store import batch
 from xxgk.store.agencies import import_agencies
 
 from .corpus_check import corpus_items, score, write_crawl_list
-from .snapshot import snapshot
+from .snapshot import snapshot, wipe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,20 +31,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 def _ingest(root: Path, manifest: dict, **kw: object) -> batch.Summary:
     assert import_agencies(root / manifest["hierarchy"]).ok
     return batch.run([str(root)], items=corpus_items(root, manifest), **kw)
-
-
-def _wipe() -> None:
-    from xxgk.store.models import Agency, Blob, Finding, Ingest, Report, Run, Version
-
-    Finding.objects.all().delete()
-    Report.objects.update(active=None)
-    Version.objects.all().delete()
-    Report.objects.all().delete()
-    Blob.objects.all().delete()
-    Ingest.objects.all().delete()
-    Run.objects.all().delete()
-    for level in ("department", "township", "county", "city", "province", "national"):
-        Agency.objects.filter(level=level).delete()
 
 
 def test_every_injected_problem_found_and_nothing_on_the_clean_reports(corpus: tuple[Path, dict]) -> None:
@@ -71,10 +57,10 @@ def test_two_workers_and_an_interrupted_run_give_the_same_store(corpus: tuple[Pa
     root, manifest = corpus
     _ingest(root, manifest)
     one = snapshot()
-    _wipe()
+    wipe(agencies=True)
     _ingest(root, manifest, workers=2)
     assert snapshot() == one
-    _wipe()
+    wipe(agencies=True)
     monkeypatch.setattr(batch, "RECORD_BATCH", 16)
     flushes = []
 

@@ -48,3 +48,15 @@ def test_unmatched_reports_are_keyed_by_their_printed_name() -> None:
     Report.objects.create(printed_agency="某某乡", year=2024, match="none")
     with pytest.raises(IntegrityError), transaction.atomic():
         Report.objects.create(printed_agency="某某镇", year=2024)
+
+
+def test_a_stored_finding_is_the_contracts_finding_plus_its_details() -> None:
+    from xxgk.store.models import Finding
+
+    f = Finding.objects.create(rule="t4.block_sum", severity="error", cells=["t4.review.total"], message="总计不符",
+                               expected=11, actual=0)
+    assert f.to_dict() == {"rule": "t4.block_sum", "severity": "error", "cells": ["t4.review.total"],
+                           "message": "总计不符", "expected": 11, "actual": 0}
+    g = Finding.objects.create(rule="quality.late", severity="warning", message="晚", details={"days": 3})
+    assert g.to_dict() == {"rule": "quality.late", "severity": "warning", "cells": [], "message": "晚",
+                           "details": {"days": 3}}

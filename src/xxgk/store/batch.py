@@ -15,7 +15,6 @@ Dask worker), and records the outcomes itself, in input order, one transaction p
 from __future__ import annotations
 
 import collections
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -296,10 +295,6 @@ def _count(job: _Job, outcome: Outcome, summary: Summary) -> None:
     else:
         summary.failed += 1
         summary.failures.append((_name(job.item), outcome.error))
-
-
-def is_terminal() -> bool:
-    return sys.stderr.isatty()
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -88,7 +88,6 @@ class Outcome:
     version_id: int | None = None
     report_id: int | None = None
     error: str = ""
-    rules: dict[str, int] = field(default_factory=dict)
 
 
 def _medium(report: dict[str, Any]) -> str:
@@ -161,9 +160,6 @@ class Recorder:
         return True
 
     # -- writing --------------------------------------------------------------------------
-
-    def record(self, entry: Entry) -> Outcome:
-        return self.record_many([entry])[0]
 
     def record_many(self, entries: list[Entry]) -> list[Outcome]:
         """Write `entries` (in input order) in one transaction."""
@@ -258,10 +254,7 @@ class _Batch:
                 active[report.pk] = (e.digest, made_by)
                 becomes_active[report.pk] = len(new_versions)
             new_versions.append((i, v, findings))
-            rules: dict[str, int] = {}
-            for f in findings:
-                rules[f["rule"]] = rules.get(f["rule"], 0) + 1
-            outcomes.append(Outcome("read", report_id=report.pk, rules=rules))
+            outcomes.append(Outcome("read", report_id=report.pk))
         # 4. Write.
         if new_blobs:
             Blob.objects.bulk_create(new_blobs)

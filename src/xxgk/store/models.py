@@ -205,11 +205,11 @@ class Finding(models.Model):
         indexes = [models.Index(fields=["agency", "year"])]
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "cells": self.cells, "message": self.message}
-        if self.expected is not None:
-            d["expected"] = self.expected
-        if self.actual is not None:
-            d["actual"] = self.actual
+        """The contract's finding object (report-json.md), with the store's `details` when any."""
+        from ..report.finding import Finding as ContractFinding
+
+        d = ContractFinding(self.rule, self.severity, list(self.cells or []), self.message, self.expected,
+                            self.actual).to_dict()
         if self.details:
             d["details"] = self.details
         return d
