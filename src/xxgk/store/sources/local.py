@@ -113,9 +113,8 @@ def file_item(path: str, name: str, st: os.stat_result, opts: Options) -> Item:
 
 def read_file(path: str, max_bytes: int) -> bytes:
     """The bytes of a regular file, never more than `max_bytes` + 1 read, never blocking on a FIFO."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, flags)
+        fd = _open_nonblocking(path)
     except FileNotFoundError:
         raise InputError("文件不存在（no such file）") from None
     except PermissionError:
@@ -230,9 +229,15 @@ def read_list(path: str, size: int) -> list[str] | None:
     return None if any(e is None for e in entries) else entries  # type: ignore[misc]
 
 
+def _open_nonblocking(path: str) -> int:
+    """A read-only descriptor that a FIFO cannot block on opening; callers check the file type
+    with fstat and switch blocking back on before reading."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
 def _open_regular(path: str) -> BinaryIO:
     """`path` opened for reading if it is (still) a regular file, without blocking on a FIFO."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    fd = _open_nonblocking(path)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
