@@ -208,10 +208,10 @@ class _Batch:
             by_report.setdefault(rid, []).append((sha, xv, made, number))
         active: dict[int, tuple[str, str] | None] = {}
         active_ids = {r.active_id for r in reports.values() if r.active_id}
-        act = dict(Version.objects.filter(pk__in=active_ids).values_list("pk", "sha256")) if active_ids else {}
-        act_made = dict(Version.objects.filter(pk__in=active_ids).values_list("pk", "made_by")) if active_ids else {}
+        act = ({pk: (sha, made) for pk, sha, made in Version.objects.filter(pk__in=active_ids)
+                .values_list("pk", "sha256", "made_by")} if active_ids else {})
         for r in reports.values():
-            active[r.pk] = (act[r.active_id], act_made[r.active_id]) if r.active_id else None
+            active[r.pk] = act[r.active_id] if r.active_id else None
         digests = {e.digest for e in self.entries if e.digest and e.parsed is not None and e.parsed.report is not None}
         have_blobs = set(Blob.objects.filter(sha256__in=digests).values_list("sha256", flat=True)) if digests else set()
         # 3. Decide each entry in order.
