@@ -1,0 +1,5 @@
+"""URLs of the supervision app: one list per part, each part in its own module."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
