@@ -124,3 +124,20 @@ def test_scope_querysets(users: dict[str, Any], tree: dict[str, Any]) -> None:
     assert len(names(users["admin"])) == 5  # the unmatched report only for the whole store
     assert scope_of(users["ana_a"]).can_write is False
     assert scope_of(users["sup_a"]).can_write is True
+
+
+def test_tabular_exports_keys_labels_and_defuses_formulas() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from xxgk.web.core import tabular
+
+    cols = [("agency", "机构"), ("year", "年度"), ("note", "备注")]
+    rows = [{"agency": "丙县", "year": 2024, "note": "=HYPERLINK(\"http://x\")"}, {"agency": "丁县", "year": None}]
+    text = tabular.csv_bytes(rows, cols).decode("utf-8")
+    assert text == "\ufeffagency,year,note\r\n丙县,2024,\"'=HYPERLINK(\"\"http://x\"\")\"\r\n丁县,,\r\n"
+    wb = load_workbook(io.BytesIO(tabular.xlsx_bytes(rows, cols)))
+    values = [list(r) for r in wb.active.iter_rows(values_only=True)]
+    assert values[0] == ["机构", "年度", "备注"] and values[1] == ["agency", "year", "note"]
+    assert values[2] == ["丙县", 2024, "'=HYPERLINK(\"http://x\")"]
