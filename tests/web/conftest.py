@@ -82,3 +82,36 @@ def _fresh_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def put_report(db: Any) -> Any:
+    """put_report(agency, year, seed=0, data=None, name=None) → the stored `Version`.
+
+    Without `data`, a generated report (tests/corpus: non-zero, every identity true) for that
+    agency and year, printed as plain text in the `tab000` layout; with `data`, those bytes (a real
+    report, a PDF …). Ingested through `xxgk.store.batch.run`, the path every upload takes, so the
+    agency is matched from the printed title as it would be in production."""
+    import random
+
+    from tests.corpus.generate import random_report
+    from tests.corpus.layouts import render_text
+    from xxgk.store import batch
+    from xxgk.store.models import Version
+    from xxgk.store.sources.item import Item
+
+    def put(agency: Any, year: int, *, seed: int = 0, data: bytes | None = None, name: str | None = None,
+            fmt: str = "2021") -> Any:
+        if data is None:
+            rng = random.Random(seed)
+            report = random_report(rng, fmt=fmt)
+            report.agency, report.year = agency.name, year
+            data = render_text(report, "tab000", rng).encode("utf-8")
+            name = name or f"{agency.code}-{year}.txt"
+        name = name or f"{agency.code}-{year}.bin"
+        item = Item(name=name, origin=f"test://{name}", _loader=lambda _item: data)
+        summary = batch.run([], items=[item])
+        assert summary.read == 1, f"{name} was not read: {summary}"
+        return Version.objects.filter(sha256=__import__("hashlib").sha256(data).hexdigest()).latest("id")
+
+    return put

@@ -141,3 +141,10 @@ def test_tabular_exports_keys_labels_and_defuses_formulas() -> None:
     values = [list(r) for r in wb.active.iter_rows(values_only=True)]
     assert values[0] == ["机构", "年度", "备注"] and values[1] == ["agency", "year", "note"]
     assert values[2] == ["丙县", 2024, "'=HYPERLINK(\"http://x\")"]
+
+
+def test_put_report_files_generated_reports_under_their_agency(tree: dict[str, Any], put_report: Any) -> None:
+    v = put_report(tree["county_a"], 2024, seed=3)
+    assert v.report.agency == tree["county_a"] and v.report.year == 2024 and v.report.active_id == v.pk
+    assert v.errors == 0
+    assert v.data["t3"]["new_received"]["total"] > 0  # a non-zero report: zeros would hide bugs
