@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
+from . import coverage
+
 urlpatterns: list = []
+urlpatterns += coverage.urlpatterns

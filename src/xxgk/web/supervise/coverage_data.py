@@ -1,0 +1,132 @@
+"""The numbers of 年报汇总 (coverage), computed in the database.
+
+For a node of the hierarchy and a year, every agency of the node's subtree is expected to publish a
+report. One query joins each agency to its report of that year (a `FilteredRelation`: an agency
+without one keeps a row with nulls) and to the report's active version, and counts per child of
+the node, the child found from the agency's materialised path (the path segment after the node's
+own, by `Substr`/`StrIndex`): no loop over agencies in Python, one query whatever the subtree's size.
+
+What is counted (`FLAGS`), per agency of the subtree:
+
+- `published`: its report of the year has an active version;
+- `missing`: it has none (no report, or a report without an active version); the store's
+  `quality.missing` findings say the same for the years its hierarchy reports;
+- `late`: published after the statutory deadline of its level (`xxgk.store.quality.thresholds.
+  DEADLINES`: 31 January of the next year for departments and townships, 31 March for
+  governments), the rule of the store's `quality.late` findings, evaluated on `published_on`;
+- `errors`: its active version has error findings;
+- `no_tables`: its active version has no national tables (format neither 2019 nor 2021, or 表三
+  missing: `t3.missing`);
+- `scanned`: its active version is an image, or a PDF with pages read by OCR (`read.page_ocr`).
+
+The finding-based flags test membership in the (uncorrelated) set of versions that carry the
+finding in that year, which PostgreSQL hashes once per query rather than probing per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Substr
+
+from xxgk.store.quality.thresholds import DEADLINE_UNKNOWN_LEVEL, DEADLINES
+
+#: Counted per node and listed per agency, in the order of the page's columns.
+FLAGS = ("published", "late", "missing", "errors", "no_tables", "scanned")
+#: The filters of the agency list (a subset of FLAGS) and their query-string names.
+FILTERS = ("errors", "no_tables", "scanned", "late", "missing")
+#: Formats with the national tables (report-json.md).
+TABLE_FORMATS = ("2019", "2021")
+
+
+def with_report(agencies: QuerySet[Any], year: int) -> QuerySet[Any]:
+    """`agencies` each joined to its report of `year` (alias `yr`), null when it has none."""
+    return agencies.annotate(yr=FilteredRelation("reports", condition=Q(reports__year=year)))
+
+
+def deadline_q(year: int, prefix: str = "") -> Q:
+    """Published after its level's deadline for reports of `year` (`prefix`: the path to the
+    agency from the queried model, "" for Agency)."""
+    by_deadline: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for level, md in DEADLINES.items():
+        by_deadline[md].append(level)
+    q = Q()
+    for (month, day), levels in by_deadline.items():
+        q |= Q(**{f"{prefix}level__in": levels, "yr__active__published_on__gt": dt.date(year + 1, month, day)})
+    known = [lvl for lvls in by_deadline.values() for lvl in lvls]
+    m, d = DEADLINE_UNKNOWN_LEVEL
+    q |= Q(**{"yr__active__published_on__gt": dt.date(year + 1, m, d)}) & ~Q(**{f"{prefix}level__in": known})
+    return q
+
+
+def flag_q(year: int) -> dict[str, Q]:
+    """Each flag as a condition on an agency joined by `with_report`."""
+    from xxgk.store.models import Finding
+
+    def carrying(*rules: str) -> Any:
+        return Finding.objects.filter(rule__in=rules, year=year, version__isnull=False).values("version_id")
+
+    published = Q(yr__active__isnull=False)
+    return {
+        "published": published,
+        "late": published & deadline_q(year),
+        "missing": ~published,
+        "errors": Q(yr__active__errors__gt=0),
+        "no_tables": published & (~Q(yr__active__format__in=TABLE_FORMATS) | Q(yr__active_id__in=carrying("t3.missing"))),
+        "scanned": Q(yr__active__medium="image") | Q(yr__active_id__in=carrying("read.page_ocr")),
+    }
+
+
+def _counts(year: int) -> dict[str, Any]:
+    flags = flag_q(year)
+    return {"expected": Count("id"), **{name: Count("id", filter=flags[name]) for name in FLAGS}}
+
+
+def child_segment(node_path: str) -> Any:
+    """The code of the child of `node_path` ("/" for the store's root) an agency's path lies under."""
+    rest = Substr("path", len(node_path) + 1)
+    return Substr("path", len(node_path) + 1, StrIndex(rest, Value("/")) - 1)
+
+
+def by_child(scope_agencies: QuerySet[Any], node_path: str, node_id: int | None, year: int) -> dict[str, dict[str, int]]:
+    """child code → counts over the child's subtree, for every child of the node (one query)."""
+    qs = with_report(scope_agencies.filter(path__startswith=node_path), year)
+    if node_id is not None:
+        qs = qs.exclude(pk=node_id)
+    rows = qs.annotate(child=child_segment(node_path)).values("child").annotate(**_counts(year)).order_by()
+    return {r.pop("child"): r for r in rows}
+
+
+def totals(scope_agencies: QuerySet[Any], node_path: str, year: int) -> dict[str, int]:
+    """The counts over the whole subtree (the node included)."""
+    return with_report(scope_agencies.filter(path__startswith=node_path), year).aggregate(**_counts(year))
+
+
+def agency_list(scope_agencies: QuerySet[Any], node_path: str, year: int, filters: list[str]) -> QuerySet[Any]:
+    """The agencies of the subtree (hierarchy order) with their report of the year, narrowed by
+    `filters` (all must hold); rows are dicts with the columns of `COLUMNS`."""
+    flags = flag_q(year)
+    qs = with_report(scope_agencies.filter(path__startswith=node_path), year)
+    for name in filters:
+        qs = qs.filter(flags[name])
+    annotations = {f"is_{name}": _case(flags[name]) for name in ("late", "no_tables", "scanned")}
+    return qs.annotate(
+        report_id=F("yr__id"), version_id=F("yr__active_id"), published_on=F("yr__active__published_on"),
+        medium=F("yr__active__medium"), format=F("yr__active__format"), errors=F("yr__active__errors"),
+        warnings=F("yr__active__warnings"), **annotations,
+    ).values("code", "name", "level", "path", "report_id", "version_id", "published_on", "medium", "format", "errors",
+             "warnings", *annotations).order_by("path")
+
+
+def _case(q: Q) -> Any:
+    from django.db.models import BooleanField, Case, When
+
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def deadline(level: str | None, year: int) -> dt.date:
+    month, day = DEADLINES.get(level or "", DEADLINE_UNKNOWN_LEVEL)
+    return dt.date(year + 1, month, day)
