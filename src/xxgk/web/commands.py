@@ -29,7 +29,9 @@ def register(main: click.Group) -> None:
     @main.command("demo")
     @_db_option
     @click.option("--no-scan", is_flag=True, help="不生成扫描件（扫描件需 OCR 识别，约 5 秒）")
-    def demo_cmd(db: str | None, no_scan: bool) -> None:
+    @click.option("--year", "years", type=click.IntRange(2021, 2099), multiple=True, metavar="Y",
+                  help="只载入这些年度（可重复；默认 2022、2023、2024）")
+    def demo_cmd(db: str | None, no_scan: bool, years: tuple[int, ...]) -> None:
         """Load the demo: a fictional hierarchy (甲省 → 乙市 → 4 counties, 53 agencies), its reports
         of 2022–2024 and the demo logins. Running it again adds nothing twice."""
         from ..store.commands import progress_bar
@@ -38,7 +40,8 @@ def register(main: click.Group) -> None:
 
         try:
             with progress_bar("载入演示年报", unit="份", rate="份/秒") as progress:
-                result = demo.load(db, scan=False if no_scan else None, progress=progress)
+                result = demo.load(db, scan=False if no_scan else None, progress=progress,
+                                   **({"years": tuple(sorted(set(years)))} if years else {}))
         except Exception as e:  # the store cannot be opened, a migration fails …
             if os.environ.get("XXGK_DEBUG"):
                 raise

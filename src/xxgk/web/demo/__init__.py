@@ -66,6 +66,12 @@ def setup(db: str | os.PathLike[str] | None = None) -> None:
         if settings.configured:
             raise RuntimeError("Django is already configured in this process; pass no database")
         os.environ["DATABASE_URL"] = str(db)
+    if not settings.configured and not os.environ.get("XXGK_SECRET_KEY") and not os.environ.get("XXGK_DEBUG"):
+        # The settings want a key for the web app's signed cookies; loading data signs nothing, so a
+        # throwaway key for this process is enough (the web app keeps requiring its own).
+        import secrets
+
+        os.environ["XXGK_SECRET_KEY"] = secrets.token_urlsafe(32)
     web_setup()
     from django.core.management import call_command
 
