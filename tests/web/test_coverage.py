@@ -84,6 +84,16 @@ def _child_row(html: str, name: str) -> list[int]:
     return [int(c) for c in cells]
 
 
+def _marked_row(html: str, marker: str) -> list[int]:
+    """The numbers of the roll-up row holding `marker` (the node's own row: "（本级）"; the agencies
+    directly under it: 'class="direct"')."""
+    import re
+
+    start = html.index(marker, html.index('class="list coverage"'))
+    row = html[start: html.index("</tr>", start)]
+    return [int(c) for c in re.findall(r'<td class="num">(?:<a[^>]*>)?(\d+)', row)]
+
+
 def _codes(html: str) -> list[str]:
     import re
 
@@ -111,6 +121,8 @@ def test_city_supervisor_sees_counts_per_county(store: dict[str, Any], users: di
     # (expected, published, late, missing, errors, no tables, scanned)
     assert _child_row(html, "乙市丙县") == [3, 2, 1, 1, 0, 0, 0]
     assert _child_row(html, "乙市丁县") == [2, 2, 0, 0, 2, 1, 0]
+    assert _marked_row(html, "（本级）") == [1, 1, 1, 0, 0, 0, 0]  # 乙市's own report: late
+    assert 'class="direct"' not in html  # every child of 乙市 has agencies under it
     assert "2024 年度年报" in html and "年报汇总" in html
 
 
@@ -128,8 +140,10 @@ def test_drill_down_to_a_county_lists_its_agencies(store: dict[str, Any], users:
     c = login(users["sup_city"])
     html = c.get("/coverage/100101/?year=2024").content.decode()
     assert _totals(html) == {"expected": 3, "published": 2, "late": 1, "missing": 1, "errors": 0, "no_tables": 0, "scanned": 0}
-    assert _child_row(html, "丙县戊镇") == [1, 1, 1, 0, 0, 0, 0]
-    assert _child_row(html, "丙县教育局") == [1, 0, 0, 1, 0, 0, 0]
+    assert _marked_row(html, "（本级）") == [1, 1, 0, 0, 0, 0, 0]
+    # 戊镇 (late) and 丙县教育局 (missing) stand alone: one row, and each in the list below.
+    assert _marked_row(html, 'class="direct"') == [2, 1, 1, 1, 0, 0, 0]
+    assert "直属机关 2 个" in html
     assert _codes(html) == ["100101", "10010101", "10010102"]
     # The breadcrumb starts at the user's node, and a published agency links to its report.
     assert 'href="/coverage/1001/?year=2024"' in html and "/coverage/10/" not in html

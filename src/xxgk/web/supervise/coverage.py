@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -135,18 +135,30 @@ def coverage(request: HttpRequest, code: str | None = None) -> HttpResponse:
         return tabular.download(rows, COLUMNS, stem, fmt)
 
     counts = data.by_child(agencies, node_path, node.pk if node is not None else None, year)
+    total = data.total(counts)
+    # Children with agencies under them get a row each; those standing alone (a county's townships
+    # and departments, a city's bureaus) are summed in one row and listed one by one below.
     kids = agencies.filter(parent=node) if node is not None else agencies.filter(parent__isnull=True)
-    zero = {"expected": 0, **dict.fromkeys(data.FLAGS, 0)}
+    branches = [code for code, g in counts.items() if code != data.SELF and g["expected"] > 1]
     children = sorted(
-        ({"agency": a, "level_name": _LEVEL_NAMES.get(a.level, a.level), **counts.get(a.code, zero)}
-         for a in kids.only("code", "name", "level", "path")),
+        ({"agency": a, "level_name": _LEVEL_NAMES.get(a.level, a.level), **counts[a.code]}
+         for a in kids.filter(code__in=branches).only("code", "name", "level", "path")),
         key=lambda c: (_LEVEL_ORDER.get(c["agency"].level, 99), c["agency"].code))
+    leaves = [g for code, g in counts.items() if code != data.SELF and code not in branches]
+    direct = data.total({str(i): g for i, g in enumerate(leaves)}) if leaves else None
+    own = counts.get(data.SELF) if node is not None else None
+    if own is not None:
+        children.insert(0, {"agency": node, "own": True, "level_name": _LEVEL_NAMES.get(node.level, node.level), **own})
+    base = reverse("coverage", args=["-"])[:-2]  # "/coverage/": reversed once, not per row
     for c in children:
+        c["url"] = f"{base}{quote(c['agency'].code, safe='')}/?year={year}"
+    for c in (*children, total, *([direct] if direct else [])):
         c["rate"] = round(100 * c["published"] / c["expected"]) if c["expected"] else 0
-    total = data.totals(agencies, node_path, year) if node is not None else _sum(children)
-    total["rate"] = round(100 * total["published"] / total["expected"]) if total["expected"] else 0
 
-    page = Paginator(data.agency_list(agencies, node_path, year, filters), limits.PAGE_SIZE).get_page(request.GET.get("page"))
+    listed_qs = data.agency_list(agencies, node_path, year, filters)
+    # The list's length is already known from the counts unless several filters are combined.
+    known = total["expected"] if not filters else (total[filters[0]] if len(filters) == 1 else None)
+    page = _Paginator(listed_qs, limits.PAGE_SIZE, known).get_page(request.GET.get("page"))
     url = _report_url()
     listed = []
     for r in page.object_list:
@@ -155,20 +167,26 @@ def coverage(request: HttpRequest, code: str | None = None) -> HttpResponse:
         row["level_name"] = _LEVEL_NAMES.get(row["level"], row["level"])
         row["medium_name"] = _MEDIUM_NAMES.get(row["medium"], row["medium"]) if row["medium"] else None
         row["is_node"] = node is not None and r["code"] == node.code
+        row["node_url"] = f"{base}{quote(r['code'], safe='')}/?year={year}"
         listed.append(row)
     query = {"year": year, **{f: "1" for f in filters}}
     return render(request, "supervise/coverage/page.html", {
         "node": node, "breadcrumb": _breadcrumb(scope, node), "year": year,
         "years": sorted(set(years) | {year}, reverse=True), "filters": filters,
         "filter_choices": [(f, _FILTER_LABELS[f]) for f in data.FILTERS], "total": total,
-        "children": children, "page": page, "rows": listed, "query": urlencode(query),
+        "children": children, "direct": direct, "page": page, "rows": listed, "query": urlencode(query),
         "export_csv": "?" + urlencode({**query, "export": "csv"}), "export_xlsx": "?" + urlencode({**query, "export": "xlsx"}),
         "deadline_gov": data.deadline("county", year), "deadline_dept": data.deadline("department", year),
     })
 
 
-def _sum(children: list[dict[str, Any]]) -> dict[str, int]:
-    return {k: sum(c[k] for c in children) for k in ("expected", *data.FLAGS)}
+class _Paginator(Paginator):
+    """A paginator told its count when it is known (no COUNT query)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int | None) -> None:
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property's slot
 
 
 _FILTER_LABELS = {

@@ -29,7 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import StrIndex, Substr
 
 from xxgk.store.quality.thresholds import DEADLINE_UNKNOWN_LEVEL, DEADLINES
@@ -85,24 +85,31 @@ def _counts(year: int) -> dict[str, Any]:
     return {"expected": Count("id"), **{name: Count("id", filter=flags[name]) for name in FLAGS}}
 
 
-def child_segment(node_path: str) -> Any:
-    """The code of the child of `node_path` ("/" for the store's root) an agency's path lies under."""
+def child_segment(node_path: str, node_id: int | None = None) -> Any:
+    """The code of the child of `node_path` ("/" for the store's root) an agency's path lies under;
+    "" for the node itself (`node_id`)."""
     rest = Substr("path", len(node_path) + 1)
-    return Substr("path", len(node_path) + 1, StrIndex(rest, Value("/")) - 1)
+    segment = Substr("path", len(node_path) + 1, StrIndex(rest, Value("/")) - 1)
+    if node_id is None:
+        return segment
+    return Case(When(pk=node_id, then=Value("")), default=segment, output_field=CharField())
+
+
+#: The key of the node's own row in `by_child`.
+SELF = ""
 
 
 def by_child(scope_agencies: QuerySet[Any], node_path: str, node_id: int | None, year: int) -> dict[str, dict[str, int]]:
-    """child code → counts over the child's subtree, for every child of the node (one query)."""
+    """child code → counts over the child's subtree, for every child of the node, and `SELF` → the
+    node's own (when it is an agency): one query, one pass over the subtree."""
     qs = with_report(scope_agencies.filter(path__startswith=node_path), year)
-    if node_id is not None:
-        qs = qs.exclude(pk=node_id)
-    rows = qs.annotate(child=child_segment(node_path)).values("child").annotate(**_counts(year)).order_by()
+    rows = qs.annotate(child=child_segment(node_path, node_id)).values("child").annotate(**_counts(year)).order_by()
     return {r.pop("child"): r for r in rows}
 
 
-def totals(scope_agencies: QuerySet[Any], node_path: str, year: int) -> dict[str, int]:
-    """The counts over the whole subtree (the node included)."""
-    return with_report(scope_agencies.filter(path__startswith=node_path), year).aggregate(**_counts(year))
+def total(groups: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The counts over the whole subtree: the sum of `by_child`'s groups."""
+    return {k: sum(g[k] for g in groups.values()) for k in ("expected", *FLAGS)}
 
 
 def agency_list(scope_agencies: QuerySet[Any], node_path: str, year: int, filters: list[str]) -> QuerySet[Any]:
@@ -122,8 +129,6 @@ def agency_list(scope_agencies: QuerySet[Any], node_path: str, year: int, filter
 
 
 def _case(q: Q) -> Any:
-    from django.db.models import BooleanField, Case, When
-
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
