@@ -43,22 +43,26 @@ TABLE_FORMATS = ("2019", "2021")
 
 
 def with_report(agencies: QuerySet[Any], year: int) -> QuerySet[Any]:
-    """`agencies` each joined to its report of `year` (alias `yr`), null when it has none."""
-    return agencies.annotate(yr=FilteredRelation("reports", condition=Q(reports__year=year)))
+    """`agencies` each joined to its report of `year` and that report's active version (null when
+    it has none), with the columns the page reads as aliases (`r_id`, `v_id`, `v_published_on`, …):
+    conditions on an alias are resolved once, not walked through the relations for every filter."""
+    return agencies.alias(yr=FilteredRelation("reports", condition=Q(reports__year=year))).alias(
+        r_id=F("yr__id"), v_id=F("yr__active_id"), v_published_on=F("yr__active__published_on"),
+        v_medium=F("yr__active__medium"), v_format=F("yr__active__format"), v_errors=F("yr__active__errors"),
+        v_warnings=F("yr__active__warnings"))
 
 
-def deadline_q(year: int, prefix: str = "") -> Q:
-    """Published after its level's deadline for reports of `year` (`prefix`: the path to the
-    agency from the queried model, "" for Agency)."""
+def deadline_q(year: int) -> Q:
+    """Published after its level's deadline for reports of `year`."""
     by_deadline: dict[tuple[int, int], list[str]] = defaultdict(list)
     for level, md in DEADLINES.items():
         by_deadline[md].append(level)
     q = Q()
     for (month, day), levels in by_deadline.items():
-        q |= Q(**{f"{prefix}level__in": levels, "yr__active__published_on__gt": dt.date(year + 1, month, day)})
+        q |= Q(level__in=levels, v_published_on__gt=dt.date(year + 1, month, day))
     known = [lvl for lvls in by_deadline.values() for lvl in lvls]
     m, d = DEADLINE_UNKNOWN_LEVEL
-    q |= Q(**{"yr__active__published_on__gt": dt.date(year + 1, m, d)}) & ~Q(**{f"{prefix}level__in": known})
+    q |= Q(v_published_on__gt=dt.date(year + 1, m, d)) & ~Q(level__in=known)
     return q
 
 
@@ -69,14 +73,14 @@ def flag_q(year: int) -> dict[str, Q]:
     def carrying(*rules: str) -> Any:
         return Finding.objects.filter(rule__in=rules, year=year, version__isnull=False).values("version_id")
 
-    published = Q(yr__active__isnull=False)
+    published = Q(v_id__isnull=False)
     return {
         "published": published,
         "late": published & deadline_q(year),
-        "missing": ~published,
-        "errors": Q(yr__active__errors__gt=0),
-        "no_tables": published & (~Q(yr__active__format__in=TABLE_FORMATS) | Q(yr__active_id__in=carrying("t3.missing"))),
-        "scanned": Q(yr__active__medium="image") | Q(yr__active_id__in=carrying("read.page_ocr")),
+        "missing": Q(v_id__isnull=True),
+        "errors": Q(v_errors__gt=0),
+        "no_tables": published & (~Q(v_format__in=TABLE_FORMATS) | Q(v_id__in=carrying("t3.missing"))),
+        "scanned": Q(v_medium="image") | Q(v_id__in=carrying("read.page_ocr")),
     }
 
 
@@ -121,9 +125,8 @@ def agency_list(scope_agencies: QuerySet[Any], node_path: str, year: int, filter
         qs = qs.filter(flags[name])
     annotations = {f"is_{name}": _case(flags[name]) for name in ("late", "no_tables", "scanned")}
     return qs.annotate(
-        report_id=F("yr__id"), version_id=F("yr__active_id"), published_on=F("yr__active__published_on"),
-        medium=F("yr__active__medium"), format=F("yr__active__format"), errors=F("yr__active__errors"),
-        warnings=F("yr__active__warnings"), **annotations,
+        report_id=F("r_id"), version_id=F("v_id"), published_on=F("v_published_on"), medium=F("v_medium"),
+        format=F("v_format"), errors=F("v_errors"), warnings=F("v_warnings"), **annotations,
     ).values("code", "name", "level", "path", "report_id", "version_id", "published_on", "medium", "format", "errors",
              "warnings", *annotations).order_by("path")
 
