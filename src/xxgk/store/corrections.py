@@ -50,13 +50,15 @@ def _from_dict(data: Mapping[str, Any]) -> Any:
 
 
 def correct(report: Any, *, cells: Mapping[str, str] | None = None, sections: Mapping[str, str] | None = None,
-            user: str, note: str, base: Any = None, refresh: bool = True) -> Any:
+            user: str, note: str, base: Any = None, require_active: bool = False, refresh: bool = True) -> Any:
     """File a correction of `report` (a `Report` row or its id) as its new active version.
 
     `cells`: cell key → the raw text as it should have been printed ("12", "/", "" for blank);
     `sections`: section key (`overview` … `other`) → its text. `base` (a `Version` of the report,
     default the active one) is the version corrected. `user` (the author) and `note` (why) are
     required. Cells and sections given unchanged are ignored; nothing left to change is an error.
+    `require_active`: refuse when `base` is no longer the active version (a form opened before
+    someone else's correction must not silently build beside it).
 
     One transaction, the report's row locked meanwhile (two people correcting at once get
     consecutive numbers, the later on top of the earlier). With `refresh` (default), the store's
@@ -83,6 +85,8 @@ def correct(report: Any, *, cells: Mapping[str, str] | None = None, sections: Ma
         elif base.report_id != row.pk:
             raise CorrectionError("所更正的版本不属于该年报")
         else:
+            if require_active and base.pk != row.active_id:
+                raise CorrectionError("该年报已有更新的版本，请刷新后重新更正")
             base = row.versions.get(pk=base.pk)  # its data as stored (a just-created one may hold RawJSON)
         r = _from_dict(base.data)
         allowed = set(K.cell_keys(r.table_format))

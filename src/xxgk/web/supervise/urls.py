@@ -3,3 +3,4 @@
 from __future__ import annotations
 
 urlpatterns: list = []
+from .report import urlpatterns as report_urls; urlpatterns += report_urls  # noqa: E402,E702 (report page, corrections)

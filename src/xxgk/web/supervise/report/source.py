@@ -1,0 +1,195 @@
+"""Where a cell was read: the page image with the cell's box (PDF, scans) or the text lines around
+it (text, HTML, Word, Excel), from the reader's debug drawing (`xxgk.read.debug`).
+
+Images are rendered on demand, one page at a time (`debug.render(page=n)` rasterises only that
+page), bounded in size (`MAX_PAGE_PX`), and cached: a version never changes, so its images never
+go stale (the cache key is the version, the page and the cells emphasised). The cells a person
+asked about are outlined thickly in blue over the reader's own status colours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from xxgk.web.core.scope import scoped
+
+from .layout import valid_keys
+from .load import blob_bytes, contract, version_of
+
+#: Longest side of a page image sent to the browser: an A4 page at 144 dpi is 1,191 × 1,684 px;
+#: a scan's 3,508 px side is brought down to this.
+MAX_PAGE_PX = 1800
+#: Most pixels a page is rasterised at before that (a poster-sized PDF page is drawn smaller).
+MAX_RASTER_PIXELS = 1400 * 2000
+#: Pages beyond this are not drawn (no real report comes near; a hostile PDF may claim thousands).
+MAX_PAGE = 500
+#: How long a drawn page stays cached (seconds).
+CACHE_SECONDS = 24 * 3600
+#: Lines shown above and below a cell in the text view.
+CONTEXT_LINES = 3
+#: The emphasis of the cells asked about (RGB), distinct from the reader's status colours.
+EMPHASIS = (37, 99, 235)
+
+PAGED = ("pdf", "image")
+TEXTUAL = ("text", "html", "docx", "xlsx")
+
+
+def _pdf_scale(data: bytes, page: int) -> float:
+    """The rendering scale of a PDF page: 2 (144 dpi), less for a page that would exceed
+    MAX_RASTER_PIXELS."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        if not 1 <= page <= len(doc):
+            raise Http404("no such page")
+        w, h = doc[page - 1].get_size()
+    finally:
+        doc.close()
+    area = max(1.0, float(w) * float(h))
+    return max(0.1, min(2.0, (MAX_RASTER_PIXELS / area) ** 0.5))
+
+
+def page_png(version: Any, page: int, keys: list[str]) -> bytes:
+    """PNG of page `page` of the version's source with its cells drawn, `keys` emphasised."""
+    from PIL import ImageDraw
+
+    from xxgk.read import debug
+
+    report = contract(version)
+    data = blob_bytes(version)
+    scale = _pdf_scale(data, page) if version.medium == "pdf" else 2.0
+    try:
+        drawn = next(debug.render(report, data, scale=scale, findings=report.check(), page=page), None)
+    except ValueError:  # not the bytes the report was read from, or no pages for this kind
+        raise Http404("no source image") from None
+    if drawn is None:
+        raise Http404("no such page")
+    image = drawn.image
+    d = ImageDraw.Draw(image)
+    width = max(3, round(image.width / 300))
+    for box in drawn.boxes:
+        if box.key in keys:
+            x0, top, x1, bottom = box.rect
+            d.rectangle((x0 - 2 * width, top - 2 * width, x1 + 2 * width, bottom + 2 * width), outline=EMPHASIS, width=width)
+    image.thumbnail((MAX_PAGE_PX, MAX_PAGE_PX * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@scoped
+def page_image(request: HttpRequest, pk: int, page: int) -> HttpResponse:
+    """`/versions/<pk>/source/page/<n>.png?key=…`: page n of a PDF or scan with the reader's boxes."""
+    version = version_of(request, pk)
+    if version.medium not in PAGED or version.blob_id is None or not 1 <= page <= MAX_PAGE:
+        raise Http404("no page images for this version")
+    keys = sorted(valid_keys(request.GET.getlist("key")))
+    digest = hashlib.sha1(" ".join(keys).encode()).hexdigest()[:16]
+    cache_key = f"xxgk:report:page:{version.pk}:{page}:{digest}"
+    png = cache.get(cache_key)
+    if png is None:
+        png = page_png(version, page, keys)
+        cache.set(cache_key, png, CACHE_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- the view of a finding's or a cell's source, for the side panel --------------------------------
+
+
+def _text_view(version: Any) -> tuple[list[str], dict[str, tuple[int, int, int]]]:
+    """The lines the text reader saw and each cell's span, cached per version (immutable)."""
+    from xxgk.read import debug
+
+    cache_key = f"xxgk:report:text:{version.pk}"
+    hit = cache.get(cache_key)
+    if hit is not None:
+        return hit
+    try:
+        lines, spans = debug.text_view(contract(version), blob_bytes(version))
+    except ValueError:
+        lines, spans = [], {}
+    value = (lines, {k: tuple(v) for k, v in spans.items()})
+    cache.set(cache_key, value, CACHE_SECONDS)
+    return value  # type: ignore[return-value]
+
+
+def _windows(lines: list[str], spans: dict[str, tuple[int, int, int]], keys: list[str]) -> list[list[dict[str, Any]]]:
+    """Runs of numbered lines around the cells' lines (CONTEXT_LINES either side, overlapping runs
+    merged), each line as pieces with the cells' characters marked."""
+    marks: dict[int, list[tuple[int, int, str]]] = {}
+    for key in keys:
+        if key in spans:
+            line, start, end = spans[key]
+            marks.setdefault(line, []).append((start, end, key))
+    if not marks:
+        return []
+    wanted = sorted({n for line in marks for n in range(max(1, line - CONTEXT_LINES), min(len(lines), line + CONTEXT_LINES) + 1)})
+    runs: list[list[dict[str, Any]]] = []
+    prev = None
+    for n in wanted:
+        if prev is None or n != prev + 1:
+            runs.append([])
+        runs[-1].append({"number": n, "pieces": _pieces(lines[n - 1], marks.get(n, [])), "marked": n in marks})
+        prev = n
+    return runs
+
+
+def _pieces(text: str, marks: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    """`text` split into plain and marked pieces (marks sorted, overlaps folded into the first)."""
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for start, end, key in sorted(marks):
+        start, end = max(start, pos), min(max(end, start), len(text))
+        if start >= end:
+            continue
+        if start > pos:
+            out.append({"text": text[pos:start], "key": ""})
+        out.append({"text": text[start:end], "key": key})
+        pos = end
+    if pos < len(text) or not out:
+        out.append({"text": text[pos:], "key": ""})
+    return out
+
+
+def view(version: Any, report: Any, keys: list[str]) -> dict[str, Any]:
+    """What the side panel shows of the source for `keys`: page images (with their URLs), text
+    line windows, or why there is nothing to show."""
+    keys = valid_keys(keys)
+    out: dict[str, Any] = {"kind": version.medium, "images": [], "runs": [], "unlocated": []}
+    if version.blob_id is None:
+        out["kind"] = "none"
+        return out
+    if version.medium in PAGED:
+        pages: dict[int, list[str]] = {}
+        for key in keys:
+            cell = report.cells.get(key)
+            where = cell.where if cell else {}
+            page = where.get("page", 1) if where.get("bbox") else None
+            if isinstance(page, int) and 1 <= page <= MAX_PAGE:
+                pages.setdefault(page, []).append(key)
+            else:
+                out["unlocated"].append(key)
+        if not pages:
+            pages = {1: []}
+        for page, ks in sorted(pages.items()):
+            query = urlencode([("key", k) for k in sorted(ks)])
+            url = reverse("report-page-image", args=[version.pk, page]) + (f"?{query}" if query else "")
+            out["images"].append({"page": page, "url": url, "keys": ks})
+    elif version.medium in TEXTUAL:
+        lines, spans = _text_view(version)
+        out["runs"] = _windows(lines, spans, keys)
+        out["unlocated"] = [k for k in keys if k not in spans]
+    else:
+        out["kind"] = "none"
+    return out
