@@ -95,14 +95,16 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                     _refresh(report.pk)
                     url = reverse("report", args=[report.pk])
                     if request.headers.get("HX-Request"):
-                        response = HttpResponse(status=204)
+                        response = HttpResponse("")
                         response["HX-Redirect"] = url
                         return response
                     return redirect(url, permanent=False)
-        template = "supervise/report/_correct_form.html" if request.headers.get("HX-Request") else "supervise/report/correct.html"
+        htmx = bool(request.headers.get("HX-Request"))
         if kind not in ("cell", "section"):
             kind, key = "cell", ""
-        return render(request, template, _form_context(report, version, form, kind, key), status=400)
+        # htmx swaps only 2xx responses: it gets its form back with the messages as a 200.
+        return render(request, "supervise/report/_correct_form.html" if htmx else "supervise/report/correct.html",
+                      _form_context(report, version, form, kind, key), status=200 if htmx else 400)
     kind = "section" if request.GET.get("section") else "cell"
     key = request.GET.get(kind, "")
     if (kind == "cell" and not layout.valid_keys([key])) or (kind == "section" and key not in K.SECTION_KEYS):
