@@ -187,17 +187,20 @@ def test_cell_panel_and_page_image_for_a_pdf_version(tree: dict[str, Any], users
     assert v.medium == "pdf"
     c = login(users["sup_a"])
     panel = c.get(f"/versions/{v.pk}/cells/t3.granted.total/", HTTP_HX_REQUEST="true").content.decode()
-    m = re.search(r'<img src="(/versions/\d+/source/page/(\d+)\.png\?key=t3\.granted\.total)"', panel)
+    m = re.search(r'<img src="(/versions/\d+/source/page/(\d+)\.png\?key=t3\.granted\.total)&amp;crop=1"', panel)
     assert m, panel[:2000]
     # 表三 is on a later page than the title: never page 1 of a rendered report.
     assert int(m.group(2)) >= 2
-    r = c.get(m.group(1).replace("&amp;", "&"))
+    r = c.get(m.group(1))
     assert r.status_code == 200 and r["Content-Type"] == "image/png"
     assert r["X-Content-Type-Options"] == "nosniff"
     img = Image.open(io.BytesIO(r.content))
     assert img.format == "PNG" and 600 <= img.width <= 1800
     # Cached: the second request is the same bytes.
     assert c.get(m.group(1)).content == r.content
+    # The panel's cropped view is a band of that page around the cell.
+    band = Image.open(io.BytesIO(c.get(m.group(1) + "&crop=1").content))
+    assert band.width == img.width and 0 < band.height < img.height / 2
     assert c.get(f"/versions/{v.pk}/source/page/99.png").status_code == 404
 
 

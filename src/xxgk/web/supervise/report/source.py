@@ -34,6 +34,8 @@ MAX_PAGE = 500
 CACHE_SECONDS = 24 * 3600
 #: Lines shown above and below a cell in the text view.
 CONTEXT_LINES = 3
+#: A cropped page image shows this share of the page's height above and below the cells.
+CROP_MARGIN = 0.08
 #: The emphasis of the cells asked about (RGB), distinct from the reader's status colours.
 EMPHASIS = (37, 99, 235)
 
@@ -57,8 +59,10 @@ def _pdf_scale(data: bytes, page: int) -> float:
     return max(0.1, min(2.0, (MAX_RASTER_PIXELS / area) ** 0.5))
 
 
-def page_png(version: Any, page: int, keys: list[str]) -> bytes:
-    """PNG of page `page` of the version's source with its cells drawn, `keys` emphasised."""
+def page_png(version: Any, page: int, keys: list[str], crop: bool = False) -> bytes:
+    """PNG of page `page` of the version's source with its cells drawn, `keys` emphasised; with
+    `crop`, only the band of the page around the emphasised cells (what the side panel shows
+    first: the cells without scrolling through the page)."""
     from PIL import ImageDraw
 
     from xxgk.read import debug
@@ -75,10 +79,14 @@ def page_png(version: Any, page: int, keys: list[str]) -> bytes:
     image = drawn.image
     d = ImageDraw.Draw(image)
     width = max(3, round(image.width / 300))
-    for box in drawn.boxes:
-        if box.key in keys:
-            x0, top, x1, bottom = box.rect
-            d.rectangle((x0 - 2 * width, top - 2 * width, x1 + 2 * width, bottom + 2 * width), outline=EMPHASIS, width=width)
+    shown = [b.rect for b in drawn.boxes if b.key in keys]
+    for x0, top, x1, bottom in shown:
+        d.rectangle((x0 - 2 * width, top - 2 * width, x1 + 2 * width, bottom + 2 * width), outline=EMPHASIS, width=width)
+    if crop and shown:
+        margin = image.height * CROP_MARGIN
+        top = max(0, int(min(r[1] for r in shown) - margin))
+        bottom = min(image.height, int(max(r[3] for r in shown) + margin))
+        image = image.crop((0, top, image.width, bottom))
     image.thumbnail((MAX_PAGE_PX, MAX_PAGE_PX * 3))
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -92,11 +100,12 @@ def page_image(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     if version.medium not in PAGED or version.blob_id is None or not 1 <= page <= MAX_PAGE:
         raise Http404("no page images for this version")
     keys = sorted(valid_keys(request.GET.getlist("key")))
+    crop = request.GET.get("crop") == "1"
     digest = hashlib.sha1(" ".join(keys).encode()).hexdigest()[:16]
-    cache_key = f"xxgk:report:page:{version.pk}:{page}:{digest}"
+    cache_key = f"xxgk:report:page:{version.pk}:{page}:{int(crop)}:{digest}"
     png = cache.get(cache_key)
     if png is None:
-        png = page_png(version, page, keys)
+        png = page_png(version, page, keys, crop)
         cache.set(cache_key, png, CACHE_SECONDS)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
@@ -185,7 +194,8 @@ def view(version: Any, report: Any, keys: list[str]) -> dict[str, Any]:
         for page, ks in sorted(pages.items()):
             query = urlencode([("key", k) for k in sorted(ks)])
             url = reverse("report-page-image", args=[version.pk, page]) + (f"?{query}" if query else "")
-            out["images"].append({"page": page, "url": url, "keys": ks})
+            out["images"].append({"page": page, "url": url, "keys": ks,
+                                  "crop": f"{url}&crop=1" if query else url})
     elif version.medium in TEXTUAL:
         lines, spans = _text_view(version)
         out["runs"] = _windows(lines, spans, keys)

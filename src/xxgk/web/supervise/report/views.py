@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from xxgk.report import keys as K
 from xxgk.web.core.scope import scoped
@@ -67,7 +68,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
                     .order_by("-number").values("pk", "number", "made_by", "author", "created_at", "errors", "warnings"))
     ctx = {
         "report": rep, "version": version, "versions": versions, "r": r,
-        "doc": layout.document(r, layout.statuses(findings), panel["keys"] if panel else ()),
+        "doc": layout.document(r, layout.statuses(findings), panel["keys"] if panel else (),
+                               cell_url=reverse("report-cell", args=[version.pk, layout.PLACEHOLDER]),
+                               page_url=f"?version={version.pk}&amp;"),
         "groups": layout.grouped(findings),
         "errors": sum(1 for f in findings if f.severity == "error"),
         "warnings": sum(1 for f in findings if f.severity == "warning"),
