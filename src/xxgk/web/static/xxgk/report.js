@@ -16,7 +16,11 @@
         }
       });
     });
-    if (first && first.scrollIntoView) first.scrollIntoView({ block: "nearest", inline: "nearest" });
+    // Side by side (desktop): bring the cells into view beside the panel. Stacked (phone): the
+    // panel is what was asked for; keep it in view.
+    var stacked = window.matchMedia && window.matchMedia("(max-width: 900px)").matches;
+    var target = stacked ? panel : first;
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: "nearest", inline: "nearest" });
   }
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.target && e.target.id === "source-panel") highlight(e.target);
