@@ -292,3 +292,17 @@ def test_other_county_is_404_everywhere(tree: dict[str, Any], users: dict[str, A
     # sup_b, whose county it is, sees it; so does the city above.
     assert login(users["sup_b"]).get(urls[0]).status_code == 200
     assert login(users["sup_city"]).get(urls[0]).status_code == 200
+
+
+def test_page_image_cache_is_bounded_in_bytes() -> None:
+    from xxgk.web.supervise.report.source import _Pages
+
+    pages = _Pages(800)
+    for i in range(10):
+        pages.put(str(i), bytes(100))
+    assert pages.size == 800 and pages.get("0") is None and pages.get("9") == bytes(100)
+    pages.get("2")  # used: kept over 3, the least recently used
+    pages.put("x", bytes(100))
+    assert pages.get("2") is not None and pages.get("3") is None
+    pages.put("big", bytes(101))  # over an eighth of the bound: not kept
+    assert pages.get("big") is None

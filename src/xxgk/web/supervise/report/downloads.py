@@ -103,7 +103,7 @@ def rendering(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in RENDER_TYPES:
         raise Http404("unknown format")
     version = version_of(request, pk)
-    key = f"xxgk:report:render:{version.pk}:{fmt}"
+    key = f"xxgk:report:render:{version.pk}:{version.created_at.timestamp() if version.created_at else 0}:{fmt}"
     data = cache.get(key)
     if data is None:
         try:

@@ -3,7 +3,10 @@ it (text, HTML, Word, Excel), from the reader's debug drawing (`xxgk.read.debug`
 
 Images are rendered on demand, one page at a time (`debug.render(page=n)` rasterises only that
 page), bounded in size (`MAX_PAGE_PX`), and cached: a version never changes, so its images never
-go stale (the cache key is the version, the page and the cells emphasised). The cells a person
+go stale (the key is the version, the page, the crop and the cells emphasised). The cache is in
+the web process and bounded in bytes (`PAGE_CACHE_BYTES`), not Django's cache: the default
+local-memory cache bounds entries, not bytes, and 300 page images of up to 1 MB each would be
+300 MB a process; browsers keep each image for a day (`Cache-Control`). The cells a person
 asked about are outlined thickly in blue over the reader's own status colours.
 """
 
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.core.cache import cache
@@ -30,8 +35,10 @@ MAX_PAGE_PX = 1800
 MAX_RASTER_PIXELS = 1400 * 2000
 #: Pages beyond this are not drawn (no real report comes near; a hostile PDF may claim thousands).
 MAX_PAGE = 500
-#: How long a drawn page stays cached (seconds).
+#: How long a browser keeps a drawn page, and a text view stays cached (seconds).
 CACHE_SECONDS = 24 * 3600
+#: Bytes of page images kept in each web process (an A4 page is 150–400 KB as PNG).
+PAGE_CACHE_BYTES = 64 * 1024 * 1024
 #: Lines shown above and below a cell in the text view.
 CONTEXT_LINES = 3
 #: A cropped page image shows this share of the page's height above and below the cells.
@@ -41,6 +48,48 @@ EMPHASIS = (37, 99, 235)
 
 PAGED = ("pdf", "image")
 TEXTUAL = ("text", "html", "docx", "xlsx")
+
+
+class _Pages:
+    """A least-recently-used map of page images, bounded in bytes, safe across threads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            data = self.items.get(key)
+            if data is not None:
+                self.items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.limit // 8:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = data
+            self.size += len(data)
+            while self.size > self.limit:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+PAGES = _Pages(PAGE_CACHE_BYTES)
+
+
+def _identity(version: Any) -> str:
+    """What a version's drawings depend on, as a cache key: its id and its creation time (an id a
+    database hands out again after a deletion never meets the old drawings)."""
+    return f"{version.pk}:{version.created_at.timestamp() if version.created_at else 0}"
 
 
 def _pdf_scale(data: bytes, page: int) -> float:
@@ -102,11 +151,11 @@ def page_image(request: HttpRequest, pk: int, page: int) -> HttpResponse:
     keys = sorted(valid_keys(request.GET.getlist("key")))
     crop = request.GET.get("crop") == "1"
     digest = hashlib.sha1(" ".join(keys).encode()).hexdigest()[:16]
-    cache_key = f"xxgk:report:page:{version.pk}:{page}:{int(crop)}:{digest}"
-    png = cache.get(cache_key)
+    cache_key = f"{_identity(version)}:{page}:{int(crop)}:{digest}"
+    png = PAGES.get(cache_key)
     if png is None:
         png = page_png(version, page, keys, crop)
-        cache.set(cache_key, png, CACHE_SECONDS)
+        PAGES.put(cache_key, png)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
     response["X-Content-Type-Options"] = "nosniff"
@@ -120,7 +169,7 @@ def _text_view(version: Any) -> tuple[list[str], dict[str, tuple[int, int, int]]
     """The lines the text reader saw and each cell's span, cached per version (immutable)."""
     from xxgk.read import debug
 
-    cache_key = f"xxgk:report:text:{version.pk}"
+    cache_key = f"xxgk:report:text:{_identity(version)}"
     hit = cache.get(cache_key)
     if hit is not None:
         return hit
