@@ -113,6 +113,8 @@ def test_section_correction_is_escaped_and_diffed(v1: Any, users: dict[str, Any]
     assert 'data-section="problems"' in d and len(re.findall(r'data-section="', d)) == 1
     assert 'data-key="' not in d  # no cell changed
     assert "<script>alert(1)</script>" not in d
+    # The new text is marked as inserted, escaped.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in d and "<ins>" in d
 
 
 def test_history_diff_and_make_active(v1: Any, users: dict[str, Any], login: Any) -> None:
@@ -188,6 +190,15 @@ def test_csrf_enforced_on_the_correction_form(v1: Any, users: dict[str, Any]) ->
                                                     "note": "x", "csrfmiddlewaretoken": token})
     assert r.status_code == 302
     assert Version.objects.filter(report_id=v1.report_id).count() == 2
+
+
+def test_section_diff_marks_what_changed() -> None:
+    from xxgk.web.supervise.report.history import marked
+
+    a, b = marked("一是公开不及时；二是解读少。", "一是公开及时；二是解读较少。")
+    assert [t for t, changed in a if changed] == ["不"]
+    assert [t for t, changed in b if changed] == ["较"]
+    assert "".join(t for t, _ in a) == "一是公开不及时；二是解读少。"
 
 
 def test_generated_values_are_what_the_generator_made(v1: Any) -> None:

@@ -142,9 +142,31 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     from xxgk.report.checks import cell_label
 
     cells = [{"key": k, "label": cell_label(k), "a": ra, "b": rb} for k, ra, rb in d.cells]
-    sections = [{"key": k, "title": K.SECTION_TITLES.get(k, k), "a": ta, "b": tb} for k, ta, tb in d.sections]
+    sections = [{"key": k, "title": K.SECTION_TITLES.get(k, k), "a": pa, "b": pb}
+                for k, ta, tb in d.sections for pa, pb in [marked(ta, tb)]]
     return render(request, "supervise/report/diff.html", {"report": report, "a": a, "b": b, "diff": d, "cells": cells,
                                                           "sections": sections})
+
+
+#: Longest section text compared character by character (difflib is quadratic at worst; the
+#: longest real section is ~6,000 characters); longer ones are shown whole, unmarked.
+MARK_LIMIT = 20_000
+
+
+def marked(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """Both texts as pieces (text, changed): what only `a` has and what only `b` has marked."""
+    import difflib
+
+    if len(a) > MARK_LIMIT or len(b) > MARK_LIMIT:
+        return [(a, False)], [(b, False)]
+    pa: list[tuple[str, bool]] = []
+    pb: list[tuple[str, bool]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if a[i1:i2]:
+            pa.append((a[i1:i2], tag != "equal"))
+        if b[j1:j2]:
+            pb.append((b[j1:j2], tag != "equal"))
+    return pa, pb
 
 
 @scoped(write=True)
