@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
+from . import compare
+
 urlpatterns: list = []
+urlpatterns += compare.urlpatterns
