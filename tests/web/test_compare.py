@@ -119,8 +119,15 @@ def test_exports_open_and_hold_the_changes(users: dict[str, Any], login: Any, tw
 
     r = c.get("/agencies/10010102/compare/?a=2023&b=2024&export=csv")
     rows = r.content.decode("utf-8-sig").splitlines()
-    assert rows[0] == "key,label,a,b,delta,change_pct,status"
-    assert any(line.startswith("t3.new_received.total,") and ",83,10,'-73,'-88%,减少" in line for line in rows)
+    # The generated 2023 report prints some digits full-width (８３): the raw text, then its value.
+    assert rows[0] == "key,label,a_raw,a,b_raw,b,delta,ratio,status"
+    assert any(line.startswith("t3.new_received.total,") and ",８３,83,10,10,-73,0.1205,减少" in line for line in rows)
+    r = c.get("/agencies/10010102/compare/?a=2023&b=2024&export=xlsx")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["t2.licensing"][2:] == ("１８６", 186, "50", 50, -136, 0.2688, "减少")
     assert c.get("/agencies/10010102/compare/?export=exe").status_code == 404
 
 
@@ -174,6 +181,27 @@ def test_report_text_is_escaped(users: dict[str, Any], login: Any, tree: dict[st
 
     d = docx.Document(io.BytesIO(r.content))
     assert any("<script>alert('x')</script>" in cell.text for t in d.tables for row in t.rows for cell in row.cells)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
+def test_generic_url_across_agencies_and_formats(users: dict[str, Any], login: Any, tree: dict[str, Any],
+                                                 put_report: Any, two_years: dict[str, Any]) -> None:
+    """A 2019-format real report against a generated 2021-format one of another agency."""
+    from xxgk.store.models import Agency
+
+    zone = Agency.objects.create(code="350128", name="平潭综合实验区", level="county", parent=tree["city"])
+    agency = Agency.objects.create(code="35012801", name=PINGTAN, level="department", parent=zone)
+    real = put_report(agency, 2020, data=(REAL / "008_pingtan_czj_2020" / "source.txt").read_bytes(), name="008.txt")
+    r = login(users["sup_city"]).get(f"/compare/?a={two_years['b'].report_id}&b={real.report_id}")
+    assert r.status_code == 200
+    body = r.content.decode()
+    # 2020 comes first; both 表二 layouts are shown, and 表三 has the 2019 single （六） row too.
+    assert f"{PINGTAN} 2020年度与丙县教育局 2024年度年报比对" in body
+    assert "表二 主动公开政府信息情况（2019 年格式）：政府集中采购" in body
+    assert 'data-key="t3.other_processing.total"' in body and 'data-key="t3.other_other.total"' in body
+    assert "两份年报的年度不相邻" in body
+    # 行政许可: 2024 (generated) prints 50, the 2020 report has no such 2021-format cell.
+    assert _cell(body, "t2.licensing").split() == ["num", "cell", "c-new", "|", "50", "—"]
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")

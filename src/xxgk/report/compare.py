@@ -231,8 +231,10 @@ def _t2_tables(fmt: str, cells: dict[str, CellChange]) -> list[Table]:
             last = out[-1]
             out[-1] = Table(last.key, last.title, last.columns, (*last.rows, row))
         else:
-            out.append(Table("t2_2019", "表二 主动公开政府信息情况（2019 年格式）", tuple((c, labels[c]) for c in cs), (row,)))
-    return out
+            out.append(Table("t2_2019", "", tuple((c, labels[c]) for c in cs), (row,)))
+    names = {r: label for r, label, _ in K.T2_ROWS_2019}
+    return [Table(t.key, "表二 主动公开政府信息情况（2019 年格式）：" + "、".join(names[r.key] for r in t.rows), t.columns, t.rows)
+            for t in out]
 
 
 def _t3_rows(formats: set[str]) -> list[tuple[str, str, str]]:

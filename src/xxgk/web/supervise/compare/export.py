@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from django.template.loader import render_to_string
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-#: CSV/XLSX columns: the cell key of the contract, its printed label, both sides as shown, the change.
+#: CSV/XLSX columns: the cell key of the contract, its printed label, each side's printed text and
+#: value (null when it has no number), the change and the ratio as numbers (a spreadsheet sums them).
 CELL_COLUMNS = [
-    ("key", "单元格"), ("label", "项目"), ("a", "前一份"), ("b", "后一份"),
-    ("delta", "增减"), ("change_pct", "增减幅度"), ("status", "变化"),
+    ("key", "单元格"), ("label", "项目"), ("a_raw", "前一份印刷内容"), ("a", "前一份数值"),
+    ("b_raw", "后一份印刷内容"), ("b", "后一份数值"), ("delta", "增减"), ("ratio", "后一份/前一份"), ("status", "变化"),
 ]
 #: CJK faces for the DOCX (Word substitutes an installed one) and the PDF (fontconfig finds Noto).
 DOCX_FONT = "宋体"
@@ -36,7 +38,8 @@ table.list th, table.list td {{ border: 0.5pt solid #99a; padding: 1.5pt 3pt; ve
 table.list td.num {{ text-align: right; }}
 table.cmp-grid {{ font-size: 8pt; }} table.cmp-grid td.cell {{ min-width: 0; }}
 tr {{ break-inside: avoid; }} thead {{ display: table-header-group; }}
-.cmp-two, .cmp-text {{ display: flex; gap: 6pt; }} .cmp-two > div, .cmp-text .side {{ flex: 1 1 0; }}
+.cmp-two {{ display: flex; gap: 6pt; }} .cmp-two > div {{ flex: 1 1 0; }}
+.cmp-text {{ display: block; }} .cmp-text .side {{ margin-bottom: 4pt; }}
 .error {{ color: #b3261e; }} .ok {{ color: #1b7f3b; }} .muted {{ color: #5b6475; }} .badge {{ border: 0.5pt solid; padding: 0 2pt; }}
 """
 _STATUS_ZH = {"same": "不变", "up": "增加", "down": "减少", "new": "新填数字", "gone": "不再有数字", "none": "均无数字"}
@@ -49,9 +52,17 @@ def cell_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     for t in data["tables"]:
         for r in t["rows"]:
             for c in r.get("cells", ()):
-                rows.append({"key": c["key"], "label": c["label"], "a": c["a"], "b": c["b"], "delta": c["delta"],
-                             "change_pct": c["pct"], "status": _STATUS_ZH[c["status"]]})
+                rows.append({
+                    "key": c["key"], "label": c["label"], "a_raw": c["a_raw"], "a": _number(c["a_value"]),
+                    "b_raw": c["b_raw"], "b": _number(c["b_value"]), "delta": _number(c["delta_value"]),
+                    "ratio": None if c["ratio"] is None else round(c["ratio"], 4), "status": _STATUS_ZH[c["status"]],
+                })
     return rows
+
+
+def _number(v: Any) -> Any:
+    """A decimal string (the fee in 万元) as a Decimal: a number in the spreadsheet, not text."""
+    return Decimal(v) if isinstance(v, str) else v
 
 
 # --- DOCX ---------------------------------------------------------------------------------------
@@ -198,8 +209,9 @@ def docx_bytes(data: dict[str, Any], title: str) -> bytes:
 
 
 def pdf_bytes(request: HttpRequest, ctx: dict[str, Any]) -> bytes:
-    """The page's body in print layout (A4 landscape), laid out by WeasyPrint as xxgk's PDF writer
-    does: nothing fetched, CJK glyphs from the installed faces (Noto CJK where the official ones are
+    """The page's body in print layout (A4 landscape; the two years' narratives one above the
+    other, as side-by-side columns do not break across pages), laid out by WeasyPrint as xxgk's PDF
+    writer does: nothing fetched, CJK glyphs from the installed faces (Noto CJK where the official ones are
     missing). A character without a glyph prints as a box rather than failing the download."""
     from xxgk.write.pdf import _refuse, _weasyprint  # the PDF writer's loader and its no-fetch rule
 
@@ -212,6 +224,7 @@ def pdf_bytes(request: HttpRequest, ctx: dict[str, Any]) -> bytes:
 
 @functools.lru_cache(maxsize=1)
 def _print_css() -> str:
-    """The page's style sheet (static/supervise/compare.css) and the print rules."""
+    """The page's style sheet (static/supervise/compare.css, up to its closing @media rules, which
+    WeasyPrint does not parse) and the print rules."""
     screen = (Path(__file__).resolve().parents[1] / "static" / "supervise" / "compare.css").read_text(encoding="utf-8")
-    return screen + PRINT_CSS
+    return screen.split("@media")[0] + PRINT_CSS  # the phone-width rules are no print rules

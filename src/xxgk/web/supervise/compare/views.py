@@ -31,7 +31,7 @@ from ...core.scope import scoped
 from . import export, present
 
 #: Bump when `present.build` or `compare` change what they give: older cached entries are ignored.
-CACHE_VERSION = 1
+CACHE_VERSION = 4
 CACHE_SECONDS = 7 * 24 * 3600
 EXPORTS = ("docx", "pdf", "csv", "xlsx")
 
