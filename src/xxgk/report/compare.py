@@ -53,7 +53,7 @@ from .textdiff import TextDiff, counted, covered, grams, section_diff
 
 __all__ = [
     "OUTLIER_MIN", "OUTLIER_RATIO", "Status", "CellChange", "Carry", "Row", "Table", "SectionCompare", "Comparison",
-    "compare", "change",
+    "compare", "change", "carry_rows",
 ]
 
 Status = Literal["same", "up", "down", "new", "gone", "none"]
@@ -183,7 +183,7 @@ def carry_rows(a: Report, b: Report) -> list[Carry]:
                 f"t2_2019.{row}.total_published", [f"a:t2_2019.{row}.total_published", f"b:t2_2019.{row}.published"],
             ))
         for row, name, _ in K.T2_ROWS_2019:
-            if row == "procurement" or row in ("regulations", "normative_documents"):
+            if row in ("procurement", "regulations", "normative_documents"):
                 continue
             rows.append(_carry(
                 "t2_2019.previous_items", f"表二「{name}」：上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减", a, b,

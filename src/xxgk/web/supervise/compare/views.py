@@ -111,17 +111,10 @@ def _get(qs: Any, pk: int) -> Any:
 
 
 def _answer(request: HttpRequest, ctx: dict[str, Any], ra: Any, rb: Any, stem: str, query: dict[str, Any]) -> HttpResponse:
+    """The page, or with `export` the file, of reports `ra` (earlier) and `rb` (later)."""
     data = comparison(request.scope, ra.active_id, rb.active_id)  # type: ignore[attr-defined]
     fmt = request.GET.get("export")
-    name = (rb.agency.name if rb.agency_id else "") or data["b"]["agency"]
-    title = _("%(agency)s: %(a)s and %(b)s compared") % {
-        "agency": name, "a": _year(data["a"]["year"]), "b": _year(data["b"]["year"])}
-    if name != ((ra.agency.name if ra.agency_id else "") or data["a"]["agency"]):
-        title = _("%(a)s and %(b)s compared") % {
-            "a": f"{(ra.agency.name if ra.agency_id else '') or data['a']['agency']} {_year(data['a']['year'])}",
-            "b": f"{name} {_year(data['b']['year'])}"}
-    ctx |= {"c": data, "title": title, "report_a": ra, "report_b": rb, "url_a": _report_url(ra.pk),
-            "url_b": _report_url(rb.pk),
+    ctx |= {"c": data, "title": _title(ra, rb, data), "url_a": _report_url(ra.pk), "url_b": _report_url(rb.pk),
             "exports": [(f.upper(), "?" + urlencode({**query, "export": f})) for f in EXPORTS]}
     if fmt is None:
         return render(request, "supervise/compare/page.html", ctx)
@@ -130,13 +123,24 @@ def _answer(request: HttpRequest, ctx: dict[str, Any], ra: Any, rb: Any, stem: s
     if fmt in ("csv", "xlsx"):
         return tabular.download(export.cell_rows(data), export.CELL_COLUMNS, stem, fmt)
     if fmt == "docx":
-        body, mime = export.docx_bytes(data, title), export.DOCX
+        body, mime = export.docx_bytes(data, ctx["title"]), export.DOCX
     else:
         body, mime = export.pdf_bytes(request, ctx), "application/pdf"
     response = HttpResponse(body, content_type=mime)
     safe = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_." else "_" for ch in stem)
     response["Content-Disposition"] = f'attachment; filename="{safe}.{fmt}"'
     return response
+
+
+def _title(ra: Any, rb: Any, data: dict[str, Any]) -> str:
+    """"<agency> <year> and <year> compared", or both agencies when they differ (generic URL); the
+    agency as the hierarchy names it, else as printed (a report not matched to an agency yet)."""
+    name_a = (ra.agency.name if ra.agency_id else "") or data["a"]["agency"]
+    name_b = (rb.agency.name if rb.agency_id else "") or data["b"]["agency"]
+    year_a, year_b = _year(data["a"]["year"]), _year(data["b"]["year"])
+    if name_a == name_b:
+        return _("%(agency)s: %(a)s and %(b)s compared") % {"agency": name_b, "a": year_a, "b": year_b}
+    return _("%(a)s and %(b)s compared") % {"a": f"{name_a} {year_a}", "b": f"{name_b} {year_b}"}
 
 
 def _year(y: int | None) -> str:
