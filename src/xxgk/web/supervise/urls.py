@@ -2,5 +2,8 @@
 
 from __future__ import annotations
 
+from . import compare, report
+
 urlpatterns: list = []
-from .report import urlpatterns as report_urls; urlpatterns += report_urls  # noqa: E402,E702 (report page, corrections)
+urlpatterns += compare.urlpatterns
+urlpatterns += report.urlpatterns
