@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
+from .jobs import urlpatterns as jobs_urls
+
 urlpatterns: list = []
+urlpatterns += jobs_urls
