@@ -66,6 +66,7 @@ def parse_isolated(name: str, data: bytes, *, timeout: float | None = PARSE_TIME
 
     from . import ingest
 
+    _preload()
     start = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -91,6 +92,31 @@ def parse_isolated(name: str, data: bytes, *, timeout: float | None = PARSE_TIME
         if child.is_alive():
             child.kill()
         child.join(5)
+
+
+_PRELOADED = False
+
+
+def _preload() -> None:
+    """Import the readers and the MinHash permutations once in this process, so that each forked
+    child starts with them loaded: a child that imports them itself spends ~2 s of its time limit
+    on it (datasketch pulls in scipy: 1.8 s; the PDF reader: 0.8 s), for every file. OCR is left
+    out: its runtime starts threads, which a fork must not inherit."""
+    global _PRELOADED
+    if _PRELOADED:
+        return
+    import importlib
+
+    for name in ("xxgk.read.pdf", "xxgk.read.docx", "xxgk.read.xlsx", "xxgk.read.html", "xxgk.read.text",
+                 "xxgk.store.digest"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - an optional reader's dependency missing
+            pass
+    from . import similar
+
+    similar._permutations()
+    _PRELOADED = True
 
 
 def _seconds(timeout: float | None) -> str:
