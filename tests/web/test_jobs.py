@@ -252,3 +252,20 @@ def test_progress_counts_while_running(users: dict[str, Any], tree: dict[str, An
     upload(login(users["sup_a"]), *[(f"{i}.txt", report_text("丙县教育局", 2020 + i, i)) for i in range(3)])
     assert seen == [("running", 1, 3), ("running", 2, 3), ("running", 3, 3)]
     assert Job.objects.get().status == "finished"
+
+
+def test_duplicate_of_another_countys_file_cannot_be_claimed(users: dict[str, Any], tree: dict[str, Any],
+                                                              login: Any) -> None:
+    """sup_a uploads the very bytes sup_b uploaded (unmatched): a duplicate, which gives sup_a no
+    right to file sup_b's reading under 丙县."""
+    data = report_text("某某局", 2023, 8)
+    jb = upload(login(users["sup_b"]), ("b.txt", data))
+    ja = upload(login(users["sup_a"]), ("a.txt", data))
+    fa, fb = ja.files.get(), jb.files.get()
+    assert (fa.status, fa.report_id) == ("duplicate", fb.report_id)
+    assert login(users["sup_a"]).post(f"/jobs/files/{fa.pk}/settle/", {"agency": "10010101"}).status_code == 404
+    fb.refresh_from_db()
+    assert fb.report.agency_id is None
+    assert login(users["sup_b"]).post(f"/jobs/files/{fb.pk}/settle/", {"agency": "10010201"}).status_code == 302
+    fb.refresh_from_db()
+    assert fb.report.agency_id == tree["dept_b"].pk

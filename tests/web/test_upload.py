@@ -159,7 +159,7 @@ def test_oversize_file_refused_nothing_stored(users: dict[str, Any], tree: dict[
 
 
 def test_oversize_request_and_too_many_files(users: dict[str, Any], tree: dict[str, Any], login: Any,
-                                             monkeypatch: Any) -> None:
+                                             monkeypatch: Any, settings: Any) -> None:
     from xxgk.web import limits
     from xxgk.web.supervise.models import Job
 
@@ -171,6 +171,11 @@ def test_oversize_request_and_too_many_files(users: dict[str, Any], tree: dict[s
     monkeypatch.setattr(limits, "UPLOAD_MAX_FILES", 2)
     r = c.post(UPLOAD, files(("a.txt", b"a"), ("b.txt", b"b"), ("c.txt", b"c")))
     assert r.status_code == 413 and "文件过多：一次最多上传 2 个" in r.content.decode()
+    # Django's own bound on the number of files (settings), met first, gets the same message.
+    monkeypatch.setattr(limits, "UPLOAD_MAX_FILES", 500)
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    r = c.post(UPLOAD, files(*[(f"{i}.txt", b"x") for i in range(4)]))
+    assert r.status_code == 413 and "文件过多：一次最多上传 3 个" in r.content.decode()
     assert Job.objects.count() == 0
 
 

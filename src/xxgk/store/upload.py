@@ -33,8 +33,8 @@ __all__ = ["ingest_files", "parse_isolated", "FileOutcome", "PARSE_TIMEOUT", "PA
 #: ~100 s (5 s a page, see bench/RESULTS.md); three times that, so only a pathological file hits it.
 PARSE_TIMEOUT = 300.0
 #: Address space of the parsing child: the largest input (100 MiB) with its page images stays under
-#: 1 GiB (bench_pdf's 2,000-page case peaks at ~600 MB); OCR's runtime reserves more address space
-#: than it uses, hence the margin.
+#: 1 GiB (bench_pdf's 2,000-page case peaks at ~600 MB), but OCR's runtime reserves more address
+#: space than it uses: a scanned page reads in 4 GiB, the runtime fails to load in 1 GiB (measured).
 PARSE_MEMORY = 4 * 2**30
 
 

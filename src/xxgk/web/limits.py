@@ -14,8 +14,9 @@ UPLOAD_MAX_FILES = 500
 #: ~100 s (README: ~4 s for a 5-page scan); three times that, so only a pathological file hits it.
 UPLOAD_PARSE_SECONDS = 300.0
 #: Address space of that child: the largest file (50 MiB) with its page images stays well under
-#: 1 GiB (bench_pdf's 2,000-page case peaks at ~600 MB); OCR's runtime reserves more address space
-#: than it touches, hence the margin (measured in tests/web/test_upload.py's OCR case).
+#: 1 GiB (bench_pdf's 2,000-page case peaks at ~600 MB), but OCR's runtime reserves more address
+#: space than it touches: measured, a scanned page reads in a 4 GiB child and fails to load the OCR
+#: runtime in a 1 GiB one.
 UPLOAD_PARSE_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
 #: Uploads above this go to a temporary file instead of memory.
 UPLOAD_IN_MEMORY_BYTES = 2 * 1024 * 1024

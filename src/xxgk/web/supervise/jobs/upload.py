@@ -13,6 +13,8 @@ import hashlib
 import os
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -45,8 +47,7 @@ class LimitHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self.count += 1
         if self.count > limits.UPLOAD_MAX_FILES:
-            self.refused = _("Too many files: at most %(n)s in one upload; put them in a ZIP or upload them in "
-                             "parts.") % {"n": limits.UPLOAD_MAX_FILES}
+            self.refused = too_many(limits.UPLOAD_MAX_FILES)
             raise StopUpload(connection_reset=True)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
@@ -58,6 +59,10 @@ class LimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None
+
+
+def too_many(n: int) -> str:
+    return _("Too many files: at most %(n)s in one upload; put them in a ZIP or upload them in parts.") % {"n": n}
 
 
 def _name(raw: str) -> str:
@@ -92,14 +97,20 @@ def upload(request: HttpRequest) -> HttpResponse:
                                % {"size": filesizeformat(limits.UPLOAD_MAX_REQUEST_BYTES)}], status=413)
     handler = LimitHandler(request)
     request.upload_handlers.insert(0, handler)
-    return _receive(request, handler)
+    try:
+        request.POST  # noqa: B018  (parsed here, bounded by LimitHandler; the CSRF check reads it next)
+    except TooManyFilesSent:  # Django's own bound (DATA_UPLOAD_MAX_NUMBER_FILES), met before ours
+        handler.refused = handler.refused or too_many(settings.DATA_UPLOAD_MAX_NUMBER_FILES)
+    except (RequestDataTooBig, TooManyFieldsSent):
+        handler.refused = handler.refused or _("The form is too large.")
+    if handler.refused:  # nothing was stored, so nothing for a forged request to gain: no CSRF check needed
+        return _page(request, [handler.refused], status=413)
+    return _receive(request)
 
 
 @csrf_protect
-def _receive(request: HttpRequest, handler: LimitHandler) -> HttpResponse:
+def _receive(request: HttpRequest) -> HttpResponse:
     uploaded = request.FILES.getlist("files")
-    if handler.refused:
-        return _page(request, [handler.refused], status=413)
     if not uploaded:
         return _page(request, [_("Choose at least one file.")], status=400)
     accepted: list[tuple[str, bytes, str]] = []

@@ -212,7 +212,8 @@ def settle_refusal(scope: Scope, f: JobFile) -> str | None:
     if report.agency_id is not None:
         return None if scope.contains_path(report.agency.path) else _("Outside your scope.")
     if not scope.everything:
-        mine = JobFile.objects.filter(job__in=jobs_of(scope), version__isnull=False).values("version_id")
+        # Versions read by jobs within the scope ("read": a duplicate of another's file does not count).
+        mine = JobFile.objects.filter(job__in=jobs_of(scope), status="read", version__isnull=False).values("version_id")
         if Version.objects.filter(report=report).exclude(pk__in=mine).exists():
             return _("This report also holds files uploaded outside your scope: a user above settles it.")
         if f.outside_scope:
