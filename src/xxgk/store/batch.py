@@ -128,7 +128,8 @@ def _load(item: Any, recorder: Any) -> _Job:
     return job
 
 
-def _serial(jobs: Iterable[_Job], parse: Callable[[str, bytes], Parsed] | None = None) -> Iterator[tuple[_Job, Parsed | None]]:
+def _serial(jobs: Iterable[_Job],
+            parse: Callable[[str, bytes], Parsed] | None = None) -> Iterator[tuple[_Job, Parsed | None]]:
     parse = parse or parse_bytes
     for job in jobs:
         yield job, (parse(_name(job.item), job.data) if job.data is not None else None)

@@ -87,7 +87,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     if status in STATUS_FILTERS:
         jobs = jobs.filter(STATUS_FILTERS[status])
     jobs = jobs.select_related("scope_agency").annotate(
-        n_files=Count("files"), n_failed=Count("files", filter=Q(files__status="failed"))).order_by("-created_at", "-id")
+        n_files=Count("files"), n_failed=Count("files", filter=Q(files__status="failed")),
+    ).order_by("-created_at", "-id")
     page = Paginator(jobs, limits.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervise/jobs/list.html", {"page": page, "status": status, "counts": counts})
 
@@ -107,7 +108,8 @@ def _row(scope: Scope, f: JobFile, visible: dict[str, Any]) -> dict[str, Any]:
     filed = report is not None and report.agency_id is not None
     shown = filed and scope.contains_path(report.agency.path)  # type: ignore[union-attr]
     agency = report.agency if shown else None  # type: ignore[union-attr]
-    candidates = [visible[c["code"]] for c in ((report.candidates if report else None) or []) if c.get("code") in visible]
+    listed = (report.candidates if report is not None and not filed else None) or []
+    candidates = [visible[c["code"]] for c in listed if c.get("code") in visible]
     can_write = scope.can_write and f.status in ("read", "duplicate")
     return {
         "file": f,
