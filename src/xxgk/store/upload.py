@@ -19,6 +19,9 @@ one-line reason and the job goes on.
 from __future__ import annotations
 
 import os
+import pickle
+import select
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +30,7 @@ from typing import Any
 
 from .ingest import Parsed
 
-__all__ = ["ingest_files", "parse_isolated", "FileOutcome", "PARSE_TIMEOUT", "PARSE_MEMORY"]
+__all__ = ["ingest_files", "parse_isolated", "preload", "FileOutcome", "PARSE_TIMEOUT", "PARSE_MEMORY"]
 
 #: Seconds one file may be parsed: a born-digital report takes 0.1-1 s, a 20-page scan through OCR
 #: ~100 s (5 s a page, see bench/RESULTS.md); three times that, so only a pathological file hits it.
@@ -61,43 +64,68 @@ def parse_isolated(name: str, data: bytes, *, timeout: float | None = PARSE_TIME
                    memory: int | None = PARSE_MEMORY) -> Parsed:
     """`ingest.parse_bytes` in a forked child, killed after `timeout` seconds, its address space
     limited to `memory` bytes. Never raises: a timeout, a crash or a signal is a `Parsed` with a
-    one-line error, as any unreadable file is."""
-    import multiprocessing
+    one-line error, as any unreadable file is.
 
-    from . import ingest
-
-    _preload()
+    A bare `os.fork` rather than multiprocessing: Huey's process workers are daemonic, and
+    multiprocessing refuses children to those. The result comes back pickled through a pipe,
+    read while the child writes (a large result would otherwise fill the pipe and block it)."""
+    preload()
     start = time.perf_counter()
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(sender, name, data, memory), daemon=True)
-    child.start()
-    sender.close()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(r)
+        _child(w, name, data, memory)
+    os.close(w)
+    chunks: list[bytes] = []
+    timed_out = eof = False
     try:
-        if receiver.poll(timeout):
-            try:
-                result = receiver.recv()
-            except (EOFError, OSError):
-                result = None
-            if isinstance(result, ingest.Parsed):
-                return result
-            child.join(5)
-            code = child.exitcode
-            why = f"信号 {-code}" if code is not None and code < 0 else f"退出码 {code}"
-            return Parsed(None, f"解析进程异常退出（crashed: {why}），可能是文件损坏或过于复杂", time.perf_counter() - start)
-        return Parsed(None, f"解析超时（timeout）：超过 {_seconds(timeout)} 秒仍未读完，已中止；文件可能损坏或过于复杂",
-                      time.perf_counter() - start)
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([r], [], [], wait)
+            if not ready:
+                continue
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                eof = True
+                break
+            chunks.append(chunk)
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
+        os.close(r)
+        if not eof:  # the deadline, or this process interrupted: the child does not outlive it
+            _kill(pid)
+        _, status = os.waitpid(pid, 0)
+    seconds = time.perf_counter() - start
+    if timed_out:
+        return Parsed(None, f"解析超时（timeout）：超过 {_seconds(timeout)} 秒仍未读完，已中止；文件可能损坏或过于复杂", seconds)
+    try:
+        result = pickle.loads(b"".join(chunks)) if chunks else None
+    except Exception:  # a child killed while writing
+        result = None
+    if isinstance(result, Parsed):
+        return result
+    if os.WIFSIGNALED(status):
+        why = f"信号 {os.WTERMSIG(status)}"
+    else:
+        why = f"退出码 {os.waitstatus_to_exitcode(status)}"
+    return Parsed(None, f"解析进程异常退出（crashed: {why}），可能是文件损坏或过于复杂", seconds)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:  # pragma: no cover - it ended just now
+        pass
 
 
 _PRELOADED = False
 
 
-def _preload() -> None:
+def preload() -> None:
     """Import the readers and the MinHash permutations once in this process, so that each forked
     child starts with them loaded: a child that imports them itself spends ~2 s of its time limit
     on it (datasketch pulls in scipy: 1.8 s; the PDF reader: 0.8 s), for every file. OCR is left
@@ -123,30 +151,35 @@ def _seconds(timeout: float | None) -> str:
     return f"{timeout:g}" if timeout is not None else "∞"
 
 
-def _child(sender: Any, name: str, data: bytes, memory: int | None) -> None:
-    """In the child: limit memory, parse, send the result. The parent's database connection is
-    inherited but never touched here, and the child leaves through os._exit (multiprocessing's
-    fork start), so no connection is closed under the parent."""
-    from . import ingest
+def _child(fd: int, name: str, data: bytes, memory: int | None) -> None:
+    """In the child: limit memory, parse, write the pickled result, and leave through os._exit:
+    no atexit handler, no finaliser of the parent's objects runs here (the parent's database
+    connection is inherited and must not be closed from this side)."""
+    code = 0
+    try:
+        from . import ingest
 
-    if memory:
-        import resource
+        if memory:
+            import resource
 
+            try:
+                _, hard = resource.getrlimit(resource.RLIMIT_AS)
+                limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+                resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+            except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS
+                pass
         try:
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS
-            pass
-    try:
-        result = ingest.parse_bytes(name, data)
-    except MemoryError:  # parse_bytes catches it; pickling a huge result may still hit the limit
-        result = ingest.Parsed(None, "内存不足（out of memory）：文件过大或过于复杂", 0.0)
-    try:
-        sender.send(result)
-    except MemoryError:
-        sender.send(ingest.Parsed(None, "内存不足（out of memory）：文件过大或过于复杂", result.seconds))
-    sender.close()
+            result = ingest.parse_bytes(name, data)
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:  # parse_bytes catches its own; pickling a huge result may still hit the limit
+            payload = pickle.dumps(Parsed(None, "内存不足（out of memory）：文件过大或过于复杂", 0.0))
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:  # noqa: BLE001 - anything here ends the child; the parent reports it
+        code = 70
+    finally:
+        os._exit(code)
 
 
 def ingest_files(files: Sequence[tuple[str, bytes]], *, origin: str = "upload", user: Any = None,

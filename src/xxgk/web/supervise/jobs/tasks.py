@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_task, on_startup
 
 from ... import limits
 from ..models import Job, JobFile, JobUpload
@@ -83,6 +83,15 @@ class ScopedMatcher:
 def ingest_job(job_id: int) -> None:
     """Huey: read job `job_id`'s staged files (on retry: those whose reading failed)."""
     run_job(job_id)
+
+
+@on_startup()
+def warm_up() -> None:
+    """Each Huey worker imports the readers once at start, so the first upload's files do not
+    spend ~2 s of their time limit on imports in their forked children."""
+    from xxgk.store.upload import preload
+
+    preload()
 
 
 @db_task()
