@@ -124,6 +124,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("XXGK_STATIC_ROOT", Path.cwd() / "static"))
 
 # Upload limits (see limits.py for what each was chosen from).

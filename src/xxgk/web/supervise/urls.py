@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .jobs import urlpatterns as jobs_urls
+from . import compare, jobs
 
 urlpatterns: list = []
-urlpatterns += jobs_urls
+urlpatterns += compare.urlpatterns
+urlpatterns += jobs.urlpatterns
