@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-<<<<<<< HEAD
-from . import compare, report
+from . import compare, jobs, report
 
 urlpatterns: list = []
 urlpatterns += compare.urlpatterns
 urlpatterns += report.urlpatterns
-=======
-from . import compare, jobs
-
-urlpatterns: list = []
-urlpatterns += compare.urlpatterns
 urlpatterns += jobs.urlpatterns
->>>>>>> wt-upload
