@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import coverage
+from . import compare, coverage, jobs, report
 
 urlpatterns: list = []
+urlpatterns += compare.urlpatterns
+urlpatterns += report.urlpatterns
+urlpatterns += jobs.urlpatterns
 urlpatterns += coverage.urlpatterns
