@@ -171,6 +171,9 @@ def test_drill_down_to_a_county_lists_its_agencies(store: dict[str, Any], users:
 def test_filters(store: dict[str, Any], users: dict[str, Any], login: Any, query: str, codes: list[str]) -> None:
     html = login(users["sup_city"]).get(f"/coverage/?year=2024&{query}").content.decode()
     assert _codes(html) == codes
+    assert "筛选条件" in html
+    # The roll-up above the list is the node's, whatever the filters.
+    assert _totals(html)["expected"] == 6
 
 
 def test_scanned_filter_for_the_whole_store(store: dict[str, Any], users: dict[str, Any], login: Any) -> None:
