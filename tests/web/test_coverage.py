@@ -261,16 +261,34 @@ def test_queries_do_not_grow_with_agencies(store: dict[str, Any], users: dict[st
 
     from xxgk.store.models import Agency
 
+    from django.core.cache import cache
+
     c = login(users["sup_city"])
-    c.get("/coverage/?year=2024")  # warm the cached years
+    c.get("/coverage/?year=2024")  # the session and the user's profile are read the same way after
+    cache.clear()  # the aggregate is computed, not reused, in both measured requests
     with CaptureQueriesContext(connection) as before:
         c.get("/coverage/?year=2024")
     for i in range(40):
         Agency.objects.create(code=f"1001019{i:02d}", name=f"丙县第{i}局", level="department", parent=store["county_a"].report.agency)
+    cache.clear()
     with CaptureQueriesContext(connection) as after:
         html = c.get("/coverage/?year=2024").content.decode()
     assert len(after) == len(before) <= 14
+    with CaptureQueriesContext(connection) as again:  # nothing ingested since: the aggregate is reused
+        c.get("/coverage/?year=2024")
+    assert len(again) == len(after) - 2  # neither the aggregate nor the years
     assert _totals(html)["expected"] == 46 and _totals(html)["missing"] == 41
+
+
+def test_a_new_report_shows_at_once(store: dict[str, Any], tree: dict[str, Any], users: dict[str, Any], login: Any,
+                                    put_report: Any) -> None:
+    """The aggregate is reused between requests only while nothing is ingested."""
+    c = login(users["sup_a"])
+    assert _totals(c.get("/coverage/?year=2024").content.decode())["missing"] == 1
+    assert _totals(c.get("/coverage/?year=2024").content.decode())["missing"] == 1
+    put_report(tree["dept_a"], 2024, data=_signed(tree["dept_a"], 2024, "2025-01-10", seed=9), name="late-comer.txt")
+    totals = _totals(c.get("/coverage/?year=2024").content.decode())
+    assert (totals["missing"], totals["published"]) == (0, 3)
 
 
 def test_nav_links_to_coverage_and_home_redirects(users: dict[str, Any], login: Any) -> None:

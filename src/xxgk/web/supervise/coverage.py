@@ -134,7 +134,7 @@ def coverage(request: HttpRequest, code: str | None = None) -> HttpResponse:
         stem = f"coverage-{node.code if node is not None else 'all'}-{year}"
         return tabular.download(rows, COLUMNS, stem, fmt)
 
-    counts = data.by_child(agencies, node_path, node.pk if node is not None else None, year)
+    counts = data.by_child_cached(agencies, scope.path, node_path, node.pk if node is not None else None, year)
     total = data.total(counts)
     # Children with agencies under them get a row each; those standing alone (a county's townships
     # and departments, a city's bureaus) are summed in one row and listed one by one below.
