@@ -111,6 +111,23 @@ class _Server:
                 self.proc.kill()
 
 
+#: Queue one job (the store's quality refresh) and wait until the queue is empty again.
+_ENQUEUE = """
+import time, django
+django.setup()
+from huey.contrib.djhuey import HUEY
+from xxgk.web.supervise.jobs.tasks import refresh_quality
+refresh_quality()
+for _ in range(240):
+    if HUEY.pending_count() == 0:
+        print("consumed")
+        break
+    time.sleep(0.25)
+else:
+    print("still queued:", HUEY.pending_count())
+"""
+
+
 def test_serve_answers_http_runs_the_consumer_and_stops_both_on_ctrl_c(tmp_path: Path) -> None:
     server = _Server(tmp_path)
     try:
@@ -121,6 +138,11 @@ def test_serve_answers_http_runs_the_consumer_and_stops_both_on_ctrl_c(tmp_path:
         assert f"http://127.0.0.1:{server.port}/" in out
         pid = int(re.search(r"后台任务进程已启动（Huey，pid (\d+)）", out).group(1))  # type: ignore[union-attr]
         os.kill(pid, 0)  # the consumer runs
+        # ... and takes the jobs another process queues on the store's queue (the web app's way).
+        queue = subprocess.run([sys.executable, "-c", _ENQUEUE], env={**_env(), "DATABASE_URL": str(tmp_path / "web.sqlite3"),
+                               "XXGK_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "xxgk.web.settings"},
+                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert queue.stdout.strip() == "consumed", queue.stdout + queue.stderr
     finally:
         code = server.stop(signal.SIGINT)
     assert code == 0, "".join(server.lines)
