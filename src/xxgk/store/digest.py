@@ -4,8 +4,9 @@ here). Two agencies' reports with the same digest are one report filed twice."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from .jsontext import dumps
 
 #: Tables identify a report only when they say enough: at least this many non-zero counts among
 #: the cells no identity derives (the 总计 column, row （七）总计 and 表四's 总计 left out: one
@@ -33,7 +34,7 @@ def tables_digest(report: dict[str, Any]) -> str:
             nonzero += 1
     if nonzero < DUPLICATE_MIN_NONZERO:
         return ""
-    text = json.dumps([report.get("format"), tables], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = dumps([report.get("format"), tables], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
