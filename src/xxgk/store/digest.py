@@ -24,14 +24,18 @@ def tables_digest(report: dict[str, Any]) -> str:
     without being copies)."""
     tables = {k: report.get(k) for k in ("t2", "t3", "t4", "t2_2019") if report.get(k) is not None}
     nonzero = 0
-    stack: list[tuple[str, Any]] = list(tables.items())
+    # (path of a dict, the dict): a leaf's path is built only for a positive count, the few that
+    # can be counted (not for each of the ~230 cells).
+    stack: list[tuple[str, Any]] = [("", tables)]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((f"{path}.{k}", v) for k, v in node.items())
-        elif (isinstance(node, int) and not isinstance(node, bool) and node > 0 and not path.endswith(".total")
-              and ".results_total." not in path):
-            nonzero += 1
+        prefix, node = stack.pop()
+        for k, v in node.items():
+            if isinstance(v, dict):
+                stack.append((f"{prefix}{k}.", v))
+            elif isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                path = f"{prefix}{k}"
+                if not path.endswith(".total") and ".results_total." not in path:
+                    nonzero += 1
     if nonzero < DUPLICATE_MIN_NONZERO:
         return ""
     text = dumps([report.get("format"), tables], sort_keys=True)
