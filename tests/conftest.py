@@ -38,12 +38,22 @@ def seed_paths() -> list[Path]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Django for the store tests: the store's own settings on DATABASE_URL when set (the
-    PostgreSQL run, `make test-pg`), otherwise SQLite; pytest-django creates and drops the test
-    database (one per xdist worker)."""
+    """Django for the store and web tests: the web project's settings (a superset of the store's)
+    on DATABASE_URL when set (the PostgreSQL run, `make test-pg`), otherwise SQLite; pytest-django
+    creates and drops the test database (one per xdist worker). Huey runs jobs in-process
+    (immediate mode), so an upload's job has finished when the request returns."""
     from django.conf import settings as dj
 
     if not dj.configured:
-        from xxgk.store.settings import settings as store_settings
+        os.environ.setdefault("XXGK_TESTING", "1")
+        os.environ.setdefault("XXGK_HUEY_IMMEDIATE", "1")
+        import importlib
 
-        dj.configure(**store_settings(os.environ.get("DATABASE_URL") or str(REPO / "test.sqlite3")))
+        from xxgk.store.settings import database
+
+        web = importlib.import_module("xxgk.web.settings")
+        conf = {k: getattr(web, k) for k in dir(web) if k.isupper()}
+        conf["DATABASES"] = {"default": database(os.environ.get("DATABASE_URL") or str(REPO / "test.sqlite3"))}
+        conf["HUEY"] = {**conf["HUEY"], "immediate": True}
+        conf["PASSWORD_HASHERS"] = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test logins
+        dj.configure(**conf)

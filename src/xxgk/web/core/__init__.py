@@ -1,0 +1,1 @@
+"""Accounts, scope and the audit log: what every page of the web app stands on."""

@@ -1,0 +1,1 @@
+"""Supervision: the 政务公开 office above its agencies, and researchers (issue 15)."""

@@ -1,0 +1,10 @@
+"""URLs of the supervision app: one list per part, each part in its own module."""
+
+from __future__ import annotations
+
+from . import compare, jobs, report
+
+urlpatterns: list = []
+urlpatterns += compare.urlpatterns
+urlpatterns += report.urlpatterns
+urlpatterns += jobs.urlpatterns
