@@ -165,8 +165,12 @@ class Recorder:
         """Write `entries` (in input order) in one transaction."""
         from django.db import transaction
 
+        from . import figures
+
         with transaction.atomic():
-            return _Batch(self, entries).write()
+            outcomes = _Batch(self, entries).write()
+            figures.record(entries, outcomes)  # the versions' numeric cells, for roll-ups
+            return outcomes
 
 
 def _report_key(agency_id: int | None, printed: str, year: int | None) -> tuple[Any, ...]:
