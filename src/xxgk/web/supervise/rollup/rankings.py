@@ -69,7 +69,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     ctx = {
         "node": node, "year": year, "years": years, "by": by, "level": level, "sort": active_sort,
         "levels": [(k, v) for k, v in sums.LEVEL_NAMES.items()], "cols": cols, "rows": rows, "page": page,
-        "missing_count": missing.count(), "missing": _missing_rows(missing[:limits.PAGE_SIZE]),
+        "missing_count": missing.count(), "missing": _missing_rows(missing, limits.PAGE_SIZE),
         "chart_top": _chart_top(ranked, cols, active_sort, by),
         "chart_years": _chart_years(scope, under, node, level, by),
     }
@@ -103,10 +103,10 @@ def _MISSING_COLUMNS() -> list[tuple[str, Any]]:  # noqa: N802 (translated at ca
             ("message", _("Finding"))]
 
 
-def _missing_rows(qs: Any) -> list[dict[str, Any]]:
+def _missing_rows(qs: Any, limit: int | None = None) -> list[dict[str, Any]]:
+    rows = qs.order_by("agency__path").values_list("agency__code", "agency__name", "agency__level", "year", "message")
     return [{"agency": code, "name": name, "level": sums.LEVEL_NAMES.get(level, ""), "year": year, "message": msg}
-            for code, name, level, year, msg in qs.order_by("agency__path").values_list(
-                "agency__code", "agency__name", "agency__level", "year", "message")]
+            for code, name, level, year, msg in (rows[:limit] if limit else rows)]
 
 
 def _chart_top(ranked: Any, cols: list[ranks.Column], sort: str, by: str) -> dict[str, Any] | None:
