@@ -15,6 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,7 @@ def _row(f: Any) -> dict[str, Any]:
         "level": LEVEL_NAMES.get(agency.level, "") if agency is not None else "",
         "year": report.year if report is not None else f.year,
         "url": report_url(report.pk if report is not None else None),
+        "handle_url": reverse("issue_handle", args=[f.pk]),
     }
 
 
@@ -104,8 +106,8 @@ def handle(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record("finding.handled" if done else "finding.reopened", request=request, target=f,
                      agency_path=path, rule=f.rule, note=note)
     if request.headers.get("HX-Request"):
-        return render(request, "supervise/issues/row.html",
-                      {"r": _row(f), "note_max": limits.NOTE_MAX_CHARS, "state": request.POST.get("state", "open")})
+        return render(request, "supervise/issues/rows.html",
+                      {"rows": [_row(f)], "note_max": limits.NOTE_MAX_CHARS, "state": request.POST.get("state", "open")})
     return redirect("issues")
 
 

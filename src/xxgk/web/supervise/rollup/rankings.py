@@ -19,6 +19,7 @@ from ... import limits
 from ...core import tabular
 from ...core.scope import scoped
 from . import charts, ranks, sums
+from .cached import cached, generation
 from .common import node_of, report_url, year_of
 
 #: Rows of the top-N chart.
@@ -40,18 +41,24 @@ def _filters(request: HttpRequest) -> tuple[Any, str, str | None, str | None]:
 def rankings(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     node, by, sort, level = _filters(request)
+    gen = generation()
+    where = (node.pk if node is not None else None, scope.path, level)
     under = scope.reports().filter(active__isnull=False, agency__isnull=False)
     if node is not None:
         under = under.filter(agency__path__startswith=node.path)
     if level is not None:
         under = under.filter(agency__level=level)
-    years = sums.years(under)
+    years = cached("rank-years", where, lambda: sums.years(under), gen)
     year = year_of(request, years)
     this_year = under.filter(year=year)
-    if by == "workload":
-        sums.ready(this_year)
-    ranked = ranks.ranked(this_year, by, sort)
+
+    def compute() -> list[dict[str, Any]]:
+        if by == "workload":
+            sums.ready(this_year, ("rank", *where, year), gen)
+        return ranks.rows(this_year, by)
+
     cols = ranks.BY[by]
+    ranked = ranks.ordered(cached("rank-rows", (*where, year, by), compute, gen), by, sort)
     missing = scope.findings().filter(rule=ranks.MISSING, version__isnull=True, year=year)
     if node is not None:
         missing = missing.filter(agency__path__startswith=node.path)
@@ -61,17 +68,16 @@ def rankings(request: HttpRequest) -> HttpResponse:
     if fmt:
         if request.GET.get("table") == "missing":
             return tabular.download(_missing_rows(missing), _MISSING_COLUMNS(), f"missing-{year}", fmt)
-        rows = _rows(ranks.values(ranked, by), cols, 0)
-        return tabular.download(rows, _columns(cols), f"rankings-{by}-{year}", fmt)
-    page = Paginator(ranks.values(ranked, by), limits.PAGE_SIZE).get_page(request.GET.get("page"))
+        return tabular.download(_rows(ranked, cols, 0), _columns(cols), f"rankings-{by}-{year}", fmt)
+    page = Paginator(ranked, limits.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(page.object_list, cols, page.start_index() - 1 if page.paginator.count else 0)
     active_sort = sort if sort in {c.alias for c in cols} else ranks.DEFAULT_SORT[by][0]
     ctx = {
         "node": node, "year": year, "years": years, "by": by, "level": level, "sort": active_sort,
         "levels": [(k, v) for k, v in sums.LEVEL_NAMES.items()], "cols": cols, "rows": rows, "page": page,
         "missing_count": missing.count(), "missing": _missing_rows(missing, limits.PAGE_SIZE),
-        "chart_top": _chart_top(ranked, cols, active_sort, by),
-        "chart_years": _chart_years(scope, under, node, level, by),
+        "chart_top": _chart_top(ranked, cols, active_sort),
+        "chart_years": _chart_years(scope, under, node, level, by, where, gen),
     }
     return render(request, "supervise/rollup/rankings.html", ctx)
 
@@ -91,8 +97,7 @@ def _rows(values: Any, cols: list[ranks.Column], offset: int) -> list[dict[str, 
                "days_late": ranks.days_late(r["agency__level"], r["year"], r["active__published_on"]),
                "url": report_url(r["id"])}
         for c in cols:
-            v = r[c.alias]
-            row[c.key] = round(100.0 * v, 1) if (c.share and v is not None) else v
+            row[c.key] = r[c.alias]
         row["cells"] = [row[c.key] for c in cols]
         out.append(row)
     return out
@@ -109,36 +114,26 @@ def _missing_rows(qs: Any, limit: int | None = None) -> list[dict[str, Any]]:
             for code, name, level, year, msg in (rows[:limit] if limit else rows)]
 
 
-def _chart_top(ranked: Any, cols: list[ranks.Column], sort: str, by: str) -> dict[str, Any] | None:
+def _chart_top(ranked: list[dict[str, Any]], cols: list[ranks.Column], sort: str) -> dict[str, Any] | None:
     col = next(c for c in cols if c.alias == sort)
-    top = list(ranked.values_list("agency__name", "printed_agency", sort)[:CHART_TOP])
+    top = ranked[:CHART_TOP]
     if not top:
         return None
-    values = [round(100.0 * v, 1) if (col.share and v is not None) else (v or 0) for _n, _p, v in top]
-    return charts.bars(f"{col.label} · {_('top %(n)s') % {'n': len(top)}}", [n or p for n, p, _v in top],
-                       [(str(col.label), values)], horizontal=True, percent=col.share)
+    names = [r["agency__name"] or r["printed_agency"] for r in top]
+    return charts.bars(f"{col.label} · {_('top %(n)s') % {'n': len(top)}}", names,
+                       [(str(col.label), [r[sort] or 0 for r in top])], horizontal=True, percent=col.share)
 
 
-def _chart_years(scope: Any, under: Any, node: Any, level: str | None, by: str) -> dict[str, Any] | None:
+def _chart_years(scope: Any, under: Any, node: Any, level: str | None, by: str, where: tuple[Any, ...],
+                 gen: str) -> dict[str, Any] | None:
     """Per year: the quality counts, or applications received and how they ended."""
     if by == "workload":
-        return _chart_workload(under)
-    per = {r["year"]: r for r in under.filter(year__isnull=False).values("year").annotate(
-        n=Count("id"), errors=Sum("active__errors"), warnings=Sum("active__warnings")).order_by()}
-    if not per:
+        return _chart_workload(cached("rank-work-years", where, lambda: _workload_years(under, where, gen), gen))
+    data = cached("rank-quality-years", where, lambda: _quality_years(scope, under, node, level), gen)
+    if not data["per"]:
         return None
+    per, sig, missing = data["per"], data["sig"], data["missing"]
     years = sorted(per)
-    rules = [ranks.LATE, ranks.NEAR_DUPLICATE, ranks.DUPLICATE]
-    sig: dict[tuple[int, str], int] = {}
-    for r in (scope.findings().filter(version_id__in=under.values("active_id"), source="quality", rule__in=rules)
-              .values("version__report__year", "rule").annotate(n=Count("id")).order_by()):
-        sig[(r["version__report__year"], r["rule"])] = r["n"]
-    miss = scope.findings().filter(rule=ranks.MISSING, version__isnull=True, year__in=years)
-    if node is not None:
-        miss = miss.filter(agency__path__startswith=node.path)
-    if level is not None:
-        miss = miss.filter(agency__level=level)
-    missing = dict(miss.values_list("year").annotate(n=Count("id")).order_by())
     series = [
         (_("Reports"), [per[y]["n"] for y in years]),
         (_("Errors"), [per[y]["errors"] or 0 for y in years]),
@@ -151,15 +146,36 @@ def _chart_years(scope: Any, under: Any, node: Any, level: str | None, by: str) 
     return charts.lines(_("Quality per year"), years, series)
 
 
-def _chart_workload(under: Any) -> dict[str, Any] | None:
-    sums.ready(under)
-    outcomes = [c for c in ranks.WORKLOAD if c.alias in ("w_granted", "w_partially", "w_denied", "w_unable",
-                                                           "w_not_processed", "w_other")]
-    aggs = {c.alias: Sum(c.expr()) for c in outcomes}
+def _quality_years(scope: Any, under: Any, node: Any, level: str | None) -> dict[str, Any]:
+    per = {r["year"]: r for r in under.filter(year__isnull=False).values("year").annotate(
+        n=Count("id"), errors=Sum("active__errors"), warnings=Sum("active__warnings")).order_by()}
+    rules = [ranks.LATE, ranks.NEAR_DUPLICATE, ranks.DUPLICATE]
+    sig = {(y, rule): n for y, rule, n in under.filter(
+        active__findings__source="quality", active__findings__rule__in=rules).values_list(
+        "year", "active__findings__rule").annotate(n=Count("active__findings__id")).order_by()}
+    miss = scope.findings().filter(rule=ranks.MISSING, version__isnull=True, year__in=list(per))
+    if node is not None:
+        miss = miss.filter(agency__path__startswith=node.path)
+    if level is not None:
+        miss = miss.filter(agency__level=level)
+    missing = dict(miss.values_list("year").annotate(n=Count("id")).order_by())
+    return {"per": per, "sig": sig, "missing": missing}
+
+
+_OUTCOME_ALIASES = ("w_granted", "w_partially", "w_denied", "w_unable", "w_not_processed", "w_other")
+
+
+def _workload_years(under: Any, where: tuple[Any, ...], gen: str) -> dict[int, dict[str, Any]]:
+    sums.ready(under, ("rank-all", *where), gen)
+    aggs = {c.alias: Sum(c.expr()) for c in ranks.WORKLOAD if c.alias in _OUTCOME_ALIASES}
     aggs["w_received"] = Sum(ranks._cell("t3.new_received.total"))
-    per = {r["year"]: r for r in under.filter(year__isnull=False).values("year").annotate(**aggs).order_by()}
+    return {r["year"]: r for r in under.filter(year__isnull=False).values("year").annotate(**aggs).order_by()}
+
+
+def _chart_workload(per: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     if not per:
         return None
+    outcomes = [c for c in ranks.WORKLOAD if c.alias in _OUTCOME_ALIASES]
     years = sorted(per)
     shares = [charts.percents([per[y][c.alias] for c in outcomes]) for y in years]
     option = charts.bars(_("Applications received and outcomes per year"), years,

@@ -1,8 +1,8 @@
 """A node's reports of a year summed cell by cell, by level of the agencies below it, in the
 database (`store.Figures`: one SUM per cell column, exact integers; decimals held as millionths).
 
-The result of a node-year is cached under a fingerprint of the reports it sums (how many, which
-active versions), so a province's page is summed once per change of its reports, not per view.
+The result of a node-year is cached (`cached.py`), so a province's page is summed once per change
+of the store, not per view.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from xxgk.report import keys as K
 from xxgk.store import figures
 from xxgk.store.models import DECIMAL_FIGURES, FEE_KEYS, FIGURE_KEYS, LEVELS, figure_column
 
+from .cached import cached
+
 LEVEL_NAMES = dict(LEVELS)
 LEVEL_ORDER = [k for k, _ in LEVELS]
-#: How long a summed node-year is kept at most (a hierarchy edit changes no fingerprint).
-CACHE_SECONDS = 600
 _COLUMNS = [figure_column(k) for k in FIGURE_KEYS]
 
 
@@ -56,13 +55,6 @@ def _aggregate(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {r.pop("grp"): r for r in rows}
 
 
-def fingerprint(reports: QuerySet[Any]) -> tuple[int, int, int]:
-    """What changes whenever a report of `reports` is added, removed or gets another active
-    version (ids only grow; a sum of ids changes when one is swapped for another)."""
-    f = reports.aggregate(n=Count("id"), s=Sum("active_id"), m=Max("active_id"))
-    return (f["n"] or 0, int(f["s"] or 0), f["m"] or 0)
-
-
 def ensure_figures(reports: QuerySet[Any]) -> int:
     """Fill `Figures` for the active versions of `reports` that have none (corrections, versions
     made before the table existed). Returns how many were filled."""
@@ -71,15 +63,10 @@ def ensure_figures(reports: QuerySet[Any]) -> int:
     return figures.fill(missing) if missing else 0
 
 
-def ready(reports: QuerySet[Any]) -> None:
-    """`ensure_figures(reports)`, skipped while the same set of active versions was checked before
-    (the anti-join costs as much as a sum on a province)."""
-    fp = fingerprint(reports)
-    key = f"xxgk:figures-ready:{fp[0]}:{fp[1]}:{fp[2]}"
-    if cache.get(key):
-        return
-    ensure_figures(reports)
-    cache.set(key, True, CACHE_SECONDS)
+def ready(reports: QuerySet[Any], key: tuple[Any, ...], gen: str | None = None) -> None:
+    """`ensure_figures(reports)` once per generation of the store (`key` names the queryset):
+    the anti-join costs as much as a sum on a province."""
+    cached("figures-ready", key, lambda: ensure_figures(reports) + 1, gen)
 
 
 def _sum_by(reports: QuerySet[Any], group: str | None) -> dict[str, dict[str, Any]]:
@@ -153,15 +140,15 @@ class Sums:
         return next((g for g in self.levels if g.id == gid), None)
 
 
-def node_sums(below: QuerySet[Any], node: Any, children_label: str, total_label: str) -> Sums:
-    """The sums of `below` (the active reports of one year under `node`, the node's own excluded),
-    cached by fingerprint."""
-    fp = fingerprint(below)
-    key = f"xxgk:rollup:{node.pk if node is not None else 0}:{fp[0]}:{fp[1]}:{fp[2]}"
-    hit = cache.get(key)
-    if hit is not None:
-        hit.children.label, hit.total.label = children_label, total_label
-        return hit
+def node_sums(below: QuerySet[Any], node: Any, year: int | None, children_label: str, total_label: str,
+              gen: str | None = None) -> Sums:
+    """The sums of `below` (the active reports of `year` under `node`, the node's own excluded)."""
+    out = cached("rollup", (node.pk, year), lambda: _node_sums(below, node), gen)
+    out.children.label, out.total.label = children_label, total_label
+    return out
+
+
+def _node_sums(below: QuerySet[Any], node: Any) -> Sums:
     by_level = _sum_by(below, "agency__level")
     if any((r.get("filled") or 0) < (r.get("n") or 0) for r in by_level.values()):
         ensure_figures(below)
@@ -169,14 +156,10 @@ def node_sums(below: QuerySet[Any], node: Any, children_label: str, total_label:
     levels = [_group(lv, LEVEL_NAMES[lv], by_level[lv]) for lv in LEVEL_ORDER if lv in by_level]
     groups = {g.id: g for g in levels}
     _details(below, groups, "agency__level")
-    children = _group("children", children_label, None)
-    if node is not None:
-        kids = below.filter(agency__parent=node)
-        children = _group("children", children_label, _sum_by(kids, None)["all"])
-        _details(kids, {"all": children}, None)
-    out = Sums(levels, children, add(levels, "total", total_label))
-    cache.set(key, out, CACHE_SECONDS)
-    return out
+    kids = below.filter(agency__parent=node)
+    children = _group("children", "", _sum_by(kids, None)["all"])
+    _details(kids, {"all": children}, None)
+    return Sums(levels, children, add(levels, "total", ""))
 
 
 def own_values(report: Any) -> dict[str, Any]:

@@ -4,7 +4,8 @@ and in total, compared with the node's own report when it has one.
     /rollup/                     the user's node (a whole-store user: the roots)
     /rollup/<code>/?year=2024    one node-year; &basis=total|children|<level> what the own report is
                                  compared with; &show=<group> whose tables are drawn;
-                                 &export=csv|xlsx&table=levels|cells|diff
+                                 &export=csv|xlsx&table=levels|cells|diff; &part=cells: the
+                                 every-cell table alone (an htmx fragment)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from xxgk.store.models import FEE_KEYS, FIGURE_KEYS
 from ...core import tabular
 from ...core.scope import scoped
 from . import charts, sums
+from .cached import cached, generation
 from .common import ancestors, node_of, report_url, shown, year_of
 
 #: The figures of the per-level summary (and its export): contract keys.
@@ -53,11 +55,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def rollup(request: HttpRequest, code: str) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     node = node_of(request, code)
+    gen = generation()
     under = scope.reports().filter(agency__path__startswith=node.path, active__isnull=False)
-    years = sums.years(under)
+    years = cached("rollup-years", (node.pk,), lambda: sums.years(under), gen)
     year = year_of(request, years)
     below = under.filter(year=year).exclude(agency=node)
-    s = sums.node_sums(below, node, _("Direct subordinates"), _("All below"))
+    s = sums.node_sums(below, node, year, _("Direct subordinates"), _("All below"), gen)
     groups = [s.total, *s.levels, s.children]
     own = (scope.reports().filter(agency=node, year=year, active__isnull=False)
            .select_related("active").first()) if year is not None else None
@@ -69,6 +72,9 @@ def rollup(request: HttpRequest, code: str) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt:
         return _export(request, fmt, node, year, groups, own_values, basis, diffs, keys)
+    cells = _cell_rows(groups, own_values, basis, keys) if request.GET.get("part") == "cells" else None
+    if cells is not None and request.headers.get("HX-Request"):  # the every-cell table, loaded when opened
+        return render(request, "supervise/rollup/cells.html", {"groups": groups, "own": own, "cells": cells})
     show = s.group(request.GET.get("show", "total")) or s.total
     ctx = {
         "node": node, "year": year, "years": years, "crumbs": ancestors(scope, node),
@@ -79,9 +85,8 @@ def rollup(request: HttpRequest, code: str) -> HttpResponse:
         "summary": _summary_rows(groups, own_values),
         "headline": [(k, label(k)) for k in HEADLINE],
         "t3": _t3_grid(show), "t2": _t2_rows(show), "t4": _t4_grid(show), "fees": _fee_rows(show),
-        "cells": _cell_rows(groups, own_values, basis, keys),
-        "inexact": sorted(s.total.inexact.items()),
-        "chart_years": _chart_years(under.exclude(agency=node)),
+        "inexact": sorted(s.total.inexact.items()), "cells": cells,
+        "chart_years": _chart_years(under.exclude(agency=node), node, gen),
         "chart_mix": _chart_mix(s.levels),
     }
     return render(request, "supervise/rollup/rollup.html", ctx)
@@ -151,10 +156,13 @@ def _fee_rows(g: sums.Group) -> list[tuple[str, str, Any]]:
     return [(k, label(k), shown(g.values.get(k))) for k in FEE_KEYS]
 
 
-def _chart_years(reports: Any) -> dict[str, Any] | None:
+def _chart_years(reports: Any, node: Any, gen: str) -> dict[str, Any] | None:
     """Applications received per year, stacked by level of the agencies below."""
-    sums.ready(reports)
-    data = sums.by_year(reports, ["t3.new_received.total"])
+    def compute() -> dict[tuple[int, str], dict[str, Any]]:
+        sums.ready(reports, ("rollup-below", node.pk), gen)
+        return sums.by_year(reports, ["t3.new_received.total"])
+
+    data = cached("rollup-years-chart", (node.pk,), compute, gen)
     if not data:
         return None
     years = sorted({y for y, _lv in data})
