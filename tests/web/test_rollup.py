@@ -207,3 +207,34 @@ def test_store_migration_is_complete(db: Any) -> None:
 
     out = StringIO()
     call_command("makemigrations", "store", "--check", "--dry-run", stdout=out)
+
+
+def test_figures_extract_holds_decimals_exactly_and_names_what_it_cannot() -> None:
+    from xxgk.store.figures import decimal_text, extract, scaled
+
+    values, inexact = extract({
+        "t2": {"admin_fees_wan_yuan": "12.345678", "licensing": 7, "penalty": True},
+        "t3": {"granted": {"total": 5, "natural_person": "5"}},
+        "fees": {"notices": 2, "collected_yuan": "1,200.50", "notice_amount_yuan": "0.1234567"},
+        "t2_2019": {"procurement": {"amount": "约3万元", "items": 4}},
+    })
+    assert values["t2_admin_fees_wan_yuan"] == 12_345_678
+    assert values["t2_licensing"] == 7 and values["t2_penalty"] is None
+    assert values["t3_granted_total"] == 5 and values["t3_granted_natural_person"] is None
+    assert values["extra_fees_notices"] == 2 and values["extra_fees_collected_yuan"] == 1_200_500_000
+    assert values["extra_fees_notice_amount_yuan"] is None and values["t2_2019_procurement_items"] == 4
+    assert sorted(inexact) == ["extra.fees.notice_amount_yuan", "t2.penalty", "t2_2019.procurement.amount",
+                               "t3.granted.natural_person"]
+    assert scaled("0") == 0 and scaled("-1.5") == -1_500_000 and scaled("1e400") is None
+    assert decimal_text(Decimal("3.500000")) == "3.50" and decimal_text(Decimal("0.125000")) == "0.125"
+
+
+def test_every_cell_table_is_an_htmx_fragment(three: dict[str, Any], users: dict[str, Any], login: Any) -> None:
+    client = login(users["sup_a"])
+    page = client.get("/rollup/100101/", {"year": YEAR}).content.decode()
+    assert 'hx-get="?year=2024&amp;basis=total&amp;part=cells"' in page and 'id="cells"' not in page
+    frag = client.get("/rollup/100101/", {"year": YEAR, "part": "cells"}, HTTP_HX_REQUEST="true").content.decode()
+    assert frag.startswith('<div class="table-wrap"><table class="list" id="cells">')
+    assert "<td class=\"num\">50</td>" in frag and "<html" not in frag
+    full = client.get("/rollup/100101/", {"year": YEAR, "part": "cells"}).content.decode()
+    assert "<html" in full and 'id="cells"' in full
