@@ -53,7 +53,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..report.model import Finding, Report
 
-__all__ = ["draw", "render", "statuses", "Page", "Box", "COLOURS", "MAX_IMAGE_SIDE", "TEXT_ROWS_PER_PAGE"]
+__all__ = ["draw", "render", "statuses", "text_view", "Page", "Box", "Span", "COLOURS", "MAX_IMAGE_SIDE", "TEXT_ROWS_PER_PAGE"]
 
 #: Box colour per cell status (RGB).
 COLOURS: dict[str, tuple[int, int, int]] = {
@@ -119,34 +119,56 @@ def statuses(report: Report, findings: Sequence[Finding] | None = None) -> dict[
 
 
 def render(
-    report: Report, source: Source, *, scale: float = 2.0, findings: Sequence[Finding] | None = None
+    report: Report, source: Source, *, scale: float = 2.0, findings: Sequence[Finding] | None = None,
+    page: int | None = None,
 ) -> Iterator[Page]:
     """A `Page` (image and boxes) for each page of `source`, the input `report` was parsed from.
 
     `source` is a path or the bytes that were parsed; for a report read with `ocr.parse_images`,
     the list of page images. `findings` default to `report.check()`. A generator, so a long PDF is
-    never held in memory at once. Raises ValueError when the bytes are not the ones the report was
-    read from (sha256) or the report's kind has no pages to draw.
+    never held in memory at once. `page` (1-based) draws that page only, without rasterising the
+    others (a web page showing one cell's box); none when the source has fewer pages. Raises
+    ValueError when the bytes are not the ones the report was read from (sha256) or the report's
+    kind has no pages to draw.
     """
     status = statuses(report, findings)
     kind = report.source.get("kind")
     if not isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
         if kind != "image":
             raise ValueError("a list of page images is only a source for a scanned (image) report")
-        yield from _image_pages(report, [bytes(d) for d in source], status)
+        yield from _image_pages(report, [bytes(d) for d in source], status, page)
         return
     data = _bytes(source)
     _check_same(report, data)
     if kind == "pdf":
-        yield from _pdf_pages(report, data, status, scale)
+        yield from _pdf_pages(report, data, status, scale, page)
     elif kind == "image":
-        yield from _image_pages(report, [data], status)
+        yield from _image_pages(report, [data], status, page)
     elif kind in ("html", "docx", "xlsx"):
-        yield from _text_pages(report, *_block_text(data, kind, report.source.get("name", "")), status)
+        yield from _text_pages(report, *_block_text(data, kind, report.source.get("name", "")), status, page)
     elif kind == "text":
-        yield from _text_pages(report, *_plain_text(report, data), status)
+        yield from _text_pages(report, *_plain_text(report, data), status, page)
     else:
         raise ValueError(f"no debug image for a source of kind {kind!r}")
+
+
+def text_view(report: Report, source: bytes | str | os.PathLike[str]) -> tuple[list[str], dict[str, Span]]:
+    """The text the text reader saw for a report without pages (text, HTML, Word, Excel) as lines,
+    and each located cell's place in them: key → (1-based line, first character, end character).
+
+    What the text debug images draw, as data: a web page shows the lines around a cell with the
+    cell's characters marked. Raises ValueError for another kind or bytes the report was not read
+    from."""
+    data = _bytes(source)
+    _check_same(report, data)
+    kind = report.source.get("kind")
+    if kind == "text":
+        lines, spans = _plain_text(report, data)
+    elif kind in ("html", "docx", "xlsx"):
+        lines, spans = _block_text(data, kind, report.source.get("name", ""))
+    else:
+        raise ValueError(f"no text view for a source of kind {kind!r}")
+    return lines, _cell_spans(report, spans)
 
 
 def draw(
@@ -272,13 +294,13 @@ def _unlocated(report: Report) -> int:
     return sum(1 for c in report.cells.values() if not c.where)
 
 
-def _pdf_pages(report: Report, data: bytes, status: dict[str, str], scale: float) -> Iterator[Page]:
+def _pdf_pages(report: Report, data: bytes, status: dict[str, str], scale: float, only: int | None = None) -> Iterator[Page]:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
     try:
         total = len(doc)
-        for p in range(total):
+        for p in (range(total) if only is None else [only - 1] if 1 <= only <= total else []):
             page = doc[p]
             try:
                 image = page.render(scale=scale).to_pil().convert("RGB")
@@ -289,8 +311,10 @@ def _pdf_pages(report: Report, data: bytes, status: dict[str, str], scale: float
         doc.close()
 
 
-def _image_pages(report: Report, pages: list[bytes], status: dict[str, str]) -> Iterator[Page]:
+def _image_pages(report: Report, pages: list[bytes], status: dict[str, str], only: int | None = None) -> Iterator[Page]:
     for p, data in enumerate(pages, 1):
+        if only is not None and p != only:
+            continue
         image = Image.open(io.BytesIO(data))  # the first frame of a TIFF, as the scan reader reads it
         image.load()
         image = image.convert("RGB")
@@ -495,7 +519,8 @@ class _Row:
     pieces: list[tuple[int, float, str]]
 
 
-def _text_pages(report: Report, lines: list[str], spans: dict[str, Span], status: dict[str, str]) -> Iterator[Page]:
+def _text_pages(report: Report, lines: list[str], spans: dict[str, Span], status: dict[str, str],
+                only: int | None = None) -> Iterator[Page]:
     cell_spans = _cell_spans(report, spans)
     font = _font(_TEXT_PX)
     margin = _width(font, "00000 ")
@@ -506,6 +531,8 @@ def _text_pages(report: Report, lines: list[str], spans: dict[str, Span], status
     row_of = {r.line: i for i, r in enumerate(rows) if r.line is not None}
     pages = max(1, -(-len(rows) // TEXT_ROWS_PER_PAGE))
     for p in range(pages):
+        if only is not None and p + 1 != only:
+            continue
         first = p * TEXT_ROWS_PER_PAGE
         page_rows = rows[first : first + TEXT_ROWS_PER_PAGE]
         image = Image.new("RGB", (width, max(pitch * len(page_rows) + 2 * label_h, 200)), "white")

@@ -73,6 +73,22 @@ class Summary:
 
 
 @dataclass
+class ItemOutcome:
+    """What happened to one input, for a caller that follows a run file by file (`run`'s
+    `on_outcome`): status read|failed|duplicate as recorded, or skipped (an earlier run of this
+    xxgk version already ingested the same bytes: nothing recorded)."""
+
+    item: Any
+    status: str
+    version_id: int | None = None
+    report_id: int | None = None
+    error: str = ""
+    sha256: str = ""
+    size: int | None = None
+    seconds: float = 0.0
+
+
+@dataclass
 class _Job:
     """One input on its way through the pipeline. `data` is None once recorded or when the input
     needs no parsing (skipped, or failed before it: unreadable, refused)."""
@@ -112,9 +128,11 @@ def _load(item: Any, recorder: Any) -> _Job:
     return job
 
 
-def _serial(jobs: Iterable[_Job]) -> Iterator[tuple[_Job, Parsed | None]]:
+def _serial(jobs: Iterable[_Job],
+            parse: Callable[[str, bytes], Parsed] | None = None) -> Iterator[tuple[_Job, Parsed | None]]:
+    parse = parse or parse_bytes
     for job in jobs:
-        yield job, (parse_bytes(_name(job.item), job.data) if job.data is not None else None)
+        yield job, (parse(_name(job.item), job.data) if job.data is not None else None)
 
 
 def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
@@ -205,11 +223,17 @@ class _Cluster:
 def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None, allow_private: bool = False,
         matcher: Any = None, progress: Callable[[int, int], None] | None = None,
         worker_memory: str = WORKER_MEMORY, xxgk_version: str = XXGK_VERSION,
-        items: Iterable[Any] | None = None) -> Summary:
+        items: Iterable[Any] | None = None, parse: Callable[[str, bytes], Parsed] | None = None,
+        on_outcome: Callable[[ItemOutcome], None] | None = None, skip_failed: bool = True) -> Summary:
     """Ingest `inputs` (directories, ZIPs, lists of files, URL lists, files, URLs) into the store
     set up by `xxgk.store.setup`. `workers` > 0 parses on a local Dask cluster of that many
     processes; `scheduler` ("tcp://host:8786") on an existing one; otherwise in this process.
-    `progress(done, total)` is called after each input. Returns the run's summary."""
+    `progress(done, total)` is called after each input. Returns the run's summary.
+
+    `parse(name, data)` replaces `parse_bytes` in this process (a time-limited child process, for
+    uploads: `upload.parse_isolated`); `on_outcome` is called once per input, in input order, after
+    its outcome is committed; `skip_failed=False` parses again a file whose earlier reading failed
+    (a person asked for it again: an upload, a retry) instead of skipping it."""
     from django.db.models import Count
     from django.utils import timezone
 
@@ -225,7 +249,7 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
         items = iter_items(list(inputs), allow_private=allow_private)
     todo = list(items)
     run_row = Run.objects.create(args=list(inputs), xxgk_version=xxgk_version)
-    recorder = Recorder(run_row, matcher, xxgk_version=xxgk_version)
+    recorder = Recorder(run_row, matcher, xxgk_version=xxgk_version, skip_failed=skip_failed)
     summary = Summary(run_row.pk)
     jobs = (_load(item, recorder) for item in todo)
     cluster = _Cluster(workers, scheduler, worker_memory) if (workers > 0 or scheduler) else None
@@ -235,20 +259,29 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
     def flush() -> None:
         nonlocal done
         outcomes = recorder.record_many([entry for _, entry in pending])
-        for (job, _), outcome in zip(pending, outcomes):
+        for (job, entry), outcome in zip(pending, outcomes):
             _count(job, outcome, summary)
+            if on_outcome is not None:
+                on_outcome(ItemOutcome(job.item, outcome.status, outcome.version_id, outcome.report_id,
+                                       outcome.error, job.digest, job.size,
+                                       entry.parsed.seconds if entry.parsed else 0.0))
         done += len(pending)
         pending.clear()
         if progress is not None:
             progress(done, len(todo))
 
     try:
-        stream = _dask(jobs, cluster.client, cluster.workers) if cluster else _serial(jobs)
+        stream = _dask(jobs, cluster.client, cluster.workers) if cluster else _serial(jobs, parse)
         last = time.perf_counter()
         for job, parsed in stream:
             if job.skipped:
                 summary.skipped += 1
                 done += 1
+                if on_outcome is not None:
+                    if pending:  # keep input order for the caller
+                        flush()
+                        last = time.perf_counter()
+                    on_outcome(ItemOutcome(job.item, "skipped", sha256=job.digest, size=job.size))
                 continue
             pending.append((job, _entry(job, parsed)))
             job.data = None
@@ -330,3 +363,7 @@ def stored_items(xxgk_version: str = XXGK_VERSION) -> list[StoredItem]:
             order.append(sha)
         latest[sha] = StoredItem(name, origin, sha, fetched)
     return [latest[sha] for sha in order]
+
+
+# In-memory files (a browser upload), each parsed in a time- and memory-limited child process.
+from .upload import FileOutcome, ingest_files, parse_isolated  # noqa: E402,F401

@@ -130,7 +130,8 @@ class Recorder:
     instead of ~12 per file (measured: 6.5 ms → see bench/RESULTS.md, store ingest). A run killed
     midway loses its open batch whole: nothing is half-written, and the rerun redoes it."""
 
-    def __init__(self, run: Any, matcher: Matcher | None = None, *, xxgk_version: str = XXGK_VERSION) -> None:
+    def __init__(self, run: Any, matcher: Matcher | None = None, *, xxgk_version: str = XXGK_VERSION,
+                 skip_failed: bool = True) -> None:
         from .models import Ingest
 
         self.run = run
@@ -140,9 +141,11 @@ class Recorder:
 
             matcher = HierarchyMatcher.from_db()
         self.matcher = matcher
-        #: Hashes ingested by an earlier run with this xxgk version (read, failed or duplicate).
+        #: Hashes ingested by an earlier run with this xxgk version (read, failed or duplicate; not
+        #: failed with `skip_failed=False`: a person asked for that file to be read again).
+        statuses = ("read", "failed", "duplicate") if skip_failed else ("read", "duplicate")
         self.before: set[str] = set(
-            Ingest.objects.filter(xxgk_version=xxgk_version, status__in=("read", "failed", "duplicate"))
+            Ingest.objects.filter(xxgk_version=xxgk_version, status__in=statuses)
             .values_list("sha256", flat=True)
         )
         #: Hashes met earlier in this run: a second file with the same bytes is a duplicate, whether

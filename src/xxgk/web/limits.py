@@ -9,6 +9,15 @@ UPLOAD_MAX_FILE_BYTES = 50 * 1024 * 1024
 UPLOAD_MAX_REQUEST_BYTES = 200 * 1024 * 1024
 #: Most files in one request (Django refuses more: DATA_UPLOAD_MAX_NUMBER_FILES).
 UPLOAD_MAX_FILES = 500
+#: Seconds one uploaded file may be parsed (in a child process of the Huey worker) before it is
+#: killed and recorded as failed: born-digital reports take 0.1-1 s, a 20-page scan through OCR
+#: ~100 s (README: ~4 s for a 5-page scan); three times that, so only a pathological file hits it.
+UPLOAD_PARSE_SECONDS = 300.0
+#: Address space of that child: the largest file (50 MiB) with its page images stays well under
+#: 1 GiB (bench_pdf's 2,000-page case peaks at ~600 MB), but OCR's runtime reserves more address
+#: space than it touches: measured, a scanned page reads in a 4 GiB child and fails to load the OCR
+#: runtime in a 1 GiB one.
+UPLOAD_PARSE_MEMORY_BYTES = 4 * 1024 * 1024 * 1024
 #: Uploads above this go to a temporary file instead of memory.
 UPLOAD_IN_MEMORY_BYTES = 2 * 1024 * 1024
 #: Non-file form fields (a correction, a note).

@@ -99,7 +99,9 @@ HUEY = {
     "results": True,
     "store_none": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "process"},
+    # An idle consumer polls the queue at most every 0.5 s (Huey's default backs off to 10 s): an
+    # upload's job starts within half a second (the upload-to-report target is 3 s).
+    "consumer": {"workers": 2, "worker_type": "process", "max_delay": 0.5},
 }
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
@@ -122,6 +124,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("XXGK_STATIC_ROOT", Path.cwd() / "static"))
 
 # Upload limits (see limits.py for what each was chosen from).

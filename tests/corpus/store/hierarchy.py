@@ -142,6 +142,11 @@ class _Builder:
         self.counties = max(2, min(7, target // 200))
         self.towns = max(4, min(18, target // 100))
         self.cities = 4  # per province: a 10,000-report corpus then spans two provinces
+        if target >= 10_000:
+            # A national-scale bench corpus (100,000 reports = 20,000 agencies × 5 years: the web
+            # benchmarks) takes every city of every province, and wider counties; smaller corpora
+            # are unchanged.
+            self.cities, self.counties = 12, 9
 
     def full(self) -> bool:
         return len(self.agencies) >= self.target

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from . import compare, issues, jobs, report, rollup
+
 urlpatterns: list = []
-from .rollup import urlpatterns as rollup_urls; urlpatterns += rollup_urls  # noqa: E402,E702 (roll-up, rankings)
-from .issues import urlpatterns as issues_urls; urlpatterns += issues_urls  # noqa: E402,E702 (issues list)
+urlpatterns += compare.urlpatterns
+urlpatterns += report.urlpatterns
+urlpatterns += jobs.urlpatterns
+urlpatterns += rollup.urlpatterns
+urlpatterns += issues.urlpatterns

@@ -1,0 +1,86 @@
+"""The store the web benchmarks run against: ~N generated reports (text, the store corpus of
+issue 14, its hierarchy and injected problems) ingested into a SQLite file, plus bench logins.
+
+    .venv/bin/python bench/web_store.py --n 100000 [--db bench/out/web_100000.sqlite3] [--workers 2]
+
+Reused when the database exists (delete it to rebuild). The corpus is written to
+bench/out/web_corpus_<N>/ and kept for reruns. Prints the time of each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+REPO = Path(__file__).resolve().parents[1]
+#: Logins made for the load runs (password BENCH_PASSWORD): the whole store, a province, a county.
+BENCH_PASSWORD = "bench-xxgk-2026"
+
+
+def build_store(n: int, db: Path, workers: int) -> None:
+    from tests.corpus.store_corpus import build
+    from tests.store.corpus_check import corpus_items
+
+    root = REPO / "bench" / "out" / f"web_corpus_{n}"
+    t = time.perf_counter()
+    if not (root / "manifest.json").exists():
+        build(root, n=n, seed=7, media={"txt": 1.0}, scans=0, verify=False, workers=workers)
+    print(f"corpus: {time.perf_counter() - t:.0f} s", flush=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}" if str(db).startswith("/") else f"sqlite:///{db.resolve()}"
+    os.environ.setdefault("XXGK_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xxgk.web.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from xxgk.store import batch
+    from xxgk.store.agencies import import_agencies
+
+    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    t = time.perf_counter()
+    import_agencies(root / manifest["hierarchy"])
+    items = corpus_items(root, manifest)
+    summary = batch.run([str(root)], items=items, workers=workers)
+    print(f"ingest: {time.perf_counter() - t:.0f} s, read {summary.read}, failed {summary.failed}", flush=True)
+    make_logins()
+
+
+def make_logins() -> None:
+    from django.contrib.auth.models import User
+
+    from xxgk.store.models import Agency
+    from xxgk.web.core.models import Profile
+
+    province = Agency.objects.filter(level="province").order_by("path").first()
+    county = Agency.objects.filter(level="county").order_by("path").first()
+    for name, role, agency in (("bench_all", "administrator", None), ("bench_province", "supervisor", province),
+                               ("bench_county", "supervisor", county)):
+        user, _ = User.objects.get_or_create(username=name)
+        user.set_password(BENCH_PASSWORD)
+        user.save()
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "agency": agency})
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--db", type=Path)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    db = (args.db or REPO / "bench" / "out" / f"web_{args.n}.sqlite3").resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    build_store(args.n, db, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
