@@ -3,6 +3,7 @@ client, no HTTP), on a store generated straight into the database (no parsing).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/xxgk_bench python bench/bench_rollup.py --build
     DATABASE_URL=… python bench/bench_rollup.py            # time the pages (store already built)
+    DATABASE_URL=sqlite:////tmp/rollup-bench.sqlite3 python bench/bench_rollup.py --build   # SQLite
 
 The store: 1 province → 20 cities → 10 counties each → 49 townships and departments each (10,221
 agencies), 10 years (2015–2024) of reports for every agency but a few (missing: quality.missing
@@ -112,9 +113,10 @@ def build(seed: int = 7) -> None:
                                          message="未见年报", source="quality") for aid, y in missing], batch_size=5000)
     cols = [figure_column(k) for k in FIGURE_KEYS]
     table = connection.ops.quote_name("store_figures")
+    rand = "(random()*50)::bigint" if connection.vendor == "postgresql" else "abs(random()) % 50"
     with connection.cursor() as cur:
         cur.execute(f"INSERT INTO {table} (version_id, inexact, {', '.join(cols)}) "
-                    f"SELECT r.active_id, '[]', {', '.join('(random()*50)::bigint' for _ in cols)} "
+                    f"SELECT r.active_id, '[]', {', '.join(rand for _ in cols)} "
                     f"FROM store_report r WHERE r.active_id IS NOT NULL")
         cur.execute("ANALYZE")
     print(f"figures ({time.perf_counter() - t0:.0f} s); agencies without a report-year: {len(missing)}; "

@@ -151,8 +151,17 @@ def test_handled_mark_survives_quality_refresh(tree: dict[str, Any], put_report:
 
 
 def test_isolation(literal: dict[str, Any], users: dict[str, Any], login: Any) -> None:
+    from xxgk.store.models import Finding
+
     client = login(users["sup_a"])
     b1 = literal["b1"]
+    dept_b = literal["versions"]["dept_b"]
+    Finding.objects.create(version=dept_b, agency_id=dept_b.report.agency_id, year=YEAR, rule="t4.block_sum",
+                           severity="error", message="只在丁县", source="check")
+    assert client.get("/issues/").context["rules"] == [
+        "quality.late", "quality.missing", "read.window_by_identity", "t3.column_identity", "t3.row_identity"]
+    assert "t4.block_sum" in login(users["sup_city"]).get("/issues/").context["rules"]
+    client = login(users["sup_a"])
     assert client.post(f"/issues/{b1.pk}/handle/", {"note": "x"}).status_code == 404
     assert client.post(f"/issues/{b1.pk}/handle/", {"note": "x"}, HTTP_HX_REQUEST="true").status_code == 404
     assert client.get("/issues/", {"agency": "100102"}).status_code == 404

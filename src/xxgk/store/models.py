@@ -207,7 +207,9 @@ class Finding(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "year"])]
+        #: (year, rule): the issues list filtered by year and rule counts from the findings' side
+        #: (xxgk.web.supervise.issues.query).
+        indexes = [models.Index(fields=["agency", "year"]), models.Index(fields=["year", "rule"])]
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's finding object (report-json.md), with the store's `details` when any."""

@@ -9,8 +9,9 @@ reports to the findings by index, and stops after a page: measured at 100,000 re
 instead, a county's findings (ingested together, so adjacent ids) cost a scan of most of the table;
 one query over both kinds of finding (OR, or a UNION) loses the index-driven plan.
 
-The access rule holds twice: the parts start from `scope.reports()` and `scope.findings()`, and
-the rows shown or exported are read through `scope.findings()`. Counts stop at
+The access rule holds twice: the parts start from `scope.reports()` and `scope.findings()` (a
+count filtered by rule or year runs on `Finding` restricted to the active versions of the scope's
+reports), and the rows shown or exported are read through `scope.findings()`. Counts stop at
 `limits.ISSUES_COUNT_CAP`.
 """
 
@@ -22,6 +23,8 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+
+from xxgk.store.models import Finding
 
 from ... import limits
 from ..rollup.sums import LEVEL_NAMES
@@ -68,17 +71,23 @@ class Filters:
         return {k: v for k, v in q.items() if v}
 
 
-def parts(scope: Any, f: Filters) -> list[QuerySet[Any]]:
-    """The ids of the matching findings, in list order, as querysets of ids: agency-year findings,
-    findings on matched reports' active versions, then (whole-store users) on unmatched reports'."""
-    on: dict[str, Any] = {"active__findings__isnull": False}
+@dataclass
+class Part:
+    """One part of the list: its ids in list order, and the cheapest query that counts them."""
+
+    ids: QuerySet[Any]
+    counted: QuerySet[Any]
+
+
+def parts(scope: Any, f: Filters) -> list[Part]:
+    """The matching findings in list order: agency-year findings, findings on matched reports'
+    active versions, then (whole-store users) on unmatched reports'."""
     common: dict[str, Any] = {}
-    for field, value in (("rule", f.rule), ("severity", f.severity), ("source", f.source)):
+    for name, value in (("rule", f.rule), ("severity", f.severity), ("source", f.source)):
         if value:
-            common[field] = value
+            common[name] = value
     if f.state != "all":
         common["handled"] = f.state == "handled"
-    on |= {f"active__findings__{k}": v for k, v in common.items()}
     reports = scope.reports().filter(active__isnull=False)
     agency_year = scope.findings().filter(version__isnull=True, agency__isnull=False, **common)
     if f.agency is not None:
@@ -92,15 +101,24 @@ def parts(scope: Any, f: Filters) -> list[QuerySet[Any]]:
         agency_year = agency_year.filter(year=f.year)
     if f.source in ("read", "check"):
         agency_year = agency_year.none()
-    out = [agency_year.order_by("agency__path", "-year", "id").values_list("id", flat=True)]
-    # One filter() call, so that every condition is on the same join to the findings.
-    matched = reports.filter(agency__isnull=False).filter(**on)
-    out.append(matched.order_by("agency__path", "-year", "active__findings__id")
-               .values_list("active__findings__id", flat=True))
+    agency_year = agency_year.order_by("agency__path", "-year", "id").values_list("id", flat=True)
+    out = [Part(agency_year, agency_year)]
+    groups = [reports.filter(agency__isnull=False)]
     if scope.everything and f.agency is None and not f.level:
-        unmatched = reports.filter(agency__isnull=True).filter(**on)
-        out.append(unmatched.order_by("printed_agency", "-year", "active__findings__id")
-                   .values_list("active__findings__id", flat=True))
+        groups.append(reports.filter(agency__isnull=True))
+    for i, group in enumerate(groups):
+        # One filter() call, so that every condition is on the same join to the findings.
+        on = group.filter(active__findings__isnull=False, **{f"active__findings__{k}": v for k, v in common.items()})
+        ids = on.order_by("agency__path" if i == 0 else "printed_agency", "-year", "active__findings__id") \
+            .values_list("active__findings__id", flat=True)
+        counted = ids
+        if f.rule or f.year is not None:
+            # Counted from the findings' side, on the (year, rule) index: a finding's year is its
+            # report's (ingest, corrections and the store's signals all copy it).
+            extra = {"year": f.year} if f.year is not None else {}
+            counted = Finding.objects.filter(version_id__in=group.values("active_id"), **common, **extra) \
+                .values_list("id", flat=True)
+        out.append(Part(ids, counted))
     return out
 
 
@@ -108,7 +126,7 @@ class Ids:
     """The ids of the parts one after the other, sliceable and counted up to a cap: what Django's
     `Paginator` needs, without COUNT(*) over a whole store."""
 
-    def __init__(self, parts: list[QuerySet[Any]], cap: int) -> None:
+    def __init__(self, parts: list[Part], cap: int) -> None:
         self.parts, self.cap = parts, cap
         self._counts: list[int] | None = None
 
@@ -118,7 +136,7 @@ class Ids:
             left = self.cap + 1
             self._counts = []
             for part in self.parts:
-                n = part.order_by()[:left].count() if left > 0 else 0
+                n = part.counted.order_by()[:left].count() if left > 0 else 0
                 self._counts.append(n)
                 left -= n
         return self._counts
@@ -140,7 +158,7 @@ class Ids:
             if stop <= 0:
                 break
             if start < n:
-                out += list(part[start:min(stop, n)])
+                out += list(part.ids[start:min(stop, n)])
             start, stop = max(0, start - n), stop - n
         return out
 
@@ -175,7 +193,7 @@ def rows_for_export(scope: Any, f: Filters) -> Any:
     """Every matching finding in list order, up to `limits.ISSUES_EXPORT_MAX_ROWS`."""
     budget = limits.ISSUES_EXPORT_MAX_ROWS
     for part in parts(scope, f):
-        ids = list(part[:budget])
+        ids = list(part.ids[:budget])
         budget -= len(ids)
         for start in range(0, len(ids), 1000):
             yield from _rows(scope, ids[start:start + 1000])

@@ -36,7 +36,14 @@ def _choices(scope: Any) -> tuple[list[str], list[int]]:
     key = f"xxgk:issues:choices:{scope.path or '*'}"
     hit = cache.get(key)
     if hit is None:
-        rules = sorted(set(scope.findings().values_list("rule", flat=True).distinct().order_by()))
+        if scope.everything:  # DISTINCT on the rule index
+            found = set(scope.findings().values_list("rule", flat=True).distinct().order_by())
+        else:  # driven from the subtree's reports, as the list is (query.parts)
+            found = set(scope.reports().filter(active__findings__isnull=False)
+                        .values_list("active__findings__rule", flat=True).distinct().order_by())
+            found |= set(scope.findings().filter(version__isnull=True).values_list("rule", flat=True)
+                         .distinct().order_by())
+        rules = sorted(found)
         years = sorted({y for y in scope.reports().values_list("year", flat=True).distinct().order_by() if y},
                        reverse=True)
         hit = (rules, years)
