@@ -8,7 +8,8 @@ columns in ~0.25 s; a county's hundred rows in ~1 ms).
 Two ways in, both idempotent:
 
 * `record(entries, outcomes)`: called by `ingest.Recorder.record_many` in the batch's transaction,
-  from the JSON text the worker already made (no read back);
+  from the JSON text the worker already made (no read back): ~0.8 ms a file on SQLite, of which
+  0.4 ms decoding the JSON;
 * `fill(version_ids)`: from the database, for versions made elsewhere (a correction, a compiled
   report) or before this table existed; the roll-up calls it for any active version it finds
   without a row.
@@ -87,18 +88,42 @@ def _parts_of(data: dict[str, Any]) -> dict[str, Any]:
 
 def record(entries: Sequence[Any], outcomes: Sequence[Any]) -> int:
     """The `Figures` rows of the versions a recorder batch just made (`Outcome.status == "read"`),
-    from the parsed JSON text of each entry. Returns the number of rows written."""
-    from .models import Figures
+    from the parsed JSON text of each entry. Returns the number of rows written.
 
+    Plain tuples written in one statement (`_insert`): Django's bulk_create prepares each of a row's
+    234 values through its field (~1 ms a row, measured), as much as the rest of recording a file."""
     rows = []
     for entry, outcome in zip(entries, outcomes):
         if outcome.status != "read" or outcome.version_id is None or entry.parsed is None:
             continue
         text = entry.parsed.json
         data = json.loads(text) if text is not None else (entry.parsed.report or {})
-        rows.append(_row(outcome.version_id, _parts_of(data)))
-    Figures.objects.bulk_create(rows, batch_size=_BATCH, ignore_conflicts=True)
+        values, inexact = extract(_parts_of(data))
+        rows.append((outcome.version_id, json.dumps(inexact), *(values[c] for c in _COLUMNS)))
+    if rows:
+        _insert(rows)
     return len(rows)
+
+
+_COLUMNS = [figure_column(k) for k in FIGURE_KEYS]
+
+
+def _insert(rows: list[tuple[Any, ...]]) -> None:
+    """The rows of versions made in this transaction (so no other writer can have filed them):
+    COPY on PostgreSQL (0.04 ms a row, measured, against 0.6–1.2 ms for a many-row INSERT of 234
+    columns), executemany on SQLite (~0.1 ms a row)."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in ("version_id", "inexact", *_COLUMNS))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {q('store_figures')} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * (2 + len(_COLUMNS)))
+        cursor.executemany(f"INSERT INTO {q('store_figures')} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING", rows)
 
 
 def fill(version_ids: Iterable[int]) -> int:
