@@ -238,3 +238,14 @@ def test_every_cell_table_is_an_htmx_fragment(three: dict[str, Any], users: dict
     assert "<td class=\"num\">50</td>" in frag and "<html" not in frag
     full = client.get("/rollup/100101/", {"year": YEAR, "part": "cells"}).content.decode()
     assert "<html" in full and 'id="cells"' in full
+
+
+def test_values_not_summed_are_named(three: dict[str, Any], users: dict[str, Any], login: Any) -> None:
+    """A value the reader kept that is no exact number (a 2019 procurement amount "约3万元") is left
+    out of the sums, and the page says which cell and how many reports."""
+    from xxgk.store.models import Figures
+
+    assert not Figures.objects.exclude(inexact=[]).exists()
+    Figures.objects.filter(version=three["town_a"][1]).update(inexact=["t2_2019.procurement.amount"])
+    body = login(users["sup_a"]).get("/rollup/100101/", {"year": YEAR}).content.decode()
+    assert "<code>t2_2019.procurement.amount</code> × 1" in body
