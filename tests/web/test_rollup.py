@@ -249,3 +249,16 @@ def test_values_not_summed_are_named(three: dict[str, Any], users: dict[str, Any
     Figures.objects.filter(version=three["town_a"][1]).update(inexact=["t2_2019.procurement.amount"])
     body = login(users["sup_a"]).get("/rollup/100101/", {"year": YEAR}).content.decode()
     assert "<code>t2_2019.procurement.amount</code> × 1" in body
+
+
+def test_a_correction_shows_in_the_roll_up_at_once(three: dict[str, Any], users: dict[str, Any],
+                                                   login: Any) -> None:
+    """A correction is a new version (made outside the recorder, so without Figures): the next
+    roll-up sums it, not the cached sums of before."""
+    from xxgk.store import corrections
+
+    client = login(users["sup_a"])
+    assert _cells(client, "100101")["t3.new_received.total"]["total"] == "50"
+    corrections.correct(three["town_a"][1].report_id, cells={"t3.new_received.total": "25"}, user="sup_a",
+                        note="原表 20 应为 25")
+    assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(25 + 30)
