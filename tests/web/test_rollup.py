@@ -262,3 +262,16 @@ def test_a_correction_shows_in_the_roll_up_at_once(three: dict[str, Any], users:
     corrections.correct(three["town_a"][1].report_id, cells={"t3.new_received.total": "25"}, user="sup_a",
                         note="原表 20 应为 25")
     assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(25 + 30)
+
+
+def test_an_older_version_made_active_shows_at_once(three: dict[str, Any], tree: dict[str, Any], put_report: Any,
+                                                    users: dict[str, Any], login: Any) -> None:
+    from xxgk.store import corrections
+
+    client = login(users["sup_a"])
+    old = three["town_a"][1]
+    _r, data = generated(tree["town_a"], YEAR, 42, {"t3.new_received.total": "70"})
+    put_report(tree["town_a"], YEAR, data=data, name="town-2.txt")
+    assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(70 + 30)
+    assert corrections.make_active(old, user="sup_a")
+    assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(20 + 30)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import rankings, views
+from . import cached, rankings, views
+
+cached.connect()
 
 urlpatterns = [
     path("rollup/", views.index, name="rollup_index"),
