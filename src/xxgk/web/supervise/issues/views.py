@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xxgk.store.models import Finding
+
 from ... import limits
 from ...core import audit, tabular
 from ...core.scope import scoped
@@ -32,17 +34,17 @@ CHOICES_SECONDS = 600
 
 def _choices(scope: Any) -> tuple[list[str], list[int]]:
     """The rules and years present in the scope, for the filter menus (cached: a DISTINCT over a
-    whole store's findings costs more than the page)."""
+    whole store's findings costs more than the page). Rules are names of checks, not data: the
+    menu reads them by the findings' own agency (indexed), which a report settled to another
+    agency after its reading may leave behind; the list itself never relies on it."""
     key = f"xxgk:issues:choices:{scope.path or '*'}"
     hit = cache.get(key)
     if hit is None:
         if scope.everything:  # DISTINCT on the rule index
             found = set(scope.findings().values_list("rule", flat=True).distinct().order_by())
-        else:  # driven from the subtree's reports, as the list is (query.parts)
-            found = set(scope.reports().filter(active__findings__isnull=False)
-                        .values_list("active__findings__rule", flat=True).distinct().order_by())
-            found |= set(scope.findings().filter(version__isnull=True).values_list("rule", flat=True)
-                         .distinct().order_by())
+        else:  # the rules of findings filed under the subtree's agencies, on the (agency, year) index
+            found = set(Finding.objects.filter(agency_id__in=scope.agencies().values("id"))
+                        .values_list("rule", flat=True).distinct().order_by())
         rules = sorted(found)
         years = sorted({y for y in scope.reports().values_list("year", flat=True).distinct().order_by() if y},
                        reverse=True)
