@@ -275,3 +275,12 @@ def test_an_older_version_made_active_shows_at_once(three: dict[str, Any], tree:
     assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(70 + 30)
     assert corrections.make_active(old, user="sup_a", refresh=False)  # no new finding: only the save tells
     assert _cells(client, "100101")["t3.new_received.total"]["total"] == str(20 + 30)
+
+
+def test_a_node_without_reports(users: dict[str, Any], login: Any) -> None:
+    client = login(users["sup_a"])
+    r = client.get("/rollup/100101/")
+    assert r.status_code == 200 and "暂无年报" in r.content.decode()
+    assert client.get("/rankings/").status_code == 200
+    assert client.get("/issues/").status_code == 200
+    assert client.get("/rollup/100101/", {"year": "x"}).status_code == 404

@@ -50,7 +50,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         under = under.filter(agency__level=level)
     years = cached("rank-years", where, lambda: sums.years(under), gen)
     year = year_of(request, years)
-    this_year = under.filter(year=year)
+    this_year = under.filter(year=year) if year is not None else under.none()
 
     def compute() -> list[dict[str, Any]]:
         if by == "workload":

@@ -59,7 +59,7 @@ def rollup(request: HttpRequest, code: str) -> HttpResponse:
     under = scope.reports().filter(agency__path__startswith=node.path, active__isnull=False)
     years = cached("rollup-years", (node.pk,), lambda: sums.years(under), gen)
     year = year_of(request, years)
-    below = under.filter(year=year).exclude(agency=node)
+    below = under.filter(year=year).exclude(agency=node) if year is not None else under.none()
     s = sums.node_sums(below, node, year, _("Direct subordinates"), _("All below"), gen)
     groups = [s.total, *s.levels, s.children]
     own = (scope.reports().filter(agency=node, year=year, active__isnull=False)
