@@ -1,16 +1,16 @@
-"""The store the web benchmarks run against: ~N generated reports (text, the store corpus of
-issue 14, its hierarchy and injected problems) ingested into a SQLite file, plus bench logins.
+"""The store the web benchmarks run against: ~100,000 generated text reports (bench/web_corpus.py:
+20,690 agencies × 2020–2024, less ~2% missing) ingested into a SQLite file, plus bench logins.
 
-    .venv/bin/python bench/web_store.py --n 100000 [--db bench/out/web_100000.sqlite3] [--workers 2]
+    .venv/bin/python bench/web_store.py [--provinces 5] [--db bench/out/web_100000.sqlite3] [--workers 2]
 
-Reused when the database exists (delete it to rebuild). The corpus is written to
-bench/out/web_corpus_<N>/ and kept for reruns. Prints the time of each step.
+The corpus is written to bench/out/web_corpus_<provinces>/ and kept for reruns (delete it to
+regenerate); the database is rebuilt by a rerun only when deleted (a rerun resumes an ingest).
+Prints the time of each step.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -24,14 +24,14 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH_PASSWORD = "bench-xxgk-2026"
 
 
-def build_store(n: int, db: Path, workers: int) -> None:
-    from tests.corpus.store_corpus import build
-    from tests.store.corpus_check import corpus_items
+def build_store(provinces: int, db: Path, workers: int) -> None:
+    from bench.web_corpus import generate
 
-    root = REPO / "bench" / "out" / f"web_corpus_{n}"
+    root = REPO / "bench" / "out" / f"web_corpus_{provinces}"
     t = time.perf_counter()
-    if not (root / "manifest.json").exists():
-        build(root, n=n, seed=7, media={"txt": 1.0}, scans=0, verify=False, workers=workers)
+    if not (root / "done").exists():
+        n = generate(root, provinces, (2020, 2021, 2022, 2023, 2024), workers)
+        (root / "done").write_text(str(n))
     print(f"corpus: {time.perf_counter() - t:.0f} s", flush=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}" if str(db).startswith("/") else f"sqlite:///{db.resolve()}"
     os.environ.setdefault("XXGK_DEBUG", "1")
@@ -45,11 +45,9 @@ def build_store(n: int, db: Path, workers: int) -> None:
     from xxgk.store import batch
     from xxgk.store.agencies import import_agencies
 
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     t = time.perf_counter()
-    import_agencies(root / manifest["hierarchy"])
-    items = corpus_items(root, manifest)
-    summary = batch.run([str(root)], items=items, workers=workers)
+    import_agencies(root / "hierarchy.csv")
+    summary = batch.run([str(root)], workers=workers)
     print(f"ingest: {time.perf_counter() - t:.0f} s, read {summary.read}, failed {summary.failed}", flush=True)
     make_logins()
 
@@ -72,13 +70,13 @@ def make_logins() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--provinces", type=int, default=5)
     ap.add_argument("--db", type=Path)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
-    db = (args.db or REPO / "bench" / "out" / f"web_{args.n}.sqlite3").resolve()
+    db = (args.db or REPO / "bench" / "out" / f"web_{args.provinces}.sqlite3").resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
-    build_store(args.n, db, args.workers)
+    build_store(args.provinces, db, args.workers)
     return 0
 
 

@@ -41,6 +41,18 @@ def test_the_signature_is_the_same_in_another_process_whatever_its_hash_seed() -
         assert bytes.fromhex(out.stdout.strip()) == here
 
 
+def test_the_permutations_are_datasketchs() -> None:
+    """Drawn without datasketch (it imports scipy: 0.5 s a process), equal to what its affine32
+    MinHash draws for (NUM_PERM, SEED); the first values literally, as datasketch 2.0 gives them."""
+    from datasketch import MinHash
+
+    a, b = similar._permutations()
+    da, db = MinHash(num_perm=similar.NUM_PERM, seed=similar.SEED, scheme="affine32").permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert a.tolist() == [int(x) for x in da] and b.tolist() == [int(x) for x in db]
+    assert (a.tolist()[:2], b.tolist()[:2]) == ([119772375, 3624037041], [516887480, 2556378380])
+
+
 def test_the_minhash_values_are_datasketchs() -> None:
     """The vectorised MinHash equals datasketch's own update_batch (affine32, identity hash), so
     datasketch's LSH and Jaccard estimate apply to the stored values."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..report import keys as K
 from ..report.model import Cell, Finding
-from ..report.values import normalize
+from ..report.values import normalize, read_value
 from . import align, glued, gluedrows
 from .tokens import Token
 from .displaced import place as place_displaced  # after .tokens: keeps the lines above as on main
@@ -278,8 +278,8 @@ def _out_of_order(
 def _ints(toks: Sequence[Token], cols: Sequence[str]) -> list[int | None]:
     out: list[int | None] = []
     for t, k in zip(toks, cols):
-        c = Cell.from_raw(k, "" if t.blank else t.raw)
-        out.append(c.value if isinstance(c.value, int) else None)
+        value = read_value("" if t.blank else t.raw, k in K.DECIMAL_KEYS, k.endswith(K.SIGNED_SUFFIX))[0]
+        out.append(value if isinstance(value, int) else None)
     return out
 
 
@@ -439,18 +439,21 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
     if not starts:
         starts = list(range(len(toks) - width + 1))
         by_row = False
-    def sig(win: list[Token]) -> tuple[object, ...]:
-        return tuple((c.value, c.semantic) for c in _cells(spec, win).values())
-
+    # What each window reads as, once per window (it was computed twice per start, then again).
+    sigs = [_sig(spec, toks[s : s + width]) for s in range(len(toks) - width + 1)]
     distinct: list[list[Token]] = []
     seen: set[tuple[object, ...]] = set()
     for s in starts:
-        win = toks[s : s + width]
-        if sig(win) not in seen:
-            seen.add(sig(win))
-            distinct.append(win)
-    every = {sig(toks[s : s + width]) for s in range(len(toks) - width + 1)}
-    return _Choice(spec, distinct, by_row, mattered=len(every) > 1, toks=list(toks))
+        if sigs[s] not in seen:
+            seen.add(sigs[s])
+            distinct.append(toks[s : s + width])
+    return _Choice(spec, distinct, by_row, mattered=len(set(sigs)) > 1, toks=list(toks))
+
+
+def _sig(spec: RowSpec, win: Sequence[Token]) -> tuple[tuple[object, str], ...]:
+    """(value, semantic) of each cell `win` gives the row: two windows that read alike are one candidate."""
+    return tuple(read_value("" if t.blank else t.raw, k in K.DECIMAL_KEYS, k.endswith(K.SIGNED_SUFFIX))
+                 for k, t in zip(spec.columns, win))
 
 
 def _is_filler(tok: Token) -> bool:

@@ -18,7 +18,7 @@ from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
 from . import assign, gluedrows, gluedtext, meta, oneline, textcells, title
-from .tokens import Token
+from .tokens import Token, cell_token
 
 # Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
 # same characters (a line of 3 million tabs must not backtrack).
@@ -72,13 +72,20 @@ class Line:
         return "。" in self.norm or (len(self.norm) > 8 and self.norm.endswith(":"))
 
 
+#: The characters other than a digit (`\d`: any Unicode decimal digit, str.isdecimal) that a page
+#: number (`_PAGE_NUMBER`) or a markdown rule (`_MD_SEPARATOR`) can start with: a line starting
+#: otherwise is neither, without trying the two patterns on it.
+_SKIP_FIRST = frozenset("-—–－第|:")
+
+
 def _lines(text: str) -> list[Line]:
     out = []
     for i, raw in enumerate(text.splitlines(), 1):
         if "[bookmark:" in raw:
             raw = _BOOKMARK.sub("", raw)
         norm = normalize(raw)
-        if len(norm) <= 80 and (_PAGE_NUMBER.fullmatch(norm) or _MD_SEPARATOR.fullmatch(norm)):
+        if (len(norm) <= 80 and norm and (norm[0] in _SKIP_FIRST or norm[0].isdecimal())
+                and (_PAGE_NUMBER.fullmatch(norm) or _MD_SEPARATOR.fullmatch(norm))):
             continue
         if norm.startswith("#") or "**" in norm or "__" in norm:
             norm = normalize(_MD_MARKS.sub("", raw))
@@ -136,7 +143,7 @@ def _split_line(line: Line, optional: Sequence[int] = ()) -> list[Token]:
     toks = [
         Token.glued_run(text, {"line": no, "col": col0 + col}, norm)
         if glued
-        else Token(text, {"line": no, "col": col0 + col}, blank, norm=norm, is_value=is_value)
+        else cell_token(text, {"line": no, "col": col0 + col}, blank, norm, is_value)
         for col, text, blank, norm, is_value, glued in _line_cells(line.raw)
     ]
     if optional:

@@ -203,7 +203,12 @@ def _identity(
     `note` is only called when the identity fails: explaining a failure costs more than checking.
     """
     keys = [*lhs, *rhs]
-    vals = [_num(report, k) for k in keys]
+    cells = report.cells
+    vals = []
+    for k in keys:  # `_num` inlined: 60 identities of up to 22 cells per report
+        cell = cells.get(k)
+        v = None if cell is None else cell.value
+        vals.append(v if type(v) is int else None)
     if None in vals:
         nulls = [k for k, v in zip(keys, vals) if v is None]
         return Finding(
@@ -219,25 +224,31 @@ def _identity(
     return Finding(rule, ERROR, keys, f"{where}：{lhs_name} ({parts}{a}) ≠ {rhs_name} ({b}){extra}", expected=a, actual=b)
 
 
-def _t3_identities(report: Report, fmt: str) -> Iterator[Finding | None]:
+@functools.lru_cache(maxsize=8)
+def _t3_plan(fmt: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str, str, bool, str | None], ...]:
+    """Table 三's identities of a format, in the order they are checked: (rule, lhs, rhs, where,
+    lhs name, rhs name, show parts, column of the `_localise` note). Built once per format."""
     leaves = K.t3_outcome_rows(fmt)
+    plan = []
     for col in K.T3_COLUMNS:
         c = f".{col}"
-        yield _identity(
-            report, "t3.column_identity", ["t3.new_received" + c, "t3.carried_over" + c],
-            ["t3.results_total" + c, "t3.carried_forward" + c],
-            f"表三「{K.T3_COLUMN_LABELS[col]}」列", "一+二", "（七）+四", note=functools.partial(_localise, report, leaves, col),
-        )
+        plan.append(("t3.column_identity", ("t3.new_received" + c, "t3.carried_over" + c),
+                     ("t3.results_total" + c, "t3.carried_forward" + c),
+                     f"表三「{K.T3_COLUMN_LABELS[col]}」列", "一+二", "（七）+四", False, col))
     for row in K.t3_rows(fmt):
-        yield _identity(
-            report, "t3.row_sum", [f"t3.{row}.{c}" for c in K.T3_APPLICANT_COLUMNS], [f"t3.{row}.total"],
-            f"表三「{_T3_ROW_LABELS[row]}」行", "六类申请人之和", "总计", show_parts=True,
-        )
+        plan.append(("t3.row_sum", tuple(f"t3.{row}.{c}" for c in K.T3_APPLICANT_COLUMNS), (f"t3.{row}.total",),
+                     f"表三「{_T3_ROW_LABELS[row]}」行", "六类申请人之和", "总计", True, None))
     for col in K.T3_COLUMNS:
-        yield _identity(
-            report, "t3.results_total", [f"t3.{r}.{col}" for r in leaves], [f"t3.results_total.{col}"],
-            f"表三「{K.T3_COLUMN_LABELS[col]}」列", "（一）至（六）各项之和", "（七）总计",
-        )
+        plan.append(("t3.results_total", tuple(f"t3.{r}.{col}" for r in leaves), (f"t3.results_total.{col}",),
+                     f"表三「{K.T3_COLUMN_LABELS[col]}」列", "（一）至（六）各项之和", "（七）总计", False, None))
+    return tuple(plan)
+
+
+def _t3_identities(report: Report, fmt: str) -> Iterator[Finding | None]:
+    leaves = K.t3_outcome_rows(fmt)
+    for rule, lhs, rhs, where, lhs_name, rhs_name, show_parts, col in _t3_plan(fmt):
+        yield _identity(report, rule, lhs, rhs, where, lhs_name, rhs_name, show_parts=show_parts,
+                        note=functools.partial(_localise, report, leaves, col) if col is not None else None)
 
 
 def _localise(report: Report, leaves: Sequence[str], col: str) -> str:

@@ -6,6 +6,8 @@ writer, CSV header and database column uses exactly these strings, so they live 
 
 from __future__ import annotations
 
+import functools
+
 # --- Table 三 -------------------------------------------------------------------------------
 
 T3_COLUMNS: tuple[str, ...] = (
@@ -88,12 +90,14 @@ T3_ROWS_2019: tuple[tuple[str, str], ...] = _rows_2019()
 T3_GROUPS_2019: dict[str, str] = {k: v for k, v in T3_GROUPS_2021.items() if k != "other_no_correction"}
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def t3_rows(fmt: str) -> tuple[str, ...]:
     """Row keys of Table 三 for a format ('2019' or '2021')."""
     rows = T3_ROWS_2019 if fmt == "2019" else T3_ROWS_2021
     return tuple(k for k, _ in rows)
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def t3_outcome_rows(fmt: str) -> tuple[str, ...]:
     """The leaf outcome rows that rule 3 sums (21 in 2021, 19 in 2019)."""
     rows = t3_rows(fmt)
@@ -148,6 +152,7 @@ T2_ROWS_2019: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def t2_keys(fmt: str) -> tuple[str, ...]:
     """Cell keys of Table 二 in printed order."""
     if fmt == "2019":
@@ -158,14 +163,17 @@ def t2_keys(fmt: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def t3_keys(fmt: str) -> tuple[str, ...]:
     return tuple(f"t3.{r}.{c}" for r in t3_rows(fmt) for c in T3_COLUMNS)
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def t4_keys() -> tuple[str, ...]:
     return tuple(f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS)
 
 
+@functools.lru_cache(maxsize=16)  # tuples of str: immutable, shared safely
 def cell_keys(fmt: str) -> tuple[str, ...]:
     """Every cell key of a report in `fmt` ('2021' → 200 keys, '2019' → 196 keys)."""
     return t2_keys(fmt) + t3_keys(fmt) + t4_keys()

@@ -9,6 +9,7 @@ run time: the dependency runs one way, model → checks → finding, with no imp
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from . import keys as K
 from .checks import check as _check
 from .finding import Finding, Severity
-from .values import Semantic, Value, parse_value
+from .values import Semantic, Value, read_value
 
 __all__ = ["SCHEMA", "Cell", "Finding", "Report", "Severity"]
 
@@ -33,9 +34,7 @@ class Cell:
 
     @classmethod
     def from_raw(cls, key: str, raw: str, where: dict[str, Any] | None = None) -> Cell:
-        value, semantic = parse_value(
-            raw, decimal=key in K.DECIMAL_KEYS, signed=key.endswith(K.SIGNED_SUFFIX)
-        )
+        value, semantic = read_value(raw, key in K.DECIMAL_KEYS, key.endswith(K.SIGNED_SUFFIX))
         return cls(key, raw, value, semantic, where if where is not None else {})
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,12 +87,17 @@ class Report:
     def tables(self) -> dict[str, Any]:
         """The nested t2/t3/t4 (or t2_2019) objects of the contract, built from the cells."""
         out: dict[str, Any] = {}
-        for key in K.cell_keys(self.table_format):
-            parts = key.split(".")
-            node = out
-            for p in parts[:-1]:
-                node = node.setdefault(p, {})
-            node[parts[-1]] = self.value(key)
+        cells = self.cells
+        nodes: dict[tuple[str, ...], dict[str, Any]] = {}
+        for key, parents, leaf in _table_plan(self.table_format):
+            node = nodes.get(parents)
+            if node is None:
+                node = out
+                for p in parents:
+                    node = node.setdefault(p, {})
+                nodes[parents] = node
+            cell = cells.get(key)
+            node[leaf] = cell.value if cell else None
         return out
 
     def to_dict(self, *, with_findings: bool = True) -> dict[str, Any]:
@@ -196,6 +200,17 @@ class Report:
         for key, v in values.items():
             r.cells[key] = Cell.from_raw(key, "" if v is None else str(v))
         return r
+
+
+@functools.lru_cache(maxsize=16)
+def _table_plan(fmt: str) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(key, parent path, leaf name) of every cell key of `fmt`, split once per format rather than
+    once per key of every report (`Report.tables`)."""
+    out = []
+    for key in K.cell_keys(fmt):
+        *parents, leaf = key.split(".")
+        out.append((key, tuple(parents), leaf))
+    return tuple(out)
 
 
 def _expect(d: dict[str, Any], name: str, kind: type) -> None:

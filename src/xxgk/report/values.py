@@ -75,7 +75,6 @@ def is_value_token(raw: str) -> bool:
     return bool(t) and (numeric_text(t) is not None or t in NA_FORMS or t in ZERO_WORDS)
 
 
-@lru_cache(maxsize=8192)
 def parse_value(raw: str, *, decimal: bool = False, signed: bool = False) -> tuple[Value, Semantic]:
     """Interpret a cell's raw text.
 
@@ -83,6 +82,13 @@ def parse_value(raw: str, *, decimal: bool = False, signed: bool = False) -> tup
     integers. A count printed with a fraction or a sign where none is allowed stays `text` so that the
     checks report it instead of the reader silently rounding it.
     """
+    return read_value(raw, decimal, signed)
+
+
+@lru_cache(maxsize=8192)
+def read_value(raw: str, decimal: bool, signed: bool) -> tuple[Value, Semantic]:
+    """`parse_value` with positional flags: the cache's key is built faster without keywords, and
+    every cell of every reader comes through here (`Cell.from_raw`)."""
     t = normalize(raw)
     if not t:
         return None, "empty"

@@ -4,8 +4,9 @@ here). Two agencies' reports with the same digest are one report filed twice."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from .jsontext import dumps
 
 #: Tables identify a report only when they say enough: at least this many non-zero counts among
 #: the cells no identity derives (the 总计 column, row （七）总计 and 表四's 总计 left out: one
@@ -23,17 +24,21 @@ def tables_digest(report: dict[str, Any]) -> str:
     without being copies)."""
     tables = {k: report.get(k) for k in ("t2", "t3", "t4", "t2_2019") if report.get(k) is not None}
     nonzero = 0
-    stack: list[tuple[str, Any]] = list(tables.items())
+    # (path of a dict, the dict): a leaf's path is built only for a positive count, the few that
+    # can be counted (not for each of the ~230 cells).
+    stack: list[tuple[str, Any]] = [("", tables)]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((f"{path}.{k}", v) for k, v in node.items())
-        elif (isinstance(node, int) and not isinstance(node, bool) and node > 0 and not path.endswith(".total")
-              and ".results_total." not in path):
-            nonzero += 1
+        prefix, node = stack.pop()
+        for k, v in node.items():
+            if isinstance(v, dict):
+                stack.append((f"{prefix}{k}.", v))
+            elif isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                path = f"{prefix}{k}"
+                if not path.endswith(".total") and ".results_total." not in path:
+                    nonzero += 1
     if nonzero < DUPLICATE_MIN_NONZERO:
         return ""
-    text = json.dumps([report.get("format"), tables], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = dumps([report.get("format"), tables], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

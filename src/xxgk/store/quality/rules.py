@@ -182,8 +182,11 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
-#: The cells `checks._cross_year` reads: 二 and 四 of 表三, 表二's (一) rows.
-_CROSS_YEAR_PREFIXES = ("t3.carried_over.", "t3.carried_forward.", "t2.regulations.", "t2.normative_documents.")
+#: The cells `checks._cross_year` reads (by key, in no order): 二 and 四 of 表三, 表二's (一) rows.
+_CROSS_YEAR_KEYS = tuple(
+    [f"t3.{row}.{c}" for row in ("carried_over", "carried_forward") for c in K.T3_COLUMNS]
+    + [f"t2.{row}.{c}" for row in ("regulations", "normative_documents") for c in ("in_force", "issued", "repealed")]
+)
 
 
 def _mini_report(rep: Rep) -> Report:
@@ -191,8 +194,10 @@ def _mini_report(rep: Rep) -> Report:
     the stored JSON would re-read 200 raw texts per report)."""
     if "mini" not in rep.memo:
         r = Report(format=rep.format or "unknown", year=rep.year)
-        for key, v in rep.values.items():
-            if key.startswith(_CROSS_YEAR_PREFIXES):
+        values = rep.values
+        for key in _CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
+            if key in values:
+                v = values[key]
                 r.cells[key] = Cell(key, "" if v is None else str(v), v, "empty" if v is None else "number")
         rep.memo["mini"] = r
     return rep.memo["mini"]
