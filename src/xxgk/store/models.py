@@ -202,8 +202,9 @@ class Finding(models.Model):
     handled = models.BooleanField(default=False)
     handled_note = models.TextField(blank=True, default="")
     #: Who marked it handled (a user name) and when: shown beside the note on the issues list
-    #: (the audit log holds the full history of marks and unmarks).
-    handled_by = models.CharField(max_length=150, blank=True, default="")
+    #: (the audit log holds the full history of marks and unmarks). A default in the database too,
+    #: for the batch writer's plain INSERTs (`rawsql`) that name only the columns they fill.
+    handled_by = models.CharField(max_length=150, blank=True, default="", db_default="")
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
