@@ -1,4 +1,4 @@
-# Newcomers: `make run` (check the sample reports), `make test` (the whole suite).
+# Newcomers: `make run` (the web app on demo data), `make test` (the whole suite).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ SEEDS  ?= ../shared/seeds
 PYTEST_ARGS ?= -n auto -q
 
 .DEFAULT_GOAL := install
-.PHONY: install test test-pg run bench clean sysdeps
+.PHONY: install test test-pg run check-seeds bench clean sysdeps
 # The store's tests run a second time on PostgreSQL when one answers here (CI's machine runs it).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -31,7 +31,18 @@ test-pg: $(STAMP)
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL not reachable at $(PG_URL) (required in CI)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): the store tests ran on SQLite only"; fi
 
+# The web app on the demo store: `xxgk demo` loads the demo hierarchy, its reports and logins into
+# DB (default: DATABASE_URL, else ./xxgk.sqlite3; a second run adds nothing) and prints the logins;
+# `xxgk serve` serves it on HOST:PORT with its job queue until Ctrl-C.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DB ?=
 run: $(STAMP)
+	$(BIN)/xxgk demo $(if $(DB),--db $(DB))
+	$(BIN)/xxgk serve $(if $(DB),--db $(DB)) --host $(HOST) --port $(PORT)
+
+# What `make run` did before the web app: check the sample reports.
+check-seeds: $(STAMP)
 	$(BIN)/xxgk check $(SEEDS)
 
 bench: $(STAMP) sysdeps

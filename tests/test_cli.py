@@ -70,7 +70,7 @@ def test_no_input_is_a_usage_error() -> None:
 
 
 def test_there_are_no_stub_verbs() -> None:
-    assert sorted(cli.main.commands) == ["agencies", "batch", "check", "convert", "export", "parse", "render"]
+    assert sorted(cli.main.commands) == ["agencies", "batch", "check", "convert", "demo", "export", "parse", "render", "serve"]
 
 
 # -- check ----------------------------------------------------------------------------------

@@ -574,8 +574,10 @@ def _register_store_commands() -> None:
     # The store's verbs live beside the store (xxgk/store/commands); Django is imported only when
     # one of them runs, so `xxgk parse` stays as fast to start as before.
     from .store.commands import register
+    from .web.commands import register as register_web
 
     register(main)
+    register_web(main)
 
 
 _register_store_commands()

@@ -69,6 +69,18 @@ def test_signature_gives_agency_and_date_and_leaves_section_six() -> None:
     assert r.sections["other"] == "无。"
 
 
+def test_signature_above_the_last_page_number() -> None:
+    """A PDF's layout keeps the last page's number (`- 7 -`) under the signature: the date is still
+    the signature's, and the page number is not taken for part of it."""
+    head = "2022年政府信息公开工作年度报告"
+    r = parse_text(_doc(head, tail="某某镇人民政府2023年1月20日\n-7-\n"))
+    assert (r.agency, r.published_on) == ("某某镇人民政府", "2023-01-20")
+    r = parse_text(_doc(head, tail="某某镇人民政府\n2023年1月20日\n- 12 -\n"))
+    assert r.published_on == "2023-01-20"
+    r = parse_text(_doc(head, tail="本报告发布于2023年1月20日后第7页\n"))
+    assert r.published_on is None
+
+
 def test_published_field_wins_over_signature_date() -> None:
     head = "标题: 某某镇人民政府2022年政府信息公开工作年度报告\n发布时间: 2023-02-01 09:00"
     r = parse_text(_doc(head, tail="某某镇人民政府 2023年1月20日 附件下载\n"))

@@ -80,9 +80,11 @@ _AGENCY_END = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|委员会|管理委员会|管委会|办事处|街道|局|委|办|厅|部|署|院|会|处|室|中心|所|站|队|馆|镇|乡|区|县|市|省|公司|集团|银行|大学|学院)$"
 )
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
-#: The signature at the end: an agency name and a date, after the last sentence.
+#: The signature at the end: an agency name and a date, after the last sentence; a page number
+#: printed under it on the last page (`- 7 -`, kept by the PDF reader's layout) may follow.
 _SIGNATURE = re.compile(
-    r"(?:^|(?<=[。；！\s]))(?:(?P<name>[\u4e00-\u9fff（）()·]{2,40}?)\s*)?(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:附件下载|附件|【?打印】?|【?关闭】?)?\s*$"
+    r"(?:^|(?<=[。；！\s]))(?:(?P<name>[\u4e00-\u9fff（）()·]{2,40}?)\s*)?(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*(?:附件下载|附件|【?打印】?|【?关闭】?)?"
+    r"(?=\s*(?:[-－—–]\s*\d{1,4}\s*[-－—–]\s*)?$)"
 )
 
 

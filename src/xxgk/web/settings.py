@@ -124,6 +124,7 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
 STATIC_URL = "static/"
+# The project's own static files (htmx, ECharts, app.css/js) live beside the settings, in no app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("XXGK_STATIC_ROOT", Path.cwd() / "static"))
 

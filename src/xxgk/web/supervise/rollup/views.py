@@ -192,7 +192,7 @@ def _export(request: HttpRequest, fmt: str, node: Any, year: int | None, groups:
     table = request.GET.get("table", "cells")
     stem = f"rollup-{node.code}-{year}-{table}"
     if table == "levels":
-        cols = [("group", _("Group")), ("label", _("Agencies")), ("reports", _("Reports")),
+        cols = [("group", _("Group")), ("label", _("Agency group")), ("reports", _("Reports")),
                 ("formats", _("Formats"))] + [(k, label(k)) for k in HEADLINE]
         return tabular.download(_summary_rows(groups, own), cols, stem, fmt)
     if table == "diff":
