@@ -170,8 +170,12 @@ class Recorder:
         """Write `entries` (in input order) in one transaction."""
         from django.db import transaction
 
+        from . import figures
+
         with transaction.atomic():
-            return _Batch(self, entries).write()
+            outcomes = _Batch(self, entries).write()
+            figures.record(entries, outcomes)  # the versions' numeric cells, for roll-ups
+            return outcomes
 
 
 #: The columns the batch writer fills, in the order of its rows (every column: raw SQL has no

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from ..report import keys as _K
 from .jsontext import CompactJSON, RawJSON, compact_json  # noqa: F401  (re-exported)
 
 LEVELS = [
@@ -200,9 +201,16 @@ class Finding(models.Model):
     source = models.CharField(max_length=8, default="check")
     handled = models.BooleanField(default=False)
     handled_note = models.TextField(blank=True, default="")
+    #: Who marked it handled (a user name) and when: shown beside the note on the issues list
+    #: (the audit log holds the full history of marks and unmarks). A default in the database too,
+    #: for the batch writer's plain INSERTs (`rawsql`) that name only the columns they fill.
+    handled_by = models.CharField(max_length=150, blank=True, default="", db_default="")
+    handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "year"])]
+        #: (year, rule): the issues list filtered by year and rule counts from the findings' side
+        #: (xxgk.web.supervise.issues.query).
+        indexes = [models.Index(fields=["agency", "year"]), models.Index(fields=["year", "rule"])]
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's finding object (report-json.md), with the store's `details` when any."""
@@ -213,6 +221,39 @@ class Finding(models.Model):
         if self.details:
             d["details"] = self.details
         return d
+
+
+#: The 信息处理费 figures of `extra.fees` (report-json.md), summed beside the tables' cells.
+FEE_KEYS = ("extra.fees.notices", "extra.fees.notice_amount_yuan", "extra.fees.collected_yuan")
+#: Every cell key `Figures` holds: both formats' table cells, then the fees.
+FIGURE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(_K.cell_keys("2021") + _K.cell_keys("2019"))) + FEE_KEYS
+#: Keys whose values are decimals (万元, 元): held as integers of millionths, so that the database
+#: sums them exactly on every backend (SQLite's SUM of a DecimalField is a float).
+DECIMAL_FIGURES = frozenset(_K.DECIMAL_KEYS | {"extra.fees.notice_amount_yuan", "extra.fees.collected_yuan"})
+DECIMAL_SCALE = 10**6
+
+
+def figure_column(key: str) -> str:
+    """The `Figures` column of a cell key: "t3.granted.total" → "t3_granted_total"."""
+    return key.replace(".", "_")
+
+
+class Figures(models.Model):
+    """The numeric cells of one version, one column per cell key (`FIGURE_KEYS`), so that a roll-up
+    or a ranking over 100,000 reports is one aggregate query (SUM per column) instead of decoding
+    every version's JSON. Filled when a version is recorded (`xxgk.store.figures.record`) and for
+    any version that lacks it when a roll-up needs it (`figures.fill`). Null: the cell was blank or
+    is not in the version's format. Decimal keys (`DECIMAL_FIGURES`) hold millionths."""
+
+    version = models.OneToOneField(Version, primary_key=True, on_delete=models.CASCADE, related_name="figures")
+    #: Keys whose value the version holds but that could not be held exactly (a decimal with more
+    #: than 6 places, text in a count): a roll-up lists them as not summed.
+    inexact = models.JSONField(default=list, blank=True)
+
+
+for _key in FIGURE_KEYS:
+    Figures.add_to_class(figure_column(_key), models.BigIntegerField(null=True, blank=True))
+assert len({figure_column(k) for k in FIGURE_KEYS}) == len(FIGURE_KEYS), "two cell keys share a column"
 
 
 class Run(models.Model):

@@ -31,3 +31,12 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 
 #: Rows on one page of a list (coverage, issues, rankings): a county has up to ~100 agencies.
 PAGE_SIZE = 100
+
+#: The issues list counts its rows up to this many and says "more than" beyond: an exact count of a
+#: whole store's findings (~1 M at 100,000 reports) costs more than the page itself.
+ISSUES_COUNT_CAP = 10_000
+#: Most rows in one export of the issues list (a whole store's open findings; larger needs the
+#: store's Parquet export, `xxgk export`).
+ISSUES_EXPORT_MAX_ROWS = 200_000
+#: Longest note on a handled finding.
+NOTE_MAX_CHARS = 2000

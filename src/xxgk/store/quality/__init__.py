@@ -23,7 +23,9 @@ All are warnings. Thresholds: `thresholds.py`. Who is recomputed for a stale rep
 year Y): the report itself; A's report of Y+1 (its previous year changed); every report it is a
 duplicate or 雷同 of, now or before (read from its old findings); and, for `quality.missing`, the
 whole hierarchy under A's root. A finding that stays the same is left alone (so a person's
-`handled` mark survives a refresh); one that changes is replaced.
+`handled` mark survives a refresh); one whose wording or details change but that stays on the same
+version or agency-year, rule and cells is updated in place (same id, `handled` mark kept: the issue
+a person settled is still that issue); one that is no longer wanted is deleted.
 """
 
 from __future__ import annotations
@@ -145,7 +147,8 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
     return written
 
 
-_FIELDS = ("id", "version_id", "agency_id", "year", "rule", "severity", "cells", "message", "expected", "actual", "details")
+_FIELDS = ("id", "version_id", "agency_id", "year", "rule", "severity", "cells", "message", "expected", "actual", "details",
+           "handled")
 
 
 def _chunked_values(qs: Any, field: str, ids: Iterable[int], *fields: str) -> Iterable[tuple[Any, ...]]:
@@ -170,9 +173,16 @@ def _key(version_id: Any, agency_id: Any, year: Any, rule: str, severity: str, c
             _canon(details or {}))
 
 
+def _identity(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What makes two findings one issue for a person: version or agency-year, rule, cells."""
+    return key[:4] + key[5:6]
+
+
 def _sync(existing: Iterable[tuple[Any, ...]], wants: list[Want]) -> int:
-    """Make the stored findings `existing` (rows of _FIELDS) equal to `wants`: delete what is no
-    longer wanted, create what is new, leave the rest (and its `handled` mark) alone."""
+    """Make the stored findings `existing` (rows of _FIELDS) equal to `wants`: leave what is
+    unchanged (handled rows matched first, so a duplicate's handled copy is the one kept), update
+    in place what changed on the same issue (`_identity`), delete what is no longer wanted,
+    create what is new."""
     from ..models import Finding
 
     todo = Counter()
@@ -182,19 +192,33 @@ def _sync(existing: Iterable[tuple[Any, ...]], wants: list[Want]) -> int:
         k = _key(w.version_id, w.agency_id, w.year, w.rule, w.severity, w.cells, w.message, w.expected, w.actual, w.details)
         todo[k] += 1
         by_key[k] = w
-    stale: list[int] = []
-    for fid, *fields in existing:
+    stale: list[tuple[int, tuple[Any, ...]]] = []
+    for fid, *fields, _handled in sorted(existing, key=lambda row: not row[-1]):
         k = _key(*fields)
         if todo[k] > 0:
             todo[k] -= 1
         else:
-            stale.append(fid)
-    for batch in load.chunks(stale):
+            stale.append((fid, k))
+    new_wants = [w for k, n in todo.items() if n > 0 for w in [by_key[k]] * n]
+    reusable: dict[tuple[Any, ...], list[int]] = {}
+    for fid, k in stale:
+        reusable.setdefault(_identity(k), []).append(fid)
+    changed: list[Any] = []
+    created: list[Any] = []
+    for w in new_wants:
+        k = _key(w.version_id, w.agency_id, w.year, w.rule, w.severity, w.cells, w.message, w.expected, w.actual, w.details)
+        ids = reusable.get(_identity(k))
+        row = Finding(version_id=w.version_id, agency_id=w.agency_id, year=w.year, rule=w.rule, severity=w.severity,
+                      cells=w.cells, message=w.message, expected=w.expected, actual=w.actual, details=w.details,
+                      source=SOURCE)
+        if ids:
+            row.pk = ids.pop(0)
+            changed.append(row)
+        else:
+            created.append(row)
+    kept = {f.pk for f in changed}
+    for batch in load.chunks([fid for fid, _ in stale if fid not in kept]):
         Finding.objects.filter(id__in=batch).delete()
-    new = [
-        Finding(version_id=w.version_id, agency_id=w.agency_id, year=w.year, rule=w.rule, severity=w.severity,
-                cells=w.cells, message=w.message, expected=w.expected, actual=w.actual, details=w.details, source=SOURCE)
-        for k, n in todo.items() if n > 0 for w in [by_key[k]] * n
-    ]
-    Finding.objects.bulk_create(new, batch_size=_BATCH)
-    return len(new)
+    Finding.objects.bulk_update(changed, ["severity", "message", "expected", "actual", "details"], batch_size=_BATCH)
+    Finding.objects.bulk_create(created, batch_size=_BATCH)
+    return len(changed) + len(created)
