@@ -49,6 +49,14 @@ def build_store(provinces: int, db: Path, workers: int) -> None:
     import_agencies(root / "hierarchy.csv")
     summary = batch.run([str(root)], workers=workers)
     print(f"ingest: {time.perf_counter() - t:.0f} s, read {summary.read}, failed {summary.failed}", flush=True)
+    # A store filled before the roll-up's Figures existed (migration store 0002) gets them here,
+    # as the first roll-up would.
+    from xxgk.store import figures
+    from xxgk.store.models import Version
+
+    t = time.perf_counter()
+    n = figures.fill(Version.objects.values_list("pk", flat=True))
+    print(f"figures: {n} filled in {time.perf_counter() - t:.0f} s", flush=True)
     make_logins()
 
 

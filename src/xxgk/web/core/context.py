@@ -17,7 +17,9 @@ NAV = [
     ("upload", _("Upload")),
     ("jobs", _("Jobs")),
     ("issues", _("Issues")),
+    ("rollup_index", _("Roll-up")),
     ("rankings", _("Rankings")),
+    ("compare_reports", _("Comparison")),
     ("audit", _("Audit log")),
 ]
 
