@@ -9,7 +9,7 @@ PYTEST_ARGS ?= -n auto -q
 
 .DEFAULT_GOAL := install
 .PHONY: install test test-pg run check-seeds bench clean sysdeps
-# The store's tests run a second time on PostgreSQL when one answers here (CI's machine runs it).
+# The store's and the web app's tests run a second time on PostgreSQL when one answers here (CI's machine runs it).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: $(STAMP)
@@ -26,10 +26,10 @@ test: $(STAMP) sysdeps
 
 test-pg: $(STAMP)
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "store tests on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS) tests/store; \
+		echo "store and web tests on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS) tests/store tests/web; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL not reachable at $(PG_URL) (required in CI)"; exit 1; \
-	else echo "PostgreSQL not reachable at $(PG_URL): the store tests ran on SQLite only"; fi
+	else echo "PostgreSQL not reachable at $(PG_URL): the store and web tests ran on SQLite only"; fi
 
 # The web app on the demo store: `xxgk demo` loads the demo hierarchy, its reports and logins into
 # DB (default: DATABASE_URL, else ./xxgk.sqlite3; a second run adds nothing) and prints the logins;
