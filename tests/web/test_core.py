@@ -148,3 +148,9 @@ def test_put_report_files_generated_reports_under_their_agency(tree: dict[str, A
     assert v.report.agency == tree["county_a"] and v.report.year == 2024 and v.report.active_id == v.pk
     assert v.errors == 0
     assert v.data["t3"]["new_received"]["total"] > 0  # a non-zero report: zeros would hide bugs
+
+
+def test_interface_is_chinese_whatever_the_browser_asks(client: Any, db: Any) -> None:
+    for accept in ("en-US,en;q=0.9", "fr", "zh-TW", ""):
+        body = client.get("/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        assert "<h1>登录</h1>" in body and "Log in" not in body, accept

@@ -54,7 +54,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+    context = browser.new_context(viewport=DESKTOP, locale="en-US", base_url=live_server.url)
     context.set_default_timeout(15_000)
     pg = context.new_page()
     errors: list[str] = []
