@@ -310,7 +310,20 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
     run_row.finished_at = timezone.now()
     run_row.counts = summary.to_dict()
     run_row.save(update_fields=["finished_at", "counts"])
+    _optimize()
     return summary
+
+
+def _optimize() -> None:
+    """SQLite's `PRAGMA optimize` after a run: it refreshes the planner's statistics of the tables
+    the run changed. Without them the web app's issues list chose a full scan where an index
+    answers (bench store, 101,443 reports: 457 ms → 30 ms a page filtered by level and year).
+    PostgreSQL's autovacuum does this by itself."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA optimize")
 
 
 def _entry(job: _Job, parsed: Parsed | None) -> Entry:

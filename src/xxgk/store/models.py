@@ -210,7 +210,12 @@ class Finding(models.Model):
     class Meta:
         #: (year, rule): the issues list filtered by year and rule counts from the findings' side
         #: (xxgk.web.supervise.issues.query).
-        indexes = [models.Index(fields=["agency", "year"]), models.Index(fields=["year", "rule"])]
+        # (severity, year): the issues list filtered by severity (and year) counts from the findings'
+        # side (at 101,443 reports and 474,266 findings: 190 ms a count on (year, rule), 1 ms here);
+        # handled findings are few, so a partial index finds them without reading the rest.
+        indexes = [models.Index(fields=["agency", "year"]), models.Index(fields=["year", "rule"]),
+                   models.Index(fields=["severity", "year"]),
+                   models.Index(fields=["version"], condition=models.Q(handled=True), name="finding_handled")]
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's finding object (report-json.md), with the store's `details` when any."""
