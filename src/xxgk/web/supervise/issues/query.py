@@ -125,7 +125,9 @@ def parts(scope: Any, f: Filters) -> list[Part]:
             # Counted from the findings' side, on the (year, rule) index: a finding's year is its
             # report's (ingest, corrections and the store's signals all copy it).
             extra = {"year": f.year} if f.year is not None else {}
-            counted = Finding.objects.filter(version_id__in=group.values("active_id"), **common, **extra) \
+            # EXISTS per finding, not IN (the scope's active ids): SQLite builds the IN list of every
+            # active version first (88 ms at 101,443 reports), EXISTS runs from the index (rule/year).
+            counted = Finding.objects.filter(Exists(group.filter(active_id=OuterRef("version_id"))), **common, **extra) \
                 .values_list("id", flat=True)
         out.append(Part(ids, counted))
     return out
