@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         first = "" if r["first"] is None else f"{r['first']:.0f}"
         lines.append(f"| {label} | `{path}` | {first} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {ok} | {r['rps']:.0f} | "
                      f"{r['failed'] + r['non2xx']} |")
-    lines += ["", f"Command: `python bench/bench_web.py --n {args.n} --requests {args.requests} --concurrency {args.concurrency}`."]
+    lines += ["", f"Command: `python bench/bench_web.py --db {db.relative_to(REPO) if db.is_relative_to(REPO) else db} --n {args.n} --requests {args.requests} --concurrency {args.concurrency}`."]
     emit("\n".join(lines) + "\n", args.write)
     return 0
 
