@@ -244,8 +244,9 @@ def _explain_items(bands: list[Band], first_k: int, last_k: int, month: str, sco
     parts = []
     for b in bands:
         band_first, band_last, _ = _item_band(b.first)
-        name = f"第{band_first}–{band_last}件档"
-        parts.append(f"{name}{_price(b.unit_price, '件')}×{b.quantity}件={b.amount}元")
+        own = f"第{b.first}件" if b.first == b.last else f"第{b.first}–{b.last}件"
+        name = f"{own}属第{band_first}–{band_last}件档"
+        parts.append(f"{name}，{_price(b.unit_price, '件')}×{b.quantity}件={b.amount}元")
     return f"为同一申请人{month}（{scope.label}）累计申请的{span}；" + "；".join(parts)
 
 
@@ -254,8 +255,10 @@ def _explain_pages(pages: int, bands: list[Band]) -> str:
         return "共0页，不收费"
     parts = []
     for b, (first, last, _) in zip(bands, PAGE_BANDS, strict=False):
-        name = f"第{first}–{last}页" if last is not None else f"第{first}页起"
-        parts.append(f"{name}{_price(b.unit_price, '页')}×{b.quantity}页={b.amount}元")
+        band = f"第{first}–{last}页档" if last is not None else f"第{first}页以上档"
+        own = f"第{b.first}页" if b.first == b.last else f"第{b.first}–{b.last}页"
+        name = f"{own}（{band}）"
+        parts.append(f"{name}{_price(b.unit_price, '页')}，{b.quantity}页={b.amount}元")
     return f"共{pages}页：" + "；".join(parts)
 
 
