@@ -275,6 +275,7 @@ class Clock:
             steps.append(Step(ext.on, f"{_ART}第三十三条第二款",
                               f"经政府信息公开工作机构负责人同意并告知申请人，延长答复期限{ext.days}个工作日"))
         steps += self._fee_steps()
+        steps.sort(key=lambda s: s.on)  # stable: same-day steps keep their legal order
         sus = len(self.suspended_days())
         due = self.due()
         assert due is not None
@@ -364,7 +365,7 @@ class Clock:
         fee = self._one(FeeNotice)
         if fee and fee.paid_on is not None and fee.paid_on < fee.received_on:
             raise ClockError("缴费日期早于收到收费通知的日期")
-        if not self.stopped:
+        if not self.stopped and self._all(Consultation):
             due = self.due()
             assert due is not None
             for c in self._all(Consultation):
