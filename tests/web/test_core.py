@@ -154,3 +154,33 @@ def test_interface_is_chinese_whatever_the_browser_asks(client: Any, db: Any) ->
     for accept in ("en-US,en;q=0.9", "fr", "zh-TW", ""):
         body = client.get("/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
         assert "<h1>登录</h1>" in body and "Log in" not in body, accept
+
+
+def test_admin_changes_are_in_the_audit_log(users: dict[str, Any], tree: dict[str, Any], login: Any) -> None:
+    from xxgk.store.models import Agency
+    from xxgk.web.core.models import AuditEvent
+
+    c = login(users["admin"])
+    a = tree["dept_a"]
+    r = c.post(f"/admin/store/agency/{a.pk}/change/", {"name": "丙县教育体育局", "aliases": '["丙县教体局"]',
+                                                        "level": "department", "rule_making": "unknown"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert Agency.objects.get(pk=a.pk).name == "丙县教育体育局"
+    assert Agency.objects.get(pk=a.pk).parent_id == tree["county_a"].pk  # the hierarchy is not editable here
+    e = AuditEvent.objects.get(action="admin.change")
+    assert e.username == "admin" and e.target == f"store.Agency:{a.pk}" and e.agency_path == a.path
+    profile = users["ana_a"].xxgk
+    r = c.post(f"/admin/core/profile/{profile.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    assert AuditEvent.objects.filter(action="admin.delete", target=f"core.Profile:{profile.pk}").count() == 1
+    assert c.get(f"/admin/store/agency/{a.pk}/delete/").status_code == 403
+
+
+def test_whole_store_administrator_reads_the_audit_log_in_the_admin(users: dict[str, Any], login: Any) -> None:
+    from xxgk.web.core.audit import record
+
+    e = record("test.event", user=users["admin"], what="可见")
+    c = login(users["admin"])
+    assert c.get("/admin/core/auditevent/").status_code == 200
+    assert c.get(f"/admin/core/auditevent/{e.pk}/change/").status_code == 200  # read-only view
+    assert c.post(f"/admin/core/auditevent/{e.pk}/change/", {"action": "x"}).status_code == 403
