@@ -269,3 +269,42 @@ def test_duplicate_of_another_countys_file_cannot_be_claimed(users: dict[str, An
     assert login(users["sup_b"]).post(f"/jobs/files/{fb.pk}/settle/", {"agency": "10010201"}).status_code == 302
     fb.refresh_from_db()
     assert fb.report.agency_id == tree["dept_b"].pk
+
+
+def test_job_whose_worker_died_fails_and_is_retried(users: dict[str, Any], tree: dict[str, Any], login: Any) -> None:
+    """A job left `running` by a killed consumer: failed with a reason once past its time bound
+    ((done + 1) × the parse limit + the margin), audited, and a retry reads it again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xxgk.web import limits
+    from xxgk.web.core.models import AuditEvent
+    from xxgk.web.supervise.jobs.stale import STALE_ERROR
+    from xxgk.web.supervise.models import Job, JobFile
+
+    from xxgk.web.supervise.models import JobUpload
+
+    c = login(users["sup_a"])
+    data = report_text("丙县教育局", 2023)
+    job = upload(c, ("ok.txt", data))
+    assert job.status == "finished"
+    # What a killed consumer leaves behind: the job claimed, its file never recorded, its bytes
+    # still staged (a finished job has let them go).
+    bound = limits.UPLOAD_PARSE_SECONDS + limits.JOB_STALE_MARGIN_SECONDS
+    JobFile.objects.filter(job=job).update(status="queued")
+    JobUpload.objects.filter(job=job).update(data=data)
+    Job.objects.filter(pk=job.pk).update(status="running", done=0, finished_at=None,
+                                         started_at=timezone.now() - timedelta(seconds=bound - 30))
+    body = c.get(f"/jobs/{job.pk}/").content.decode()  # within the bound: still running
+    assert Job.objects.get(pk=job.pk).status == "running" and STALE_ERROR not in body
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(seconds=bound + 30))
+    body = c.get(f"/jobs/{job.pk}/progress/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == STALE_ERROR and STALE_ERROR in body
+    e = AuditEvent.objects.get(action="upload.stale")
+    assert e.target == f"supervise.Job:{job.pk}" and e.username == "" and e.agency_path == tree["county_a"].path
+    assert c.get("/jobs/").status_code == 200 and AuditEvent.objects.filter(action="upload.stale").count() == 1
+    assert c.post(f"/jobs/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert job.status == "finished" and job.files.get().status in ("read", "duplicate")

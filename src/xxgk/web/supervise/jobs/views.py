@@ -26,6 +26,7 @@ from ... import limits
 from ...core import audit
 from ...core.scope import Scope, scoped
 from ..models import Job, JobFile
+from .stale import fail_stale
 from .tasks import enqueue, refresh_quality
 
 #: Agencies offered in the settle form's list (a county has ~100; above that, type the code).
@@ -82,6 +83,7 @@ STATUS_FILTERS = {
 def job_list(request: HttpRequest) -> HttpResponse:
     scope: Scope = request.scope  # type: ignore[attr-defined]
     jobs = jobs_of(scope)
+    fail_stale(jobs)
     counts = {k: jobs.filter(q).count() for k, q in STATUS_FILTERS.items()}
     status = request.GET.get("status", "")
     if status in STATUS_FILTERS:
@@ -137,6 +139,8 @@ def _context(request: HttpRequest, job: Job, errors: list[str] | None = None) ->
 @scoped
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_of(request.scope, pk)  # type: ignore[attr-defined]
+    if fail_stale(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     return render(request, "supervise/jobs/detail.html", _context(request, job))
 
 
@@ -144,6 +148,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the job's progress and files, polled every second while the job runs."""
     job = job_of(request.scope, pk)  # type: ignore[attr-defined]
+    if fail_stale(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
     return render(request, "supervise/jobs/_body.html", _context(request, job))
 
 
