@@ -278,9 +278,15 @@ def _out_of_order(
 def _ints(toks: Sequence[Token], cols: Sequence[str]) -> list[int | None]:
     out: list[int | None] = []
     for t, k in zip(toks, cols):
-        value = read_value("" if t.blank else t.raw, k in K.DECIMAL_KEYS, k.endswith(K.SIGNED_SUFFIX))[0]
+        value = _read(k, t)[0]
         out.append(value if isinstance(value, int) else None)
     return out
+
+
+def _read(key: str, tok: Token) -> tuple[object, str]:
+    """(value, semantic) of `tok` as the cell `key` — what `Cell.from_raw` would hold — without
+    building the Cell: candidate windows are compared many times before one is kept."""
+    return read_value("" if tok.blank else tok.raw, key in K.DECIMAL_KEYS, key.endswith(K.SIGNED_SUFFIX))
 
 
 def _row_sum_ok(values: Sequence[int | None]) -> bool | None:
@@ -452,8 +458,7 @@ def _row_choice(spec: RowSpec, toks: list[Token], sum_groups: Sequence[tuple[int
 
 def _sig(spec: RowSpec, win: Sequence[Token]) -> tuple[tuple[object, str], ...]:
     """(value, semantic) of each cell `win` gives the row: two windows that read alike are one candidate."""
-    return tuple(read_value("" if t.blank else t.raw, k in K.DECIMAL_KEYS, k.endswith(K.SIGNED_SUFFIX))
-                 for k, t in zip(spec.columns, win))
+    return tuple(_read(k, t) for k, t in zip(spec.columns, win))
 
 
 def _is_filler(tok: Token) -> bool:
