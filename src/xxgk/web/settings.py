@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xxgk.store",
     "xxgk.web.core",
     "xxgk.web.supervise",
+    "xxgk.web.office",
 ]
 
 MIDDLEWARE = [

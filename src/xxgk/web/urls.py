@@ -16,4 +16,5 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit"),
     path("admin/", admin.site.urls),
     path("", include("xxgk.web.supervise.urls")),
+    path("", include("xxgk.web.office.urls")),
 ]

@@ -23,16 +23,32 @@ NAV = [
     ("audit", _("Audit log")),
 ]
 
+#: The navigation of a disclosure office's staff (xxgk.web.office), in place of the supervision menu.
+OFFICE_NAV = [
+    ("office_home", _("Office")),
+    ("office_board", _("Deadlines")),
+    ("office_applications", _("Applications")),
+    ("office_items", _("Proactive register")),
+    ("office_documents", _("Documents")),
+    ("office_cases", _("Appeals")),
+    ("office_years", _("Annual report")),
+    ("audit", _("Audit log")),
+]
+
 
 def scope(request: HttpRequest) -> dict[str, Any]:
-    s = getattr(request, "scope", None) or scope_of(getattr(request, "user", None))
+    from ..office.scope import office_of
+
+    user = getattr(request, "user", None)
+    s = getattr(request, "scope", None) or scope_of(user)
+    office = getattr(request, "office", None) or office_of(user)
     nav = []
     if s is not None:
-        for name, label in NAV:
+        for name, label in (OFFICE_NAV if office is not None else NAV):
             try:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
             nav.append({"name": name, "label": label, "url": url,
                         "active": request.path.startswith(url) if url != "/" else request.path == "/"})
-    return {"scope": s, "nav": nav}
+    return {"scope": s, "office": office, "nav": nav}

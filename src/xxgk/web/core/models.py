@@ -16,8 +16,14 @@ ROLES = [
     ("supervisor", "监督员"),  # reads, uploads, corrects, marks findings handled
     ("analyst", "分析员"),  # reads and exports only
     ("administrator", "管理员"),  # all of the above, and manages accounts within the scope
+    # The disclosure office of one agency (issue 16; xxgk.web.office): its own records only.
+    ("clerk", "经办人"),  # records items, applications, events, cases; drafts the annual report
+    ("reviewer", "审核人"),  # also reviews items (content, confidentiality) and the annual report
+    ("head", "机构负责人"),  # also approves extensions, publication and the annual report
 ]
 WRITE_ROLES = frozenset({"supervisor", "administrator"})
+#: Roles that work in an agency's disclosure office (with `Profile.agency` set to that agency).
+OFFICE_ROLES = frozenset({"clerk", "reviewer", "head", "administrator"})
 
 
 class Profile(models.Model):

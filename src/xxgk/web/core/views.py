@@ -13,6 +13,10 @@ from .scope import scoped
 
 @scoped
 def home(request: HttpRequest) -> HttpResponse:
+    from ..office.scope import office_of
+
+    if office_of(request.user) is not None:
+        return redirect(reverse("office_home"))
     try:
         return redirect(reverse("coverage"))
     except NoReverseMatch:
