@@ -30,6 +30,12 @@ Counting conventions (why the numbers are what they are), for year Y = 1 Jan …
 
 Records are validated as a whole before anything is counted: every problem is collected into one
 `CompileError` (a clerk fixes them all in one pass, not one per compile).
+
+Speed: one plain loop over the records, two list appends per counted application, totals joined
+afterwards; 100,000 applications compile in about 0.1 s. Only attributes are read, so any object
+with the record's field names works — e.g. Django rows from
+`values_list("ref", "applicant_type", "received_on", "closed_on", "outcome", named=True)` — and
+no record object need be built (building 100,000 frozen dataclasses costs about as much as compiling).
 """
 
 from __future__ import annotations
