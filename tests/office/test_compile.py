@@ -583,3 +583,16 @@ def test_rows_with_the_record_field_names_compile_like_records() -> None:
     Row = namedtuple("Row", "ref applicant_type received_on closed_on outcome")
     rows = [Row(a.ref, a.applicant_type, a.received_on, a.closed_on, a.outcome) for a in APPS]
     assert t3_table(compile_year(2024, rows)) == T3_2024
+
+
+def test_blank_outcome_of_an_open_application_counts_as_none() -> None:
+    """The ORM's blank CharField stores "no outcome" as "": an open application so recorded is
+    carried forward, and "" on a closed one is still an error."""
+    from datetime import date
+
+    from xxgk.office.compile import ApplicationRecord, CompileError, compile_year
+
+    c = compile_year(2025, [ApplicationRecord("A", "natural_person", date(2025, 3, 1), None, "")])
+    assert c.values["t3.carried_forward.natural_person"] == 1 and c.values["t3.new_received.total"] == 1
+    with pytest.raises(CompileError):
+        compile_year(2025, [ApplicationRecord("B", "natural_person", date(2025, 3, 1), date(2025, 3, 5), "")])

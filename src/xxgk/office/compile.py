@@ -78,7 +78,7 @@ class ApplicationRecord:
     """One application (依申请公开) as 表三 sees it: who (column), when received, when and how closed.
 
     `outcome` is one of `OUTCOMES` and is given exactly when `closed_on` is (an open application has
-    neither)."""
+    neither; "" counts as none, as the ORM's blank field stores it)."""
 
     ref: str
     applicant_type: str
@@ -299,7 +299,7 @@ def _t3(year: int, applications: Iterable[ApplicationRecord], problems: list[Pro
     seen: set[str] = set()
     n_before = len(problems)
     for a in applications:
-        ref, col, rec, closed, out = a.ref, a.applicant_type, a.received_on, a.closed_on, a.outcome
+        ref, col, rec, closed, out = a.ref, a.applicant_type, a.received_on, a.closed_on, a.outcome or None
         rows = grid.get(col)
         ok = rows is not None and type(rec) is date and type(ref) is str and ref != "" and ref not in seen
         if closed is None:
@@ -330,6 +330,7 @@ def _t3(year: int, applications: Iterable[ApplicationRecord], problems: list[Pro
 
 def _application_problems(a: ApplicationRecord, seen: set[str], outcomes: frozenset[str]) -> list[Problem]:
     """Every reason `a` cannot be counted (called only for a record that failed the fast test)."""
+    outcome = a.outcome or None  # the ORM stores "no outcome" as ""
     ref = a.ref if type(a.ref) is str and a.ref else repr(a.ref)
     p: list[Problem] = []
     if type(a.ref) is not str or not a.ref:
@@ -340,16 +341,16 @@ def _application_problems(a: ApplicationRecord, seen: set[str], outcomes: frozen
         p.append(Problem(ref, "applicant_type", f"未知的申请人类别 {a.applicant_type!r}（可选：{_choices(APPLICANT_TYPES)}）"))
     if type(a.received_on) is not date:
         p.append(Problem(ref, "received_on", f"收到日期 {a.received_on!r} 不是日期"))
-    if a.outcome is not None and a.outcome not in outcomes:
-        p.append(Problem(ref, "outcome", f"未知的办理结果 {a.outcome!r}，应为表三的 21 种办理结果之一"))
-    if a.closed_on is None and a.outcome is not None:
-        p.append(Problem(ref, "closed_on", f"有办理结果 {a.outcome} 却没有办结日期"))
+    if outcome is not None and outcome not in outcomes:
+        p.append(Problem(ref, "outcome", f"未知的办理结果 {outcome!r}，应为表三的 21 种办理结果之一"))
+    if a.closed_on is None and outcome is not None:
+        p.append(Problem(ref, "closed_on", f"有办理结果 {outcome} 却没有办结日期"))
     if a.closed_on is not None:
         if type(a.closed_on) is not date:
             p.append(Problem(ref, "closed_on", f"办结日期 {a.closed_on!r} 不是日期"))
         elif type(a.received_on) is date and a.closed_on < a.received_on:
             p.append(Problem(ref, "closed_on", f"办结日期 {a.closed_on} 早于收到日期 {a.received_on}"))
-        if a.outcome is None:
+        if outcome is None:
             p.append(Problem(ref, "outcome", f"已于 {a.closed_on} 办结却没有办理结果"))
     return p
 
