@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,7 @@ FEE_COLUMNS = ("year", "period", "amount_wan_yuan")
 _KIND_ALIASES = {"licensing": "licensing", "行政许可": "licensing", "penalty": "penalty", "行政处罚": "penalty",
                  "compulsion": "compulsion", "行政强制": "compulsion"}
 YEAR_RANGE = (2000, 2100)
+_PLAIN_DECIMAL = re.compile(r"^\d{1,12}(\.\d{1,4})?$")
 
 
 class ImportRefused(ValueError):
@@ -136,7 +138,7 @@ def _int(v: Any) -> int | None:
 def amount(v: Any) -> Decimal | None:
     """An exact non-negative 万元 amount with at most 4 decimals, or None."""
     s = _text(v).replace(",", "")
-    if not s:
+    if not _PLAIN_DECIMAL.match(s):  # no exponents, signs, NaN or Infinity
         return None
     try:
         d = Decimal(s)
