@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from xxgk.office.calendar import loaded_years
 
 from ...core import audit, tabular
+from ...core.models import ROLES
 from ..models import ART20_CATEGORIES, ITEM_STATES, PUBLICATION_CHANNELS, ProactiveItem, ReviewStep, label_of
 from ..scope import office_view
 from . import workflow
@@ -31,6 +32,7 @@ from .common import changes, int_or_none, page_of, plain, snapshot
 from .forms import ItemForm, TransitionForm
 from .lateness import art26_due, art26_status
 
+ROLE_LABELS = dict(ROLES)
 FIELDS = ["index_no", "title", "summary", "category", "art21", "channel", "formed_on", "document"]
 
 
@@ -157,7 +159,7 @@ def _detail(request: HttpRequest, item: ProactiveItem, *, error: str = "", statu
     status_, label = _late_label(item, today)
     caps = [c for c in ("edit", "review", "approve") if office.can(c)]
     ctx = {"item": item, "lateness": status_, "late_label": label, "today": today,
-           "steps": item.steps.all(), "actions": workflow.actions_for(item.state, caps),
+           "steps": [(st, ROLE_LABELS.get(st.role, st.role)) for st in item.steps.all()], "actions": workflow.actions_for(item.state, caps),
            "editable": item.state in workflow.EDITABLE, "error": error,
            "category": label_of(ART20_CATEGORIES, item.category),
            "action_labels": workflow.ACTION_LABELS}
