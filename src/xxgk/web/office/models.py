@@ -176,13 +176,14 @@ class ProactiveItem(_Owned):
     published_on = models.DateField("公开日期", null=True, blank=True)
     #: Art. 26 due date (20 working days after formed_on), kept so the list filters late items in the
     #: database; None when the calendar of a year on the way is not loaded ("cannot compute").
-    due_on = models.DateField("公开期限", null=True, blank=True, db_index=True)
+    due_on = models.DateField("公开期限", null=True, blank=True)
     state = models.CharField(max_length=16, choices=ITEM_STATES, default="draft", db_index=True)
     #: When the item is itself a 规章 or 规范性文件, the register of 表二 （一） links it.
     document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "formed_on"])]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "formed_on"]),
+                   models.Index(fields=["agency", "due_on"], name="item_due")]
         ordering = ["-formed_on", "-id"]
 
     def __str__(self) -> str:

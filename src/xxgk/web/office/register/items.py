@@ -38,11 +38,13 @@ FIELDS = ["index_no", "title", "summary", "category", "art21", "channel", "forme
 
 def _heal_due(qs: QuerySet[Any]) -> None:
     """Fill `due_on` of items saved without it (bulk loads, or a year whose calendar has since been
-    installed); those still out of the calendar stay None ("cannot compute")."""
-    for item in qs.filter(due_on__isnull=True, formed_on__year__in=loaded_years()).only("pk", "formed_on")[:1000]:
-        due = art26_due(item.formed_on)
+    installed); those still out of the calendar stay None ("cannot compute"). Reads the (agency,
+    due_on) index only: such items are few."""
+    loaded = set(loaded_years())
+    for pk, formed_on in qs.filter(due_on__isnull=True).order_by().values_list("pk", "formed_on"):
+        due = art26_due(formed_on) if formed_on.year in loaded else None
         if due is not None:
-            qs.filter(pk=item.pk).update(due_on=due)
+            qs.filter(pk=pk).update(due_on=due)
 
 
 def late_q(today: dt.date) -> Q:
