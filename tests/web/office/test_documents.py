@@ -159,6 +159,18 @@ def test_import_xlsx_exact_decimals(staff: dict[str, Any]) -> None:
     assert total == Decimal("3.3001")  # 0.1 + 0.2 exactly, not 0.30000000000000004
     assert "3.3001" in c.get("/office/t2/?year=2025").content.decode()
 
+    # an XLSX whose row 3 holds more than 4 decimals (a formula's cached 1/3): refused whole, nothing rounded
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["year", "period", "amount_wan_yuan"])
+    ws.append([2026, "1月", 5])
+    ws.append([2026, "2月", 1 / 3])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = _upload(c, "fees", buf.getvalue(), "fees2026.xlsx")
+    assert r.status_code == 400 and "第 3 行" in r.content.decode() and "第 2 行" not in r.content.decode()
+    assert not FeeIncome.objects.filter(year=2026).exists()
+
     wb = Workbook()
     ws = wb.active
     ws.append(["year", "kind", "period", "count"])
