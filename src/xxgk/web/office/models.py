@@ -174,16 +174,29 @@ class ProactiveItem(_Owned):
     #: Formed or changed (Art. 26 counts 20 working days from it).
     formed_on = models.DateField("生成或变更日期")
     published_on = models.DateField("公开日期", null=True, blank=True)
+    #: Art. 26 due date (20 working days after formed_on), kept so the list filters late items in the
+    #: database; None when the calendar of a year on the way is not loaded ("cannot compute").
+    due_on = models.DateField("公开期限", null=True, blank=True)
     state = models.CharField(max_length=16, choices=ITEM_STATES, default="draft", db_index=True)
     #: When the item is itself a 规章 or 规范性文件, the register of 表二 （一） links it.
     document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "formed_on"])]
+        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "formed_on"]),
+                   models.Index(fields=["agency", "due_on"], name="item_due")]
         ordering = ["-formed_on", "-id"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep `due_on` in step with `formed_on` however the item is saved (bulk_create excepted)."""
+        from .register.lateness import art26_due
+
+        self.due_on = art26_due(self.formed_on) if self.formed_on else None
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "due_on"}
+        super().save(*args, **kwargs)
 
 
 class ReviewStep(models.Model):
