@@ -1,6 +1,6 @@
 """The deadline board (期限看板): what needs doing, sorted by due date, personal data masked.
 
-Buckets (each with its count and its first PAGE_SIZE rows):
+Buckets (each with its count and its first BOARD_ROWS rows):
 
 * overdue — open, clock running, due date before today;
 * due this week — open, clock running, due today or within the next six days;
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -25,11 +25,14 @@ from django.views.decorators.http import require_GET
 from xxgk.office.calendar import CalendarNotLoaded, add_working_days
 from xxgk.office.clock import CONSULTATION_DAYS, CORRECTION_NOTICE_DAYS
 
-from ... import limits
 from ..masking import mask_name
 from ..models import APPLICANT_TYPES, OUTCOMES, ApplicationEvent, label_of
 from ..scope import office_view
 from . import service
+
+#: Rows shown per bucket (the lists behind "overdue" and "stopped" page through the rest): rendering
+#: is the board's main cost once an office has thousands of open applications.
+BOARD_ROWS = 50
 
 #: Calendar days back that can still hold a 7-working-day window: the longest run of off days is
 #: the Spring Festival week with its weekends (≤ 11 days), plus 7 working days and their weekends.
@@ -46,18 +49,24 @@ def buckets(agency_id: int, today: dt.date) -> dict[str, dict[str, Any]]:
     """The board of one agency on `today` (pure over the database; the view only renders it)."""
     from ..models import Application
 
-    n = limits.PAGE_SIZE
+    n = BOARD_ROWS
     open_ = Application.objects.filter(agency_id=agency_id, closed_on__isnull=True).only(
         "id", "ref", "applicant_name", "applicant_type", "received_on", "due_on", "stopped", "channel", "agency_id")
     week_end = today + dt.timedelta(days=6)
     out: dict[str, dict[str, Any]] = {}
 
-    def plain(key: str, qs: Any) -> None:
-        out[key] = {"count": qs.count(), "rows": [_row(a) for a in qs[:n]]}
+    running = Q(stopped=False)
+    where = {"overdue": running & Q(due_on__lt=today), "week": running & Q(due_on__gte=today, due_on__lte=week_end),
+             "stopped": Q(stopped=True), "no_due": running & Q(due_on__isnull=True)}
+    found = open_.aggregate(**{f"n_{k}": Count("id", filter=q) for k, q in where.items()})  # one scan for all four
+    counts = {k: found[f"n_{k}"] for k in where}
 
-    plain("overdue", open_.filter(stopped=False, due_on__lt=today).order_by("due_on", "id"))
-    plain("week", open_.filter(stopped=False, due_on__gte=today, due_on__lte=week_end).order_by("due_on", "id"))
-    stopped = open_.filter(stopped=True).order_by("received_on", "id")
+    def plain(key: str, qs: Any) -> None:
+        out[key] = {"count": counts[key], "rows": [_row(a) for a in qs[:n]]}
+
+    plain("overdue", open_.filter(where["overdue"]).order_by("due_on", "id"))
+    plain("week", open_.filter(where["week"]).order_by("due_on", "id"))
+    stopped = open_.filter(where["stopped"]).order_by("received_on", "id")
     rows = []
     for a in stopped[:n].prefetch_related(Prefetch("events", queryset=ApplicationEvent.objects.order_by("on", "id"))):
         evs = list(a.events.all())
@@ -68,7 +77,7 @@ def buckets(agency_id: int, today: dt.date) -> dict[str, dict[str, Any]]:
         except CalendarNotLoaded:
             until = None
         rows.append(_row(a, waiting=waiting, until=until, offered=offered))
-    out["stopped"] = {"count": stopped.count(), "rows": rows}
+    out["stopped"] = {"count": counts["stopped"], "rows": rows}
 
     asked = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind="correction_requested")
     recent = (open_.filter(received_on__gte=today - dt.timedelta(days=CORRECTION_LOOKBACK_DAYS), received_on__lte=today)
@@ -98,7 +107,8 @@ def buckets(agency_id: int, today: dt.date) -> dict[str, dict[str, Any]]:
     rows.sort(key=lambda r: (r["due_on"] or dt.date.max, r["pk"]))
     out["consultation"] = {"count": len(rows), "rows": rows[:n]}
 
-    plain("no_due", open_.filter(stopped=False, due_on__isnull=True).order_by("received_on", "id"))
+    # ordered on the board index (agency, closed_on, due_on): by received_on the planner scans the year
+    plain("no_due", open_.filter(where["no_due"]).order_by("due_on", "id"))
     return out
 
 

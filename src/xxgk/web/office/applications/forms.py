@@ -70,20 +70,20 @@ class CorrectionRequestForm(forms.Form):
 
 class DateForm(forms.Form):
     on = FactDate(label=_("Date"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Remarks"), required=False, max_length=2000)
 
 
 class ConsultationForm(forms.Form):
     on = FactDate(label=_("Letter sent on"))
     party = forms.ChoiceField(label=_("Consulted party"), choices=CONSULTED_PARTIES)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Remarks"), required=False, max_length=2000)
 
 
 class ExtensionForm(forms.Form):
     on = FactDate(label=_("Decided and notified on"))
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=ck.MAX_EXTENSION_DAYS,
                               initial=ck.MAX_EXTENSION_DAYS)
-    note = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Reason for the extension"), required=False, max_length=2000)
 
 
 class FeeNoticeForm(forms.Form):

@@ -16,6 +16,7 @@ with its clock, events, reply and notices.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -36,6 +37,7 @@ from ..scope import office_view
 from . import forms as f
 from . import service
 
+_WHOLE_REF = re.compile(r"^\d{4}-\d{4,}$")
 STATES = ("open", "closed", "overdue", "stopped", "all")
 
 
@@ -69,8 +71,8 @@ def _filtered(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str, str]
     else:
         year = ""
     q = g.get("q", "").strip()[:32]
-    if q:
-        qs = qs.filter(ref__icontains=q)
+    if q:  # a whole ref is found on the (agency, ref) index; a part of one by a scan
+        qs = qs.filter(ref=q) if _WHOLE_REF.match(q) else qs.filter(ref__icontains=q)
     return qs, {"state": state, "type": kind, "outcome": outcome, "year": year, "q": q}
 
 
@@ -173,7 +175,7 @@ def _panel(request: HttpRequest, app: Any, bound: dict[str, Any] | None = None, 
         if k in open_forms:
             open_forms[k] = form
     reply_form = (bound or {}).get("reply") or f.ReplyForm(initial={"outcome": (rep.offered or [""])[0]})
-    timeline = [{"e": e, "kind": label_of(ApplicationEventKinds(), e.kind),
+    timeline = [{"e": e, "kind": label_of(_event_kinds(), e.kind),
                  "answer_form": (bound or {}).get(f"answer-{e.pk}") or f.AnswerForm()
                  if e.kind == "consultation" and e.answered_on is None and app.is_open else None,
                  "paid_form": (bound or {}).get(f"paid-{e.pk}") or f.PaymentForm()
@@ -184,10 +186,10 @@ def _panel(request: HttpRequest, app: Any, bound: dict[str, Any] | None = None, 
             "notice_kinds": [(k, label_of(notices.NOTICE_KINDS, k)) for k in notices.available(app)],
             "outcome_label": label_of(OUTCOMES, app.outcome) if app.outcome else "",
             "offered_labels": [(k, label_of(OUTCOMES, k)) for k in rep.offered],
-            "event_labels": dict(ApplicationEventKinds())}
+            "event_labels": dict(_event_kinds())}
 
 
-def ApplicationEventKinds() -> list[tuple[str, str]]:  # noqa: N802 (the model's choices)
+def _event_kinds() -> list[tuple[str, str]]:
     return ApplicationEvent._meta.get_field("kind").choices  # type: ignore[return-value]
 
 
