@@ -173,3 +173,22 @@ def test_missing_calendar_is_flagged_not_guessed(a: Any, staff: dict[str, Any]) 
     app = make(a, staff["clerk_a"], D(last, 12, 28) if D(last, 12, 28).weekday() < 5 else D(last, 12, 24))
     assert app.due_on is None and not app.stopped
     assert service.calendar_missing(app) == last + 1
+
+
+def test_updates_are_audited(a: Any, staff: dict[str, Any]) -> None:
+    from xxgk.web.core.models import AuditEvent
+
+    u = staff["clerk_a"]
+    app = make(a, u, D(2025, 3, 3))
+    cons = service.add_event(app, "consultation", u, on=D(2025, 3, 5))
+    fee = service.add_event(app, "fee_notice", u, on=D(2025, 3, 6), method="per_page", pages=40)
+    service.answer_consultation(cons, u, answered_on=D(2025, 3, 7), objection=True)
+    service.record_payment(fee, u, paid_on=D(2025, 3, 10))
+    rows = list(AuditEvent.objects.filter(target=f"office.Application:{app.pk}").order_by("id")
+                .values_list("action", "username", "details"))
+    assert [r[0] for r in rows] == ["office.application.create", "office.application.event",
+                                    "office.application.event", "office.application.consultation_answered",
+                                    "office.application.fee_paid"]
+    assert {r[1] for r in rows} == {"clerk_a"}
+    assert rows[2][2]["amount_yuan"] == 100 and rows[3][2]["answered_on"] == "2025-03-07"
+    assert rows[3][2]["objection"] is True and rows[4][2]["paid_on"] == "2025-03-10"

@@ -375,7 +375,7 @@ def _update_event(ev: ApplicationEvent, user: Any, request: Any, action: str, **
         target.save(update_fields=list(changes))
         refresh(app, events)
         audit.record(action, user=user, request=request, target=app, agency_path=_path(app), ref=app.ref,
-                     event=target.pk, **{k: str(v) for k, v in changes.items()})
+                     event=target.pk, **{k: str(v) if isinstance(v, dt.date) else v for k, v in changes.items()})
     for k, v in changes.items():
         setattr(ev, k, v)
     return ev
