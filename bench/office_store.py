@@ -92,7 +92,7 @@ def build(applications: int, items: int, seed: int = 16) -> None:
             published = min(formed + dt.timedelta(days=rng.randrange(0, 35)), dt.date(2026, 12, 4)) if state == "published" else None
             rows.append(M.ProactiveItem(agency=agency, index_no=f"BENCH-{i:06d}", title=f"第{i}号主动公开事项",
                                         category=rng.randrange(1, 16), channel="website", formed_on=formed,
-                                        published_on=published, state=state))
+                                        due_on=add_working_days(formed, 20), published_on=published, state=state))
         M.ProactiveItem.objects.bulk_create(rows, batch_size=2000)
         print(f"{items} items: {time.perf_counter() - t:.1f} s", flush=True)
         docs = []

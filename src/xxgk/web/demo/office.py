@@ -283,7 +283,7 @@ def _register(agency: Any, users: dict[str, Any], rng: random.Random) -> int:
             agency=agency, created_by=clerk, index_no=f"990101-JYJ-{formed.year}-{k:04d}",
             title=rng.choice(titles).format(t=rng.choice(_TOPICS)), summary="", category=rng.choice(cats),
             channel=rng.choice(("website", "website", "website", "new_media", "notice_board", "service_center")),
-            formed_on=formed, published_on=published if published and published <= dt.date(2026, 12, 4) else None,
+            formed_on=formed, due_on=_wd(formed, 20), published_on=published if published and published <= dt.date(2026, 12, 4) else None,
             state=state if published is None or published <= dt.date(2026, 12, 4) else "secrecy_review"))
         day += dt.timedelta(days=rng.choice((1, 2, 2, 3, 4)))
     ProactiveItem.objects.bulk_create(items)
