@@ -72,10 +72,13 @@ def load(seed: int = 16) -> OfficeDemo:
     if Application.objects.filter(agency=agency).exists():
         return OfficeDemo(False, Application.objects.filter(agency=agency).count(),
                           ProactiveItem.objects.filter(agency=agency).count(), None)
+    from django.db import transaction
+
     rng = random.Random(seed)
-    n = _applications(agency, users, rng)
-    items = _register(agency, users, rng)
-    _cases(agency, users)
+    with transaction.atomic():  # all or nothing: a failed load leaves no half-year behind
+        n = _applications(agency, users, rng)
+        items = _register(agency, users, rng)
+        _cases(agency, users)
     published = _years(agency, users, rng)
     return OfficeDemo(True, n, items, published)
 
@@ -152,6 +155,7 @@ def _applications(agency: Any, users: dict[str, Any], rng: random.Random) -> int
         if outcome == "denied_third_party":
             ev = service.add_event(app, "consultation", clerk, on=_wd(app.received_on, 2), party="third_party")
             service.answer_consultation(ev, clerk, answered_on=_wd(app.received_on, 8), objection=True)
+            on = max(on, _wd(app.received_on, 10))
         service.reply(app, on, outcome, user=clerk, **kw)
 
     # The 2024 report's 结转下年度 as records (received in late 2024, closed in January 2025).
@@ -209,8 +213,8 @@ def _applications(agency: Any, users: dict[str, Any], rng: random.Random) -> int
     app = _new(agency, clerk, rng, i, "natural_person", "online", dt.date(2026, 11, 18), "某校教师招聘")
     service.add_event(app, "correction_requested", clerk, on=dt.date(2026, 11, 20))  # clock stopped
     i += 1
-    app = _new(agency, clerk, rng, i, "commercial_enterprise", "online", dt.date(2026, 11, 16), "学校食堂招标评分表")
-    service.add_event(app, "consultation", clerk, on=dt.date(2026, 11, 20), party="third_party")  # suspended
+    app = _new(agency, clerk, rng, i, "commercial_enterprise", "online", dt.date(2026, 11, 9), "学校食堂招标评分表")
+    service.add_event(app, "consultation", clerk, on=dt.date(2026, 11, 25), party="third_party")  # suspended
     i += 1
     app = _new(agency, clerk, rng, i, "research_institution", "email", dt.date(2026, 10, 30), "近五年教育经费使用明细")
     service.add_event(app, "extension", head, on=dt.date(2026, 11, 26), days=15)  # extended by the head
@@ -274,11 +278,11 @@ def _register(agency: Any, users: dict[str, Any], rng: random.Random) -> int:
         k += 1
         formed = _wd(day, 0)
         late = k % 37 == 0
-        published = _wd(formed, rng.randrange(22, 40) if late else rng.randrange(0, 15))
-        state = "published"
+        state, published = "published", None
         if formed > dt.date(2026, 11, 10):
             state = ("draft", "content_review", "secrecy_review", "returned")[k % 4]
-            published = None
+        else:
+            published = _wd(formed, rng.randrange(22, 40) if late else rng.randrange(0, 15))
         items.append(ProactiveItem(
             agency=agency, created_by=clerk, index_no=f"990101-JYJ-{formed.year}-{k:04d}",
             title=rng.choice(titles).format(t=rng.choice(_TOPICS)), summary="", category=rng.choice(cats),
