@@ -52,6 +52,11 @@ def register(main: click.Group) -> None:
         else:
             click.echo(f"演示数据已载入：{result.agencies} 个机关，新增 {result.added} 份年报"
                        f"（已有 {result.already} 份），用时 {result.seconds:.1f} 秒")
+        if result.office is not None:
+            o = result.office
+            state = "已载入" if o.created else "已在库中"
+            click.echo(f"政府信息公开工作机构演示（丙县教育局）{state}：{o.applications} 件依申请公开，"
+                       f"{o.items} 条主动公开事项" + (f"，{o.year_published} 年度报告已发布" if o.year_published else ""))
         print_logins(result)
 
     @main.command("serve")

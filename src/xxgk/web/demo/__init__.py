@@ -48,6 +48,8 @@ class Demo:
     logins: list[Login] = field(default_factory=list)
     password: str = PASSWORD
     seconds: float = 0.0
+    #: What the office demo did (`office.OfficeDemo`), None when not asked for.
+    office: Any = None
 
     @property
     def added(self) -> int:
@@ -80,12 +82,14 @@ def setup(db: str | os.PathLike[str] | None = None) -> None:
 
 def load(db: str | os.PathLike[str] | None = None, *, seed: int = 15, years: tuple[int, ...] = plan.YEARS,
          scan: bool | None = None, password: str = PASSWORD,
-         progress: Callable[[int, int], None] | None = None, configure: bool = True) -> Demo:
+         progress: Callable[[int, int], None] | None = None, configure: bool = True, office: bool = True) -> Demo:
     """Load the demo into the store at `db` (see `setup`); returns what was done.
 
     `scan` (default: when the OCR extra is installed) publishes one report as a scanned PDF, read by
     OCR on ingestion (~5 s); without it that report is a born-digital PDF. `progress(done, total)`
-    follows the batch. `configure=False` uses Django as the caller set it up."""
+    follows the batch. `configure=False` uses Django as the caller set it up. `office` (default) also
+    loads the disclosure office of 丙县教育局 (`office.py`: its records of 2025–2026, its published
+    2025 report and its staff accounts)."""
     start = time.perf_counter()
     if configure:
         setup(db)
@@ -107,5 +111,11 @@ def load(db: str | os.PathLike[str] | None = None, *, seed: int = 15, years: tup
         builder = Builder(seed, years)
         summary = batch.run(["xxgk demo"], items=[builder.item(e) for e in todo], progress=progress)
     accounts = logins.install(password)
+    done = None
+    if office:
+        from . import office as office_demo
+
+        done = office_demo.load(password=password)
+        accounts += office_demo.logins()
     return Demo(agencies=len(agencies), planned=len(entries), already=len(entries) - len(todo), summary=summary,
-                logins=accounts, password=password, seconds=time.perf_counter() - start)
+                logins=accounts, password=password, seconds=time.perf_counter() - start, office=done)

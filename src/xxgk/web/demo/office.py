@@ -61,14 +61,21 @@ class OfficeDemo:
     year_published: int | None
 
 
-def load(seed: int = 16) -> OfficeDemo:
+def logins() -> list[Any]:
+    """The office staff as `logins.Login` rows, for the printed list."""
+    from .logins import Login
+
+    return [Login(username, role, code, note) for username, role, code, note in STAFF]
+
+
+def load(seed: int = 16, password: str | None = None) -> OfficeDemo:
     """Load the office demo into the configured database (the demo hierarchy must be installed)."""
     from xxgk.store.models import Agency
 
     from ..office.models import Application, ProactiveItem
 
     agency = Agency.objects.get(code=OFFICE_CODE)
-    users = _staff()
+    users = _staff(password)
     if Application.objects.filter(agency=agency).exists():
         return OfficeDemo(False, Application.objects.filter(agency=agency).count(),
                           ProactiveItem.objects.filter(agency=agency).count(), None)
@@ -83,7 +90,7 @@ def load(seed: int = 16) -> OfficeDemo:
     return OfficeDemo(True, n, items, published)
 
 
-def _staff() -> dict[str, Any]:
+def _staff(password: str | None) -> dict[str, Any]:
     from django.contrib.auth.models import User
 
     from xxgk.store.models import Agency
@@ -96,7 +103,7 @@ def _staff() -> dict[str, Any]:
         user, _ = User.objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = False
         user.is_active = True
-        user.set_password(PASSWORD)
+        user.set_password(password or PASSWORD)
         user.save()
         Profile.objects.update_or_create(user=user, defaults={"role": role, "agency": Agency.objects.get(code=code)})
         out[role if code == OFFICE_CODE else f"other_{role}"] = user
