@@ -388,6 +388,13 @@ class YearReport(_Owned):
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.ForeignKey("store.Version", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The sections as last drafted from the numbers: a section whose text still equals its draft
+    #: was not edited by the clerk, so a recompile may redraft it; an edited one is kept.
+    drafted = models.JSONField(default=dict)
+    #: The 信息处理费 figures of the year (report-json.md `extra.fees`), counted at compile time.
+    fees = models.JSONField(default=dict)
+    #: The reviewer's note when the report was returned to draft (cleared on the next submission).
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="year_report_unique")]

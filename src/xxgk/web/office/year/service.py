@@ -1,0 +1,342 @@
+"""Year close: the office's records compiled into the annual report, and its workflow
+(draft → review → approved → published), for the views, the demo and the bench.
+
+The numbers are never typed: `compile_records` counts this office's rows with
+`xxgk.office.compile.compile_year`, and the `YearReport` keeps the 200 cells as compiled, the six
+sections as the clerk edited them, and the 信息处理费 figures. Every state change is one transaction
+with its audit event (`xxgk.web.core.audit.record`).
+
+Where 表三's 上年结转 comes from: the records, when the office has any application received before
+the year (an application open on 1 Jan is then in the register); otherwise the office started
+mid-life, and last year's report published in the store (its active version) gives it,
+`carried_over_from = "report:<version pk>"`. With neither, the records say 0.
+
+Refs (what a cell's sources name): an application's own `ref`; other records by kind and primary
+key — `case-<pk>`, `doc-<pk>`, `decision-<pk>`, `fee-<pk>` — so the cell page can find them again.
+
+Recompiling keeps what the clerk wrote: a section whose text is no longer the draft it was given
+(`YearReport.drafted`) is kept; an untouched one is redrafted from the new numbers. Capabilities
+(who may approve) are checked by the views; the functions here check the states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xxgk.office.compile import CompiledYear, DocumentRecord, T2Records, carried_forward_of, compile_year
+from xxgk.report import keys as K
+from xxgk.report.narrative import find_placeholders
+from xxgk.web.core.audit import record
+
+from ..models import (Application, ApplicationEvent, Case, DecisionCount, Document, FeeIncome, YearReport)
+
+__all__ = [
+    "YearError", "compile_records", "compile_with_origin", "t2_records", "carry_source", "fee_figures", "close_year", "report_of", "problems",
+    "save_sections", "submit", "sign_review", "return_to_draft", "approve", "publish", "reopen",
+    "previous_published", "published_report", "render_report", "FORMATS",
+]
+
+#: Download formats of the compiled report and their content types.
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+#: The longest section a clerk may save (characters); the longest sample report's section is ~6,000.
+MAX_SECTION = 50_000
+
+
+class YearError(Exception):
+    """A refused step (wrong state, placeholders left, identities failing); the message is for the office."""
+
+
+def _user_name(user: Any) -> str:
+    full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
+    return (full or user.get_username())[:150]
+
+
+# --- compile ------------------------------------------------------------------------------------
+
+
+def _applications(agency: Any, year: int) -> list[Any]:
+    """The applications that can count in `year` (received by 31 Dec, not closed before 1 Jan), as
+    named rows; an open one's blank outcome becomes None, as the compiler wants."""
+    rows = (Application.objects.filter(agency=agency, received_on__lte=dt.date(year, 12, 31))
+            .exclude(closed_on__lt=dt.date(year, 1, 1))
+            .values_list("ref", "applicant_type", "received_on", "closed_on", "outcome", named=True))
+    return [r if r.outcome else r._replace(outcome=None) for r in rows]
+
+
+def _cases(agency: Any) -> list[Any]:
+    from xxgk.office.compile import CaseRecord
+
+    return [CaseRecord(f"case-{pk}", kind, result, filed, decided)
+            for pk, kind, result, filed, decided in
+            Case.objects.filter(agency=agency).values_list("pk", "kind", "result", "filed_on", "decided_on")]
+
+
+def t2_records(agency: Any, year: int) -> T2Records:
+    """The registers behind 表二: the whole document register (in force needs the stock), the year's
+    decision counts and administrative fee income, each with the refs of its entries."""
+    docs: dict[str, list[DocumentRecord]] = {"regulations": [], "normative_documents": []}
+    for pk, kind, issued, repealed in Document.objects.filter(agency=agency).values_list("pk", "kind", "issued_on", "repealed_on"):
+        docs[kind].append(DocumentRecord(f"doc-{pk}", issued, repealed))
+    counts = {"licensing": 0, "penalty": 0, "compulsion": 0}
+    sources: dict[str, list[str]] = {"licensing": [], "penalty": [], "compulsion": [], "admin_fees_wan_yuan": []}
+    for pk, kind, n in DecisionCount.objects.filter(agency=agency, year=year).values_list("pk", "kind", "count"):
+        counts[kind] += n
+        sources[kind].append(f"decision-{pk}")
+    fee = Decimal("0")
+    for pk, amount in FeeIncome.objects.filter(agency=agency, year=year).values_list("pk", "amount_wan_yuan"):
+        fee += amount
+        sources["admin_fees_wan_yuan"].append(f"fee-{pk}")
+    return T2Records(regulations=tuple(docs["regulations"]), normative_documents=tuple(docs["normative_documents"]),
+                     admin_fees_wan_yuan=fee, sources=sources, **counts)
+
+
+def published_report(agency: Any, year: int) -> tuple[Any, Any] | None:
+    """(xxgk Report, store Version) of the agency's active version of `year` in the store, or None."""
+    from xxgk.report.model import Report
+    from xxgk.store.models import Report as StoreReport
+
+    rep = StoreReport.objects.filter(agency=agency, year=year).select_related("active").first()
+    if rep is None or rep.active is None:
+        return None
+    return Report.from_dict(dict(rep.active.data)), rep.active
+
+
+def previous_published(agency: Any, year: int) -> tuple[Any, Any] | None:
+    """Last year's published report (active store version), or None."""
+    return published_report(agency, year - 1)
+
+
+def carry_source(agency: Any, year: int) -> tuple[dict[str, int] | None, str]:
+    """(carried_over to pass to `compile_year`, its origin): (None, "records") when the office holds
+    applications from before the year (or nothing says otherwise); last year's published report's
+    carried_forward row and "report:<version pk>" when the office started mid-life."""
+    if Application.objects.filter(agency=agency, received_on__lt=dt.date(year, 1, 1)).exists():
+        return None, "records"
+    found = previous_published(agency, year)
+    if found is None:
+        return None, "records"
+    report, version = found
+    return carried_forward_of(report), f"report:{version.pk}"
+
+
+def compile_with_origin(agency: Any, year: int) -> tuple[CompiledYear, str]:
+    """`compile_records` and where its carried_over came from ("records" or "report:<pk>")."""
+    carried, origin = carry_source(agency, year)
+    compiled = compile_year(year, _applications(agency, year), _cases(agency), t2_records(agency, year), carried_over=carried)
+    return compiled, origin
+
+
+def compile_records(agency: Any, year: int) -> CompiledYear:
+    """表二/三/四 of `year` from this office's records (carried_over per `carry_source`).
+    Raises `xxgk.office.compile.CompileError` listing every record that cannot be counted."""
+    return compile_with_origin(agency, year)[0]
+
+
+def fee_figures(agency: Any, year: int) -> dict[str, Any]:
+    """信息处理费 of the year (report-json.md `extra.fees`): fee notices received by the applicant in
+    the year, their amount, and the amounts paid in the year (元, decimal strings)."""
+    notices = ApplicationEvent.objects.filter(application__agency=agency, kind="fee_notice")
+    issued = notices.filter(on__year=year)
+    n = issued.count()
+    amount = issued.aggregate(s=Sum("amount_yuan"))["s"] or Decimal("0")
+    paid = notices.filter(paid_on__year=year).aggregate(s=Sum("amount_yuan"))["s"] or Decimal("0")
+    return {"notices": n, "notice_amount_yuan": format(amount, "f"), "collected_yuan": format(paid, "f")}
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Cell values for JSON: ints as they are, the fee (a decimal string) as it is."""
+    return {k: (v if isinstance(v, (int, str)) or v is None else str(v)) for k, v in values.items()}
+
+
+def close_year(agency: Any, year: int, user: Any, *, request: Any = None) -> YearReport:
+    """Compile `year` into the agency's `YearReport` (created on first close): values, fee figures,
+    sections (edited ones kept, untouched ones redrafted), compiled_at. Refused (YearError) while the
+    year is approved or published: reopen it first. A report under review whose numbers change goes
+    back to draft. Raises CompileError for records that cannot be counted, YearError for fee figures
+    that contradict 表三."""
+    compiled, origin = compile_with_origin(agency, year)
+    fees = fee_figures(agency, year)
+    try:
+        drafted = compiled.to_report(agency.name, year, {}, fees=fees).sections
+    except ValueError as e:
+        raise YearError(_("The fee figures contradict Table 3: %(error)s") % {"error": e}) from None
+    with transaction.atomic():
+        yr, created = YearReport.objects.select_for_update().get_or_create(
+            agency=agency, year=year, defaults={"created_by": user if getattr(user, "pk", None) else None})
+        if yr.state in ("approved", "published"):
+            raise YearError(_("The %(year)s report is %(state)s: reopen it before compiling again.")
+                            % {"year": year, "state": yr.get_state_display()})
+        edited = [k for k in K.SECTION_KEYS if (yr.sections.get(k) or "").strip() and yr.sections.get(k) != yr.drafted.get(k)]
+        values = _plain(compiled.values)
+        changed = sorted(k for k in values if yr.values.get(k) != values[k]) if yr.values else []
+        yr.values, yr.fees, yr.drafted = values, fees, drafted
+        yr.sections = {k: (yr.sections[k] if k in edited else drafted[k]) for k in K.SECTION_KEYS}
+        yr.carried_over_from = origin
+        yr.compiled_at = timezone.now()
+        before = yr.state
+        if yr.state == "review" and changed:
+            yr.state = "draft"
+        yr.save()
+        record("office.year.compile", user=user, request=request, target=yr, agency_path=agency.path, year=year,
+               created=created, carried_over_from=origin, changed=changed[:50], changed_count=len(changed),
+               kept_sections=edited, state_before=before, state=yr.state)
+    return yr
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def report_of(yr: YearReport) -> Any:
+    """The xxgk Report of the year as stored: the compiled values, the edited sections, the fees."""
+    origin = "report" if yr.carried_over_from.startswith("report:") else "records"
+    compiled = CompiledYear(yr.year, dict(yr.values), {}, origin)  # type: ignore[arg-type]
+    return compiled.to_report(yr.agency.name, yr.year, yr.sections, fees=yr.fees or None)
+
+
+def render_report(yr: YearReport, fmt: str) -> bytes:
+    """The report in the official layout (errors allowed: a draft that does not add up still prints)."""
+    import xxgk
+
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    return xxgk.render(report_of(yr), fmt, allow_errors=True)
+
+
+def problems(yr: YearReport) -> dict[str, Any]:
+    """What stands between the year and its approval: placeholders per section, identity errors."""
+    report = report_of(yr)
+    holders = {k: find_placeholders(report.sections.get(k, "")) for k in K.SECTION_KEYS}
+    errors = [f for f in report.check() if f.severity == "error"]
+    return {"placeholders": {k: v for k, v in holders.items() if v}, "errors": errors,
+            "count": sum(len(v) for v in holders.values()) + len(errors)}
+
+
+def _transition(yr: YearReport, user: Any, request: Any, action: str, allowed: tuple[str, ...], to: str,
+                **details: Any) -> YearReport:
+    with transaction.atomic():
+        locked = YearReport.objects.select_for_update().get(pk=yr.pk)
+        if locked.state not in allowed:
+            raise YearError(_("This step is not possible while the report is %(state)s.") % {"state": locked.get_state_display()})
+        before = locked.state
+        for name, value in details.pop("fields", {}).items():
+            setattr(locked, name, value)
+        locked.state = to
+        locked.save()
+        record(f"office.year.{action}", user=user, request=request, target=locked, agency_path=locked.agency.path,
+               year=locked.year, state_before=before, state=to, **details)
+    return locked
+
+
+def save_sections(yr: YearReport, user: Any, sections: Mapping[str, str], *, request: Any = None) -> YearReport:
+    """The clerk's text of the sections (only while draft). Line ends are normalised (a browser
+    posts CRLF), so an untouched section still equals its draft."""
+    clean: dict[str, str] = {}
+    for k in K.SECTION_KEYS:
+        if k in sections:
+            text = str(sections[k]).replace("\r\n", "\n").replace("\r", "\n")
+            if len(text) > MAX_SECTION:
+                raise YearError(_("A section may hold at most %(n)s characters.") % {"n": MAX_SECTION})
+            clean[k] = text
+    with transaction.atomic():
+        locked = YearReport.objects.select_for_update().get(pk=yr.pk)
+        if locked.state != "draft":
+            raise YearError(_("The sections can be edited only while the report is a draft."))
+        changed = sorted(k for k, v in clean.items() if locked.sections.get(k) != v)
+        locked.sections = {**locked.sections, **clean}
+        locked.save(update_fields=["sections"])
+        record("office.year.sections", user=user, request=request, target=locked, agency_path=locked.agency.path,
+               year=locked.year, sections=changed)
+    return locked
+
+
+def submit(yr: YearReport, user: Any, *, request: Any = None) -> YearReport:
+    """draft → review (the clerk hands the report to the reviewer)."""
+    if yr.compiled_at is None:
+        raise YearError(_("Compile the year before submitting it."))
+    return _transition(yr, user, request, "submit", ("draft",), "review", fields={"note": "", "reviewed_by_name": ""})
+
+
+def sign_review(yr: YearReport, user: Any, *, request: Any = None) -> YearReport:
+    """The reviewer signs the review (the report stays in review, for the head to approve)."""
+    return _transition(yr, user, request, "sign", ("review",), "review", fields={"reviewed_by_name": _user_name(user)})
+
+
+def return_to_draft(yr: YearReport, user: Any, note: str, *, request: Any = None) -> YearReport:
+    """review → draft, with the reviewer's note (required: the clerk must know what to change)."""
+    note = (note or "").strip()
+    if not note:
+        raise YearError(_("Say why the report is returned."))
+    return _transition(yr, user, request, "return", ("review",), "draft", note=note[:2000],
+                       fields={"note": note[:5000], "reviewed_by_name": ""})
+
+
+def approve(yr: YearReport, user: Any, *, request: Any = None) -> YearReport:
+    """review → approved (the head). Refused while a section holds a 【…】 placeholder or an identity
+    of the tables fails."""
+    found = problems(yr)
+    if found["placeholders"]:
+        names = "、".join(_section_title(k) for k in found["placeholders"])
+        raise YearError(_("%(n)s placeholders 【…】 remain, in: %(sections)s. Fill them in before approving.")
+                        % {"n": sum(len(v) for v in found["placeholders"].values()), "sections": names})
+    if found["errors"]:
+        raise YearError(_("The tables fail %(n)s checks: %(first)s")
+                        % {"n": len(found["errors"]), "first": found["errors"][0].message})
+    name = _user_name(user)
+    return _transition(yr, user, request, "approve", ("review",), "approved",
+                       fields={"approved_by_name": name, "reviewed_by_name": yr.reviewed_by_name or name})
+
+
+def publish(yr: YearReport, user: Any, *, request: Any = None) -> YearReport:
+    """approved → published (the head): the report rendered as DOCX, read back by xxgk's readers
+    and filed in the store as the agency's active version of the year (`xxgk.store.compiled.publish`,
+    which refuses if any number reads back differently). Raises YearError with its message."""
+    import xxgk
+    from xxgk.store.compiled import PublishError
+    from xxgk.store.compiled import publish as file_in_store
+
+    if yr.state != "approved":
+        raise YearError(_("Only an approved report can be published."))
+    data = xxgk.render(report_of(yr), "docx")
+    name = f"{yr.agency.name}{yr.year}年政府信息公开工作年度报告.docx"
+    with transaction.atomic():
+        locked = YearReport.objects.select_for_update().get(pk=yr.pk)
+        if locked.state != "approved":
+            raise YearError(_("Only an approved report can be published."))
+        try:
+            version = file_in_store(locked.agency, locked.year, name=name, data=data, author=_user_name(user),
+                                    note=_("Compiled from the office records, approved by %(name)s") % {"name": locked.approved_by_name},
+                                    expected=locked.values)
+        except PublishError as e:
+            raise YearError(str(e)) from None
+        locked.state, locked.version, locked.published_at = "published", version, timezone.now()
+        locked.save()
+        record("office.year.publish", user=user, request=request, target=locked, agency_path=locked.agency.path,
+               year=locked.year, state_before="approved", state="published", version=version.pk,
+               store_report=version.report_id, sha256=version.sha256)
+    return locked
+
+
+def reopen(yr: YearReport, user: Any, note: str, *, request: Any = None) -> YearReport:
+    """approved / published → draft (the head), with the reason; a published version stays in the
+    store until the year is published again."""
+    note = (note or "").strip()
+    if not note:
+        raise YearError(_("Say why the report is reopened."))
+    return _transition(yr, user, request, "reopen", ("approved", "published"), "draft", note=note[:2000],
+                       fields={"note": note[:5000], "approved_by_name": "", "reviewed_by_name": ""})
+
+
+def _section_title(key: str) -> str:
+    return K.SECTION_TITLES.get(key, key)
