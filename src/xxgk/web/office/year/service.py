@@ -6,10 +6,13 @@ The numbers are never typed: `compile_records` counts this office's rows with
 sections as the clerk edited them, and the 信息处理费 figures. Every state change is one transaction
 with its audit event (`xxgk.web.core.audit.record`).
 
-Where 表三's 上年结转 comes from: the records, when the office has any application received before
-the year (an application open on 1 Jan is then in the register); otherwise the office started
-mid-life, and last year's report published in the store (its active version) gives it,
-`carried_over_from = "report:<version pk>"`. With neither, the records say 0.
+Where 表三's 上年结转 comes from: the records, when the office kept its register in the system
+before the year (it closed last year here, or entered a record before 1 Jan), so every application
+open on 1 Jan is in it; otherwise the office started mid-life — the backlog it types in may be
+incomplete — and last year's report published in the store (its active version) gives the number,
+`carried_over_from = "report:<version pk>"`; the records' own count stays visible
+(`CompiledYear.records_carried_over`, the reconciliation page) and a mismatch fails 表三's identity,
+which blocks approval. With no published report either, the records give it.
 
 Refs (what a cell's sources name): an application's own `ref`; other records by kind and primary
 key — `case-<pk>`, `doc-<pk>`, `decision-<pk>`, `fee-<pk>` — so the cell page can find them again.
@@ -41,7 +44,7 @@ from ..models import (Application, ApplicationEvent, Case, DecisionCount, Docume
 __all__ = [
     "YearError", "compile_records", "compile_with_origin", "t2_records", "carry_source", "fee_figures", "close_year", "report_of", "problems",
     "save_sections", "submit", "sign_review", "return_to_draft", "approve", "publish", "reopen",
-    "previous_published", "published_report", "render_report", "FORMATS",
+    "previous_published", "used_before", "published_report", "render_report", "FORMATS",
 ]
 
 #: Download formats of the compiled report and their content types.
@@ -118,11 +121,21 @@ def previous_published(agency: Any, year: int) -> tuple[Any, Any] | None:
     return published_report(agency, year - 1)
 
 
+def used_before(agency: Any, year: int) -> bool:
+    """Did the office keep its register in the system before `year`? It closed last year here, or
+    entered an application, case or document before 1 Jan (by when it was typed, not the date it
+    records: a backlog typed in this year does not make last year's register complete)."""
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    if YearReport.objects.filter(agency=agency, year=year - 1).exclude(compiled_at=None).exists():
+        return True
+    return any(m.objects.filter(agency=agency, created_at__lt=start).exists() for m in (Application, Case, Document))
+
+
 def carry_source(agency: Any, year: int) -> tuple[dict[str, int] | None, str]:
     """(carried_over to pass to `compile_year`, its origin): (None, "records") when the office holds
     applications from before the year (or nothing says otherwise); last year's published report's
     carried_forward row and "report:<version pk>" when the office started mid-life."""
-    if Application.objects.filter(agency=agency, received_on__lt=dt.date(year, 1, 1)).exists():
+    if used_before(agency, year):
         return None, "records"
     found = previous_published(agency, year)
     if found is None:
