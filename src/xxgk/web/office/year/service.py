@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,6 +101,8 @@ def t2_records(agency: Any, year: int) -> T2Records:
     for pk, amount in FeeIncome.objects.filter(agency=agency, year=year).values_list("pk", "amount_wan_yuan"):
         fee += amount
         sources["admin_fees_wan_yuan"].append(f"fee-{pk}")
+    # The column holds four decimals ("1.2500"): the report prints what was meant (1.25 → "1.25").
+    fee = fee.normalize() if fee else Decimal("0")
     return T2Records(regulations=tuple(docs["regulations"]), normative_documents=tuple(docs["normative_documents"]),
                      admin_fees_wan_yuan=fee, sources=sources, **counts)
 
@@ -160,12 +162,19 @@ def compile_records(agency: Any, year: int) -> CompiledYear:
 def fee_figures(agency: Any, year: int) -> dict[str, Any]:
     """信息处理费 of the year (report-json.md `extra.fees`): fee notices received by the applicant in
     the year, their amount, and the amounts paid in the year (元, decimal strings)."""
-    notices = ApplicationEvent.objects.filter(application__agency=agency, kind="fee_notice")
-    issued = notices.filter(on__year=year)
-    n = issued.count()
-    amount = issued.aggregate(s=Sum("amount_yuan"))["s"] or Decimal("0")
-    paid = notices.filter(paid_on__year=year).aggregate(s=Sum("amount_yuan"))["s"] or Decimal("0")
-    return {"notices": n, "notice_amount_yuan": format(amount, "f"), "collected_yuan": format(paid, "f")}
+    n, amount, paid = 0, Decimal("0"), Decimal("0")
+    # Summed here, not with SUM(): SQLite adds decimals as floats.
+    for on, value, paid_on in (ApplicationEvent.objects.filter(application__agency=agency, kind="fee_notice")
+                               .filter(Q(on__year=year) | Q(paid_on__year=year))
+                               .values_list("on", "amount_yuan", "paid_on")):
+        value = value or Decimal("0")
+        if on.year == year:
+            n, amount = n + 1, amount + value
+        if paid_on is not None and paid_on.year == year:
+            paid += value
+    cent = Decimal("0.01")
+    return {"notices": n, "notice_amount_yuan": format(amount.quantize(cent), "f"),
+            "collected_yuan": format(paid.quantize(cent), "f")}
 
 
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
