@@ -86,7 +86,7 @@ def describe(office: Any, key: str, refs: list[str]) -> tuple[list[str], list[di
     table = key.split(".", 1)[0]
     rows: dict[str, dict[str, Any]] = {}
     if table == "t3":
-        heads = [_("Ref"), _("Applicant type"), _("Received"), _("Closed"), _("Outcome")]
+        heads = [_("Ref"), _("Applicant type"), _("Received on"), _("Closed on"), _("Outcome")]
         for a in office.records(Application).filter(ref__in=refs).values("pk", "ref", "applicant_type", "received_on", "closed_on", "outcome"):
             rows[a["ref"]] = {"ref": a["ref"], "url": application_url(a["pk"]),
                               "cols": [label_of(APPLICANT_TYPES, a["applicant_type"]), a["received_on"],
@@ -98,7 +98,7 @@ def describe(office: Any, key: str, refs: list[str]) -> tuple[list[str], list[di
                                     "cols": [c.case_no, label_of(CASE_KINDS, c.kind), c.filed_on, c.decided_on or "",
                                              label_of(CASE_RESULTS, c.result)]}
     elif key.startswith(("t2.regulations", "t2.normative_documents")):
-        heads = [_("Ref"), _("Document number"), _("Title"), _("Kind"), _("Issued"), _("Repealed")]
+        heads = [_("Ref"), _("Document number"), _("Title"), _("Kind"), _("Issued"), _("Repealed on")]
         for d in office.records(Document).filter(pk__in=_pks(refs, "doc-")):
             rows[f"doc-{d.pk}"] = {"ref": f"doc-{d.pk}", "url": None,
                                    "cols": [d.doc_no, d.title, label_of(DOCUMENT_KINDS, d.kind), d.issued_on, d.repealed_on or ""]}
@@ -107,7 +107,7 @@ def describe(office: Any, key: str, refs: list[str]) -> tuple[list[str], list[di
         for f in office.records(FeeIncome).filter(pk__in=_pks(refs, "fee-")):
             rows[f"fee-{f.pk}"] = {"ref": f"fee-{f.pk}", "url": None, "cols": [f.period, f.amount_wan_yuan, f.note]}
     else:
-        heads = [_("Ref"), _("Kind"), _("Period"), _("Count"), _("Note")]
+        heads = [_("Ref"), _("Kind"), _("Period"), _("Number of decisions"), _("Note")]
         for d in office.records(DecisionCount).filter(pk__in=_pks(refs, "decision-")):
             rows[f"decision-{d.pk}"] = {"ref": f"decision-{d.pk}", "url": None,
                                         "cols": [label_of(DECISION_KINDS, d.kind), d.period, d.count, d.note]}
