@@ -295,3 +295,24 @@ def test_every_step_is_audited(tree: dict[str, Any], staff: dict[str, Any]) -> N
     assert all(e.target == f"office.YearReport:{yr.pk}" and e.agency_path == a.path for e in events)
     assert events[3].details["note"] == "再看看" and events[7].details["version"] == yr.version_id
     assert events[0].details["year"] == 2024 and events[0].details["carried_over_from"] == "records"
+
+
+def test_fee_figures_contradicting_table_3_block_approval_not_compile(tree: dict[str, Any], staff: dict[str, Any]) -> None:
+    """An application closed for an unpaid fee, but no fee notice recorded: the year compiles
+    (section 六 keeps its placeholder), and approval names the contradiction."""
+    import datetime as dt
+
+    from xxgk.web.office.year import service
+
+    from ._year_data import app
+
+    a = tree["dept_a"]
+    app(a, "F-1", "natural_person", dt.date(2024, 3, 1), dt.date(2024, 4, 20), "other_fee_unpaid")
+    yr = service.close_year(a, 2024, staff["clerk_a"])
+    assert yr.fees == {"notices": 0, "notice_amount_yuan": "0.00", "collected_yuan": "0.00"}
+    assert "【请填写" in yr.sections["other"]
+    assert service.problems(yr)["fees"]
+    yr = service.save_sections(yr, staff["clerk_a"], fill_sections(yr))
+    yr = service.submit(yr, staff["clerk_a"])
+    with pytest.raises(service.YearError, match="收费通知"):
+        service.approve(yr, staff["head_a"])

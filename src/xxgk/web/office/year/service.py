@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from xxgk.web.core.audit import record
 from ..models import (Application, ApplicationEvent, Case, DecisionCount, Document, FeeIncome, YearReport)
 
 __all__ = [
-    "YearError", "compile_records", "compile_with_origin", "t2_records", "carry_source", "fee_figures", "close_year", "report_of", "problems",
+    "YearError", "fee_conflict", "compile_records", "compile_with_origin", "t2_records", "carry_source", "fee_figures", "close_year", "report_of", "problems",
     "save_sections", "submit", "sign_review", "return_to_draft", "approve", "publish", "reopen",
     "previous_published", "used_before", "published_report", "render_report", "FORMATS",
 ]
@@ -69,13 +69,30 @@ def _user_name(user: Any) -> str:
 # --- compile ------------------------------------------------------------------------------------
 
 
-def _applications(agency: Any, year: int) -> list[Any]:
+class _AppRow(NamedTuple):
+    ref: str
+    applicant_type: str
+    received_on: dt.date
+    closed_on: dt.date | None
+    outcome: str | None
+
+
+def _applications(agency: Any, year: int) -> list[_AppRow]:
     """The applications that can count in `year` (received by 31 Dec, not closed before 1 Jan), as
-    named rows; an open one's blank outcome becomes None, as the compiler wants."""
-    rows = (Application.objects.filter(agency=agency, received_on__lte=dt.date(year, 12, 31))
-            .exclude(closed_on__lt=dt.date(year, 1, 1))
-            .values_list("ref", "applicant_type", "received_on", "closed_on", "outcome", named=True))
-    return [r if r.outcome else r._replace(outcome=None) for r in rows]
+    named rows; an open one's blank outcome becomes None, as the compiler wants.
+
+    The query is the ORM's, its rows fetched with the bare cursor: for 100,000 applications the
+    ORM's row iteration cost ~0.4 s more than the fetch itself (the budget for a year is 1 s)."""
+    qs = (Application.objects.filter(agency=agency, received_on__lte=dt.date(year, 12, 31))
+          .exclude(closed_on__lt=dt.date(year, 1, 1))
+          .values_list("ref", "applicant_type", "received_on", "closed_on", "outcome"))
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if rows and not isinstance(rows[0][2], dt.date):  # a backend that returns dates as text
+        rows = list(qs)
+    return [_AppRow(ref, col, rec, closed, out or None) for ref, col, rec, closed, out in rows]
 
 
 def _cases(agency: Any) -> list[Any]:
@@ -186,14 +203,11 @@ def close_year(agency: Any, year: int, user: Any, *, request: Any = None) -> Yea
     """Compile `year` into the agency's `YearReport` (created on first close): values, fee figures,
     sections (edited ones kept, untouched ones redrafted), compiled_at. Refused (YearError) while the
     year is approved or published: reopen it first. A report under review whose numbers change goes
-    back to draft. Raises CompileError for records that cannot be counted, YearError for fee figures
-    that contradict 表三."""
+    back to draft. Raises CompileError for records that cannot be counted. Fee figures that
+    contradict 表三 do not stop the compile (`fee_conflict` blocks the approval instead)."""
     compiled, origin = compile_with_origin(agency, year)
     fees = fee_figures(agency, year)
-    try:
-        drafted = compiled.to_report(agency.name, year, {}, fees=fees).sections
-    except ValueError as e:
-        raise YearError(_("The fee figures contradict Table 3: %(error)s") % {"error": e}) from None
+    drafted = _to_report(compiled, agency.name, {}, fees).sections
     with transaction.atomic():
         yr, created = YearReport.objects.select_for_update().get_or_create(
             agency=agency, year=year, defaults={"created_by": user if getattr(user, "pk", None) else None})
@@ -224,7 +238,33 @@ def report_of(yr: YearReport) -> Any:
     """The xxgk Report of the year as stored: the compiled values, the edited sections, the fees."""
     origin = "report" if yr.carried_over_from.startswith("report:") else "records"
     compiled = CompiledYear(yr.year, dict(yr.values), {}, origin)  # type: ignore[arg-type]
-    return compiled.to_report(yr.agency.name, yr.year, yr.sections, fees=yr.fees or None)
+    return _to_report(compiled, yr.agency.name, yr.sections, yr.fees or None)
+
+
+def _to_report(compiled: CompiledYear, agency_name: str, sections: Mapping[str, str], fees: Any) -> Any:
+    """`compiled.to_report`, without the fee figures when they contradict 表三 (an application
+    closed for an unpaid fee, yet no fee notice in the year): section 六 then gets a placeholder
+    and `fee_conflict` names the contradiction, which blocks approval until the records agree."""
+    try:
+        return compiled.to_report(agency_name, compiled.year, sections, fees=fees)
+    except ValueError:
+        if fees is None:
+            raise
+        return compiled.to_report(agency_name, compiled.year, sections)
+
+
+def fee_conflict(yr: YearReport) -> str:
+    """Why the year's fee figures cannot stand beside 表三 ("" when they can)."""
+    from xxgk.report.narrative import FeeFigures
+
+    unpaid = yr.values.get("t3.other_fee_unpaid.total") or 0
+    try:
+        figures = FeeFigures.from_mapping(yr.fees) if yr.fees else None
+    except (ValueError, KeyError) as e:
+        return str(e)
+    if figures is not None and figures.notices == 0 and unpaid:
+        return _("%(n)s applications were closed for an unpaid fee, but no fee notice of the year is recorded.") % {"n": unpaid}
+    return ""
 
 
 def render_report(yr: YearReport, fmt: str) -> bytes:
@@ -241,8 +281,9 @@ def problems(yr: YearReport) -> dict[str, Any]:
     report = report_of(yr)
     holders = {k: find_placeholders(report.sections.get(k, "")) for k in K.SECTION_KEYS}
     errors = [f for f in report.check() if f.severity == "error"]
-    return {"placeholders": {k: v for k, v in holders.items() if v}, "errors": errors,
-            "count": sum(len(v) for v in holders.values()) + len(errors)}
+    fees = fee_conflict(yr)
+    return {"placeholders": {k: v for k, v in holders.items() if v}, "errors": errors, "fees": fees,
+            "count": sum(len(v) for v in holders.values()) + len(errors) + (1 if fees else 0)}
 
 
 def _transition(yr: YearReport, user: Any, request: Any, action: str, allowed: tuple[str, ...], to: str,
@@ -312,6 +353,8 @@ def approve(yr: YearReport, user: Any, *, request: Any = None) -> YearReport:
         names = "、".join(_section_title(k) for k in found["placeholders"])
         raise YearError(_("%(n)s placeholders 【…】 remain, in: %(sections)s. Fill them in before approving.")
                         % {"n": sum(len(v) for v in found["placeholders"].values()), "sections": names})
+    if found["fees"]:
+        raise YearError(found["fees"])
     if found["errors"]:
         raise YearError(_("The tables fail %(n)s checks: %(first)s")
                         % {"n": len(found["errors"]), "first": found["errors"][0].message})
