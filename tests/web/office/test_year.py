@@ -124,6 +124,8 @@ def test_carry_over_across_the_year_boundary(tree: dict[str, Any], staff: dict[s
     y24 = _close(a, 2024, staff["clerk_a"])
     y25 = _close(a, 2025, staff["clerk_a"])
     assert {c: y23.values[f"t3.carried_forward.{c}"] for c in K.T3_COLUMNS} == FORWARD_2023
+    assert {c: sorted(refs) for c, refs in y23.open_at_end.items() if refs} == {
+        NP: ["2023-P3"], CE: ["2023-P2"], OO: ["2023-P4"]}
     assert {c: y24.values[f"t3.carried_over.{c}"] for c in K.T3_COLUMNS} == FORWARD_2023
     assert {c: y24.values[f"t3.carried_forward.{c}"] for c in K.T3_COLUMNS} == FORWARD_2024
     assert {c: y25.values[f"t3.carried_over.{c}"] for c in K.T3_COLUMNS} == FORWARD_2024
@@ -249,3 +251,5 @@ def test_carry_check_lists_the_column_that_moved(tree: dict[str, Any], staff: di
     import re
 
     assert re.findall(r'<tr data-column="([^"]+)">', page) == ["commercial_enterprise", "total"]
+    # The year-end snapshot of 2023 names the application that moved, under both columns.
+    assert page.count("上年末未办结、本年未结转：2023-P2") == 2

@@ -316,3 +316,17 @@ def test_fee_figures_contradicting_table_3_block_approval_not_compile(tree: dict
     yr = service.submit(yr, staff["clerk_a"])
     with pytest.raises(service.YearError, match="收费通知"):
         service.approve(yr, staff["head_a"])
+
+
+@pytest.mark.urls("tests.web.office._year_urls")
+def test_cell_and_reconcile_pages_link_to_the_applications(tree: dict[str, Any], staff: dict[str, Any], client: Any) -> None:
+    from xxgk.web.office.models import Application
+
+    rec = _setup(tree)
+    c = _as(client, staff["clerk_a"])
+    c.post("/office/years/compile/", {"year": "2024"})
+    g2 = Application.objects.get(ref="2024-G2")
+    page = c.get("/office/years/2024/cell/t3.granted.natural_person/").content.decode()
+    assert f'<a href="/office/applications/{g2.pk}/">2024-G2</a>' in page
+    page = c.get("/office/years/2024/cell/t4.review.upheld/").content.decode()  # C1's application
+    assert f'<a href="/office/applications/{rec["apps"]["granted"].pk}/">case-{rec["cases"]["C1"].pk}</a>' in page

@@ -395,6 +395,9 @@ class YearReport(_Owned):
     fees = models.JSONField(default=dict)
     #: The reviewer's note when the report was returned to draft (cleared on the next submission).
     note = models.TextField(blank=True, default="")
+    #: The year-end snapshot (domain.md §7.6): refs of the applications open on 31 Dec per 表三
+    #: column, as compiled; next year's carry check names the ones that moved since.
+    open_at_end = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="year_report_unique")]

@@ -218,6 +218,7 @@ def close_year(agency: Any, year: int, user: Any, *, request: Any = None) -> Yea
         values = _plain(compiled.values)
         changed = sorted(k for k in values if yr.values.get(k) != values[k]) if yr.values else []
         yr.values, yr.fees, yr.drafted = values, fees, drafted
+        yr.open_at_end = {c: compiled.refs(f"t3.carried_forward.{c}") for c in K.T3_APPLICANT_COLUMNS}
         yr.sections = {k: (yr.sections[k] if k in edited else drafted[k]) for k in K.SECTION_KEYS}
         yr.carried_over_from = origin
         yr.compiled_at = timezone.now()

@@ -222,8 +222,6 @@ def _carry(office: Any, agency: Any, year: int, compiled: Any) -> dict[str, Any]
     records compiled now. When the number was taken from last year's report (an office started
     mid-life), the check is the report's number against the applications the records hold open
     on 1 January."""
-    from xxgk.report.model import Report
-
     if compiled.carried_over_from == "report":
         out = []
         for col in K.T3_COLUMNS:
@@ -244,10 +242,9 @@ def _carry(office: Any, agency: Any, year: int, compiled: Any) -> dict[str, Any]
         previous, version = found
         source = "published"
     else:
-        last = office.records(YearReport).filter(year=year - 1).exclude(values={}).first()
+        last = office.records(YearReport).filter(year=year - 1).exclude(compiled_at=None).first()
         if last is not None:
-            previous = Report.from_values(dict(last.values), format="2021", agency=agency.name, year=year - 1)
-            source = "closed"
+            return _carry_from_close(office, last, compiled)
         elif office.records(Application).filter(received_on__lt=dt.date(year, 1, 1)).exists():
             previous, source = service.compile_records(agency, year - 1), "records"
     if previous is None:
@@ -259,6 +256,29 @@ def _carry(office: Any, agency: Any, year: int, compiled: Any) -> dict[str, Any]
         out.append({"column": d.column, "label": d.label, "previous": d.previous, "current": d.current,
                     "missing": d.missing, "extra": d.extra, "rows": rows, "more": max(0, len(refs) - INLINE_REFS)})
     return {"source": source, "version": version, "differences": out}
+
+
+def _carry_from_close(office: Any, last: YearReport, compiled: Any) -> dict[str, Any]:
+    """The carry check against last year's close: its carried_forward counts and its year-end
+    snapshot of open applications, so the refs that moved since are named."""
+    out = []
+    snapshot = last.open_at_end or {}
+    for col in K.T3_COLUMNS:
+        key = f"t3.carried_over.{col}"
+        before = last.values.get(f"t3.carried_forward.{col}")
+        after = compiled.values[key]
+        refs = compiled.refs(key)
+        was = [r for c in (K.T3_APPLICANT_COLUMNS if col == "total" else (col,)) for r in snapshot.get(c, [])]
+        now = set(refs)
+        missing = tuple(r for r in was if r not in now)
+        was_set = set(was)
+        extra = tuple(r for r in refs if r not in was_set) if snapshot else ()
+        if before != after or missing or extra:
+            _h, rows = tables.describe(office, key, refs[:INLINE_REFS])
+            out.append({"column": col, "label": f"表三「{K.T3_COLUMN_LABELS[col]}」列", "previous": before,
+                        "current": after, "missing": missing, "extra": extra, "rows": rows,
+                        "more": max(0, len(refs) - INLINE_REFS)})
+    return {"source": "closed", "version": None, "differences": out}
 
 
 @office_view
