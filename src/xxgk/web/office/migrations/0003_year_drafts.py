@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('office', '0001_initial'),
+        ('office', '0002_register_due_on'),
     ]
 
     operations = [
