@@ -388,6 +388,16 @@ class YearReport(_Owned):
     approved_by_name = models.CharField(max_length=150, blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.ForeignKey("store.Version", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The sections as last drafted from the numbers: a section whose text still equals its draft
+    #: was not edited by the clerk, so a recompile may redraft it; an edited one is kept.
+    drafted = models.JSONField(default=dict)
+    #: The 信息处理费 figures of the year (report-json.md `extra.fees`), counted at compile time.
+    fees = models.JSONField(default=dict)
+    #: The reviewer's note when the report was returned to draft (cleared on the next submission).
+    note = models.TextField(blank=True, default="")
+    #: The year-end snapshot (domain.md §7.6): refs of the applications open on 31 Dec per 表三
+    #: column, as compiled; next year's carry check names the ones that moved since.
+    open_at_end = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="year_report_unique")]
