@@ -84,8 +84,9 @@ def test_cross_year_injection_is_a_warning_only() -> None:
 
 def test_the_plan() -> None:
     entries = plan.entries(scan=True)
-    assert len(entries) == 53 * 3 - 6
+    assert len(entries) == 53 * 4 - 6 - 1  # less the missing and the office's own 2025
     assert {e.key for e in entries} & MISSING == set()
+    assert ("990101-JYJ", 2025) not in {e.key for e in entries}
     assert plan.expected_late() == LATE
     media = {e.medium for e in entries}
     assert {"html", "docx", "pdf", "xlsx", "md", "txt", "scan", "no_tables"} <= media
@@ -102,7 +103,8 @@ def test_load_finds_what_was_planned_and_a_second_load_adds_nothing(db: Any, cli
     from xxgk.web.demo import media
 
     result = demo.load(configure=False)
-    assert result.agencies == 53 and result.planned == 153 and result.added == 153 and result.already == 0
+    # 53 agencies × 4 years, less the 6 missing and 丙县教育局 2025 (compiled by its office demo).
+    assert result.agencies == 53 and result.planned == 205 and result.added == 205 and result.already == 0
     assert result.summary.failed == 0
 
     def keyed(qs: Any, code: str = "report__agency__code", year: str = "report__year") -> set[tuple[str, int]]:
@@ -110,19 +112,22 @@ def test_load_finds_what_was_planned_and_a_second_load_adds_nothing(db: Any, cli
 
     active = Version.objects.filter(report__active=models_f("id"))
     assert Agency.objects.filter(path__startswith="/99/").count() == 53
-    assert StoredReport.objects.filter(active__isnull=False).count() == 153
+    assert StoredReport.objects.filter(active__isnull=False).count() == 206  # the office's 2025 too
+    assert set(Version.objects.filter(made_by="compiled").values_list("report__agency__code", "report__year")) == {
+        ("990101-JYJ", 2025)}
     assert keyed(active.filter(errors__gt=0)) == WITH_ERRORS
     assert set(Finding.objects.filter(severity="error").values_list("version__report__agency__code", "year")) == WITH_ERRORS
     assert keyed(Finding.objects.filter(rule="quality.late"), "version__report__agency__code", "year") == LATE
     assert keyed(Finding.objects.filter(rule="quality.missing"), "agency__code", "year") == MISSING
     assert keyed(Finding.objects.filter(rule="t3.cross_year"), "agency__code", "year") == {("990103-JYJ", 2024)}
     assert keyed(Finding.objects.filter(rule="quality.narrative_duplicate"), "agency__code", "year") == {
-        ("990103002", 2023), ("990103003", 2022), ("990103003", 2023), ("990103003", 2024)}
+        ("990103002", 2023), ("990103003", 2022), ("990103003", 2023), ("990103003", 2024), ("990103003", 2025)}
     assert Finding.objects.filter(rule="quality.yoy_jump").count() == 0
     # Provenance: every version has a fictional origin and a fetch time; dates read from the signatures.
-    assert not Version.objects.exclude(origin__startswith="https://").exists()
-    assert not Version.objects.filter(fetched_at__isnull=True).exists()
-    undated = keyed(Version.objects.filter(published_on__isnull=True))
+    parsed = Version.objects.exclude(made_by="compiled")
+    assert not parsed.exclude(origin__startswith="https://").exists()
+    assert not parsed.filter(fetched_at__isnull=True).exists()
+    undated = keyed(parsed.filter(published_on__isnull=True))
     if media.can_scan():
         assert undated == {("990102003", 2023)}  # the scan: no date read
         assert Finding.objects.filter(rule="read.page_ocr", agency__code="990102003", year=2023).exists()
@@ -137,7 +142,9 @@ def test_load_finds_what_was_planned_and_a_second_load_adds_nothing(db: Any, cli
         ("demo_admin", "administrator", None), ("city_admin", "administrator", "9901"),
         ("city_supervisor", "supervisor", "9901"), ("city_analyst", "analyst", "9901"),
         ("bing_supervisor", "supervisor", "990101"), ("bing_analyst", "analyst", "990101"),
-        ("ding_supervisor", "supervisor", "990102")}
+        ("ding_supervisor", "supervisor", "990102"),
+        ("bing_edu_clerk", "clerk", "990101-JYJ"), ("bing_edu_reviewer", "reviewer", "990101-JYJ"),
+        ("bing_edu_head", "head", "990101-JYJ"), ("ding_edu_clerk", "clerk", "990102-JYJ")}
 
     # The coverage page of the city, 2024, worked out from the plan: 52 agencies under 乙市; missing
     # 丙县云溪镇, 丁县农业农村局, 戊区住建局, 乙市统计局; late 丁县人民政府, 戊区东城街道, 己区司法局;
@@ -153,7 +160,8 @@ def test_load_finds_what_was_planned_and_a_second_load_adds_nothing(db: Any, cli
 
     versions, findings = Version.objects.count(), Finding.objects.count()
     again = demo.load(configure=False)
-    assert again.summary is None and again.already == 153 and again.added == 0
+    assert again.summary is None and again.already == 205 and again.added == 0
+    assert again.office is not None and not again.office.created
     assert (Version.objects.count(), Finding.objects.count(), Agency.objects.count()) == (versions, findings, 53)
 
 

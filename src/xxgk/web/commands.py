@@ -30,10 +30,11 @@ def register(main: click.Group) -> None:
     @_db_option
     @click.option("--no-scan", is_flag=True, help="不生成扫描件（扫描件需 OCR 识别，约 5 秒）")
     @click.option("--year", "years", type=click.IntRange(2021, 2099), multiple=True, metavar="Y",
-                  help="只载入这些年度（可重复；默认 2022、2023、2024）")
+                  help="只载入这些年度（可重复；默认 2022 至 2025）")
     def demo_cmd(db: str | None, no_scan: bool, years: tuple[int, ...]) -> None:
         """Load the demo: a fictional hierarchy (甲省 → 乙市 → 4 counties, 53 agencies), its reports
-        of 2022–2024 and the demo logins. Running it again adds nothing twice."""
+        of 2022–2025, the disclosure office of 丙县教育局 and the demo logins. Running it again adds
+        nothing twice."""
         from ..store.commands import progress_bar
 
         from . import demo

@@ -8,7 +8,7 @@
 
 - 甲省 → 乙市 → 丙县, 丁县, 戊区, 己区, with their townships, 街道 and departments: 53 agencies
   (`hierarchy.py`), every code starting with 99 (no real 行政区划代码 does);
-- a report per agency and year for 2022–2024, generated here (`tables.py`: every hard identity of
+- a report per agency and year for 2022–2025 (丙县教育局 2025: compiled by its office, `office.py`), generated here (`tables.py`: every hard identity of
   report-json.md holds, last year's 结转 carried over, numbers of each kind of agency's size; the
   narrative drafted by `xxgk.report.narrative` and filled in by `text.py`), written with xxgk's own
   writers as HTML, Word, PDF, Excel, Markdown, plain text and one scanned PDF (`media.py`), and
