@@ -182,8 +182,12 @@ class ProactiveItem(_Owned):
     document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
 
     class Meta:
-        indexes = [models.Index(fields=["agency", "state"]), models.Index(fields=["agency", "formed_on"]),
-                   models.Index(fields=["agency", "due_on"], name="item_due")]
+        # The list's filters and counts (bench/bench_office.py, 50,000 items): the late filter reads
+        # (due_on, published_on) only, so its index covers it; category and state counts by year.
+        indexes = [models.Index(fields=["agency", "state", "formed_on"], name="item_state"),
+                   models.Index(fields=["agency", "formed_on"]),
+                   models.Index(fields=["agency", "category", "formed_on"], name="item_category"),
+                   models.Index(fields=["agency", "due_on", "published_on"], name="item_due")]
         ordering = ["-formed_on", "-id"]
 
     def __str__(self) -> str:
@@ -297,7 +301,11 @@ class Application(_Owned):
         constraints = [models.UniqueConstraint(fields=["agency", "ref"], name="application_ref_unique")]
         indexes = [
             models.Index(fields=["agency", "closed_on", "due_on"], name="application_board"),
+            models.Index(fields=["agency", "closed_on", "received_on"], name="application_open_received"),
             models.Index(fields=["agency", "received_on"], name="application_received"),
+            # The list's filters by outcome or applicant type within a year (bench/bench_office.py).
+            models.Index(fields=["agency", "outcome", "received_on"], name="application_outcome"),
+            models.Index(fields=["agency", "applicant_type", "received_on"], name="application_type"),
         ]
         ordering = ["-received_on", "-id"]
 

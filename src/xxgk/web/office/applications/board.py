@@ -79,19 +79,20 @@ def buckets(agency_id: int, today: dt.date) -> dict[str, dict[str, Any]]:
         rows.append(_row(a, waiting=waiting, until=until, offered=offered))
     out["stopped"] = {"count": counts["stopped"], "rows": rows}
 
+    # 补正 notices still possible: received on or after `since`, the earliest day whose 7-working-day
+    # limit is not yet past (the limit only grows with the received date), with no notice sent.
+    # Counted and ordered in the database: an office with thousands open reads one page of them.
     asked = ApplicationEvent.objects.filter(application=OuterRef("pk"), kind="correction_requested")
-    recent = (open_.filter(received_on__gte=today - dt.timedelta(days=CORRECTION_LOOKBACK_DAYS), received_on__lte=today)
-              .filter(~Exists(asked)).order_by("received_on", "id"))
+    since = _correction_since(today)
     rows = []
-    for a in recent:
-        try:
-            last = add_working_days(a.received_on, CORRECTION_NOTICE_DAYS)
-        except CalendarNotLoaded:
-            continue
-        if last >= today:
-            rows.append(_row(a, until=last))
-    rows.sort(key=lambda r: (r["until"], r["pk"]))
-    out["correction"] = {"count": len(rows), "rows": rows[:n]}
+    count = 0
+    if since is not None:
+        recent = (open_.filter(received_on__gte=since, received_on__lte=today).filter(~Exists(asked))
+                  .order_by("received_on", "id"))
+        count = recent.count()
+        for a in recent[:n]:
+            rows.append(_row(a, until=add_working_days(a.received_on, CORRECTION_NOTICE_DAYS)))
+    out["correction"] = {"count": count, "rows": rows}
 
     cons = (ApplicationEvent.objects.filter(application__agency_id=agency_id, application__closed_on__isnull=True,
                                             kind="consultation", answered_on__isnull=True, on__lte=today)
@@ -119,3 +120,17 @@ def board(request: HttpRequest) -> HttpResponse:
     office = request.office  # type: ignore[attr-defined]
     return render(request, "office/applications/board.html",
                   {"b": buckets(office.agency_id, today), "today": today, "week_end": today + dt.timedelta(days=6)})
+
+
+def _correction_since(today: dt.date) -> dt.date | None:
+    """The earliest received date whose 补正 limit (7 working days after it) is today or later;
+    None when the calendar around today is not loaded (the bucket is then empty: never a guess)."""
+    try:
+        day = today
+        while add_working_days(day - dt.timedelta(days=1), CORRECTION_NOTICE_DAYS) >= today:
+            day -= dt.timedelta(days=1)
+            if (today - day).days > CORRECTION_LOOKBACK_DAYS:
+                break
+        return day
+    except CalendarNotLoaded:
+        return None

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xxgk.office.calendar import loaded_years
@@ -90,6 +91,25 @@ def _columns() -> list[tuple[str, Any]]:
             ("due_on", "公开期限"), ("published_on", "公开日期"), ("state", "状态"), ("late", "是否逾期")]
 
 
+def _rows(items: Any, today: dt.date) -> list[dict[str, Any]]:
+    """The page's rows as plain strings: formatting 100 rows with template filters and {% url %}
+    took ~1 ms a row (bench/bench_office.py), most of the page's time."""
+    base = reverse("office_item", args=[0])[:-2]  # ".../items/0/" → ".../items/"
+    channels, states = dict(PUBLICATION_CHANNELS), dict(ITEM_STATES)
+    out = []
+    for it in items:
+        status, label = _late_label(it, today)
+        out.append({
+            "url": f"{base}{it.pk}/", "index_no": it.index_no, "title": it.title, "category": it.category,
+            "channel": channels.get(it.channel, it.channel), "formed_on": it.formed_on.isoformat(),
+            "due_on": status.due.isoformat() if status.due else "—",
+            "published_on": it.published_on.isoformat() if it.published_on else "—",
+            "state": states.get(it.state, it.state), "label": label,
+            "css": "error" if status.late else ("warning" if not status.known else ""),
+        })
+    return out
+
+
 @office_view
 def item_list(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
@@ -108,7 +128,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     page = page_of(qs, request.GET.get("page"))
     ctx.update({
         "page": page, "today": today,
-        "rows": [(it, *_late_label(it, today)) for it in page.object_list],
+        "rows": _rows(page.object_list, today),
         "states": ITEM_STATES, "categories": ART20_CATEGORIES, "channels": PUBLICATION_CHANNELS,
     })
     return render(request, "office/register/items.html", ctx)
