@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.browser.conftest import screenshot
+from tests.web.browser.conftest import overflow_at_phone_width, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +72,7 @@ def test_application_correction_reply_and_table_three(page: Any, browser_login: 
     assert "张三" in page.inner_text("main") and "110101199001011234" in page.inner_text("main")  # its own page: full data
     app_url = page.url
     screenshot(page, "office-application-new")
+    assert overflow_at_phone_width(page) == []
 
     # -- 补正 sent Thu 5 Mar, 30 working days to correct: the clock stops ------------------------
     form = page.locator(EVENT_FORM.format(kind="correction_requested"))
@@ -91,6 +92,7 @@ def test_application_correction_reply_and_table_three(page: Any, browser_login: 
     assert "2026-0001" in stopped and "张*" in stopped and "张三" not in page.inner_text("main")
     assert "2026-0001" not in page.inner_text("#overdue")
     screenshot(page, "office-board")
+    assert overflow_at_phone_width(page) == []
 
     # -- correction received Wed 15 Apr: the clock restarts from zero -----------------------------
     page.goto(app_url)
@@ -109,6 +111,7 @@ def test_application_correction_reply_and_table_three(page: Any, browser_login: 
     assert "予以公开" in closed and "2026-05-15" in closed and "逾期" not in closed
     assert page.locator(REPLY_FORM).count() == 0  # closed: no more forms
     screenshot(page, "office-application-replied")
+    assert overflow_at_phone_width(page) == []
 
     # -- close 2026: 表三 counts it ----------------------------------------------------------------
     page.goto("/office/years/")
@@ -151,3 +154,4 @@ def test_application_correction_reply_and_table_three(page: Any, browser_login: 
     assert _cell(page, "t3.results_total.natural_person") == "2"
     assert _cell(page, "t3.carried_forward.total") == "0"
     screenshot(page, "office-year-draft")
+    assert overflow_at_phone_width(page) == []
