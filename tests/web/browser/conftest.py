@@ -108,7 +108,8 @@ def overflow_at_phone_width(page: Any) -> list[str]:
           for (const e of document.querySelectorAll('main *')) {
             if (e.closest('.table-wrap')) continue;
             const r = e.getBoundingClientRect();
-            if (r.right > w + 1) out.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} ${Math.round(r.right)}px`);
+            const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '');
+            if (r.right > w + 1) out.push(`${name} ${Math.round(r.right)}px`);
           }
           return out.slice(0, 10);
         }""")

@@ -69,7 +69,8 @@ def test_application_correction_reply_and_table_three(page: Any, browser_login: 
     expect(clock.locator("strong.due")).to_have_text("2026-03-30")
     # Art. 30: 7 working days: 3, 4, 5, 6, 9, 10, 11 Mar.
     expect(clock).to_contain_text("补正告知最迟日期（条例第三十条）: 2026-03-11")
-    assert "张三" in page.inner_text("main") and "110101199001011234" in page.inner_text("main")  # its own page: full data
+    main = page.inner_text("main")
+    assert "张三" in main and "110101199001011234" in main  # its own page: the full data
     app_url = page.url
     screenshot(page, "office-application-new")
     assert overflow_at_phone_width(page) == []
