@@ -94,3 +94,24 @@ def screenshot(page: Any, name: str) -> list[Path]:
         paths.append(path)
     page.set_viewport_size(before)
     return paths
+
+
+def overflow_at_phone_width(page: Any) -> list[str]:
+    """What sticks out to the right at phone width (empty when the page fits): the page's own
+    scroll width, and each element wider than the screen, outside the scrolling `.table-wrap`s."""
+    before = page.viewport_size
+    page.set_viewport_size(PHONE)
+    try:
+        return page.evaluate("""() => {
+          const w = document.documentElement.clientWidth, out = [];
+          if (document.documentElement.scrollWidth > w) out.push(`page ${document.documentElement.scrollWidth}px`);
+          for (const e of document.querySelectorAll('main *')) {
+            if (e.closest('.table-wrap')) continue;
+            const r = e.getBoundingClientRect();
+            const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '');
+            if (r.right > w + 1) out.push(`${name} ${Math.round(r.right)}px`);
+          }
+          return out.slice(0, 10);
+        }""")
+    finally:
+        page.set_viewport_size(before)
