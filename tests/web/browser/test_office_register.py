@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import screenshot
+from tests.web.browser.conftest import overflow_at_phone_width, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +53,8 @@ def test_publish_an_item_through_review(page: Any, browser_login: Any, tree: dic
     steps = page.inner_text("table:last-of-type")
     assert "clerk_a" in steps and "reviewer_a" in steps and "head_a" in steps and "内容准确" in steps
     screenshot(page, "office-item-published")
+    assert overflow_at_phone_width(page) == []
     page.goto("/office/items/?late=no")
     assert "2025年部门预算公开" in page.inner_text("table.items")
     screenshot(page, "office-items")
+    assert overflow_at_phone_width(page) == []
