@@ -22,7 +22,7 @@ def print_logins(demo: object) -> None:
     """The demo accounts, as `xxgk demo` prints them."""
     click.echo(f"演示账号（密码均为 {demo.password}）：")  # type: ignore[attr-defined]
     for login in demo.logins:  # type: ignore[attr-defined]
-        click.echo(f"  {login.username:<16} {login.note}")
+        click.echo(f"  {login.username:<18} {login.note}")
 
 
 def register(main: click.Group) -> None:
