@@ -147,7 +147,8 @@ def test_deactivate_and_reactivate(staff: dict[str, Any]) -> None:
     assert c.post(f"/office/accounts/{clerk.pk}/", {"op": "active", "active": "1"}).status_code == 302
     clerk.refresh_from_db()
     assert clerk.is_active
-    evs = list(AuditEvent.objects.filter(action="office.account.active").order_by("id").values_list("details", flat=True))
+    evs = list(AuditEvent.objects.filter(action="office.account.active").order_by("id")
+               .values_list("details", flat=True))
     assert evs == [{"username": "clerk_a", "active": [True, False]}, {"username": "clerk_a", "active": [False, True]}]
 
 
@@ -163,7 +164,8 @@ def test_reset_password(staff: dict[str, Any]) -> None:
     assert ev.details == {"username": "clerk_a"}
     # resetting one's own password keeps one's session
     me = staff["admin_a"]
-    assert c.post(f"/office/accounts/{me.pk}/", {"op": "password", "password1": NEW_PW, "password2": NEW_PW}).status_code == 302
+    r = c.post(f"/office/accounts/{me.pk}/", {"op": "password", "password1": NEW_PW, "password2": NEW_PW})
+    assert r.status_code == 302
     assert c.get("/office/accounts/").status_code == 200
 
 
