@@ -33,7 +33,12 @@ OFFICE_NAV = [
     ("office_cases", _("Appeals")),
     ("office_years", _("Annual report")),
     ("audit", _("Audit log")),
+    ("office_accounts", _("Accounts")),
 ]
+
+#: Office menu entries shown only to a role with this capability (xxgk.web.office.scope): the page
+#: would refuse the others anyway, the menu need not offer it.
+OFFICE_NAV_CAPABILITY = {"office_accounts": "accounts"}
 
 
 def scope(request: HttpRequest) -> dict[str, Any]:
@@ -45,6 +50,9 @@ def scope(request: HttpRequest) -> dict[str, Any]:
     nav = []
     if s is not None:
         for name, label in (OFFICE_NAV if office is not None else NAV):
+            needed = OFFICE_NAV_CAPABILITY.get(name) if office is not None else None
+            if needed and not office.can(needed):
+                continue
             try:
                 url = reverse(name)
             except NoReverseMatch:

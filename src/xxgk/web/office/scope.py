@@ -12,6 +12,7 @@ Capabilities by role (separation of duties: a clerk cannot approve what they typ
 | review (items, the annual report) | | ✓ | ✓ | ✓ |
 | approve (extensions, publication, the annual report) | | | ✓ | ✓ |
 | templates (notice texts) | | | ✓ | ✓ |
+| accounts (the office's staff: create, role, deactivate, password) | | | | ✓ |
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "clerk": frozenset({"edit"}),
     "reviewer": frozenset({"edit", "review"}),
     "head": frozenset({"edit", "review", "approve", "templates"}),
-    "administrator": frozenset({"edit", "review", "approve", "templates"}),
+    "administrator": frozenset({"edit", "review", "approve", "templates", "accounts"}),
 }
 
 

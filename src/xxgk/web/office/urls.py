@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import applications, cases, register, views, year
+from . import accounts, applications, cases, register, views, year
 
 urlpatterns: list = [path("office/", views.home, name="office_home")]
 urlpatterns += applications.urlpatterns
 urlpatterns += register.urlpatterns
 urlpatterns += cases.urlpatterns
 urlpatterns += year.urlpatterns
+urlpatterns += accounts.urlpatterns
