@@ -93,7 +93,7 @@ try:  # the same walk in C (~20× faster: 0.19 → 0.01 ms for a text report); o
 except ImportError:  # pragma: no cover - built without a C compiler
     _floats_differ_c = None
 else:
-    if _SPEEDUPS_VERSION != 1:  # pragma: no cover - an older build left in place
+    if _SPEEDUPS_VERSION != 2:  # pragma: no cover - an older build left in place
         _floats_differ_c = None
 
 
