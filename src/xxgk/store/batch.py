@@ -22,15 +22,18 @@ from typing import Any
 
 from .ingest import XXGK_VERSION, Entry, Outcome, Parsed, parse_bytes, sha256
 
-#: Files in flight per Dask worker (4 tasks of TASK_FILES): enough to keep every worker busy while
-#: the driver records, few enough that the driver holds at most workers × 32 documents (text
-#: reports ~20 KB; at most TASK_BYTES a task beyond a single large file).
-IN_FLIGHT_PER_WORKER = 32
-#: Files per Dask task, and bytes: enough that the scheduler's per-task cost (~1 ms, in the driver's
-#: process for a local cluster) is small beside the parsing of text reports (~3 ms each); few
-#: enough that a task of scans (5 s each) still spreads over the workers.
-TASK_FILES = 8
+#: Files per Dask task, and bytes: enough that the scheduler's per-task cost, paid in the driver's
+#: process for a local cluster, is small beside the parsing of text reports (~3 ms each): measured
+#: 2026-12-06 on the 1,006-file text corpus with 2 workers, the driver's CPU per file fell from
+#: ~3.4 to ~2.8 ms going from tasks of 8 files to 32 (bench/RESULTS.md); few bytes enough that a
+#: task of scans (3 MB, 5 s each) or PDFs still spreads over the workers.
+TASK_FILES = 32
 TASK_BYTES = 8 * 2**20
+#: Files, and bytes, in flight per Dask worker (4 tasks): enough to keep every worker busy while the
+#: driver records, few enough that the driver holds at most workers × 128 documents and
+#: workers × 4 × TASK_BYTES of input beyond one large file per task.
+IN_FLIGHT_PER_WORKER = 4 * TASK_FILES
+IN_FLIGHT_BYTES_PER_WORKER = 4 * TASK_BYTES
 
 #: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
 #: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
@@ -138,11 +141,13 @@ def _serial(jobs: Iterable[_Job],
 def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
     """Parse on the cluster, yield in input order. Files go out in tasks of up to TASK_FILES
     (TASK_BYTES): one task per file costs the scheduler and the driver more than parsing a text
-    report. At most workers × IN_FLIGHT_PER_WORKER files are out at once, so the driver's memory
-    is bounded whatever the input size."""
-    window: collections.deque[tuple[list[_Job], Any]] = collections.deque()
+    report. At most workers × IN_FLIGHT_PER_WORKER files (IN_FLIGHT_BYTES_PER_WORKER bytes, beyond
+    the task that crosses it) are out at once, so the driver's memory is bounded whatever the input
+    size."""
+    window: collections.deque[tuple[list[_Job], Any, int]] = collections.deque()
     limit = max(1, workers) * IN_FLIGHT_PER_WORKER
-    out_files = 0
+    byte_limit = max(1, workers) * IN_FLIGHT_BYTES_PER_WORKER
+    out_files = out_bytes = 0
     chunk: list[_Job] = []
     chunk_bytes = 0
 
@@ -162,30 +167,32 @@ def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Jo
         yield from zip(group, results)
 
     def submit() -> None:
-        nonlocal chunk, chunk_bytes, out_files
+        nonlocal chunk, chunk_bytes, out_files, out_bytes
         if chunk:
             future = client.submit(parse_many, [(_name(j.item), j.data) for j in chunk], pure=False)
-            window.append((chunk, future))
+            window.append((chunk, future, chunk_bytes))
             out_files += len(chunk)
+            out_bytes += chunk_bytes
             chunk, chunk_bytes = [], 0
 
     for job in jobs:
         if job.data is None:
             submit()  # keep input order: what came before goes out first
-            window.append(([job], None))
+            window.append(([job], None, 0))
         else:
             chunk.append(job)
             chunk_bytes += len(job.data)
             if len(chunk) >= TASK_FILES or chunk_bytes >= TASK_BYTES:
                 submit()
-        while out_files > limit and window:
-            group, future = window.popleft()
+        while (out_files > limit or out_bytes > byte_limit) and window:
+            group, future, size = window.popleft()
             if future is not None:
                 out_files -= len(group)
+                out_bytes -= size
             yield from settle(group, future)
     submit()
     while window:
-        group, future = window.popleft()
+        group, future, _ = window.popleft()
         yield from settle(group, future)
 
 
