@@ -15,6 +15,8 @@ Dask worker), and records the outcomes itself, in input order, one transaction p
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -196,9 +198,30 @@ def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Jo
         yield from settle(group, future)
 
 
+#: The cyclic garbage collector's first threshold while a batch parses and records: a text report
+#: allocates ~10,000 short-lived container objects (tokens, their locations, cells), nearly none in
+#: a reference cycle, and at the default threshold (700) the collector ran ~1,300 times over 1,006
+#: files, 0.3 ms of CPU a file end to end (measured 2026-12-06 with gc.callbacks); at 10,000, 0.1 ms.
+GC_THRESHOLD0 = 10_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the collector's first threshold to GC_THRESHOLD0 (never lower it) for the block, then
+    restore it. Only when objects are collected changes, never what a parse makes."""
+    before = gc.get_threshold()
+    if before[0] and before[0] < GC_THRESHOLD0:
+        gc.set_threshold(GC_THRESHOLD0, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def parse_many(files: list[tuple[str, bytes]]) -> list[Parsed]:
     """`parse_bytes` over a task's files, on a worker."""
-    return [parse_bytes(name, data) for name, data in files]
+    with fewer_collections():
+        return [parse_bytes(name, data) for name, data in files]
 
 
 def _name(item: Any) -> str:
@@ -227,6 +250,7 @@ class _Cluster:
             self.cluster.close()
 
 
+@fewer_collections()
 def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None, allow_private: bool = False,
         matcher: Any = None, progress: Callable[[int, int], None] | None = None,
         worker_memory: str = WORKER_MEMORY, xxgk_version: str = XXGK_VERSION,
