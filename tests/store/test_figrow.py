@@ -36,10 +36,10 @@ def test_row_holds_values_in_column_order_and_lists_inexact_keys_in_key_order() 
     assert sum(v is not None for v in values) == 5  # 7, 1.5, 5, 2, 1,200.50
 
 
-def test_a_parsed_file_carries_the_row_its_json_gives(tmp_path) -> None:
-    from tests.corpus.generate import LAYOUTS, random_report, render_text
+def test_a_parsed_file_carries_the_row_its_json_gives() -> None:
     import random
 
+    from tests.corpus.generate import LAYOUTS, random_report, render_text
     from xxgk.store.ingest import parse_bytes
 
     text = render_text(random_report(random.Random(3)), LAYOUTS[0], random.Random(3)).encode("utf-8")
