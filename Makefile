@@ -14,8 +14,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 install: $(STAMP)
 
-# Rebuilt only when missing or when pyproject.toml or the optional C module (setup.py) changed.
-$(STAMP): pyproject.toml setup.py src/xxgk/read/_pdfscan.c
+# Rebuilt only when missing or when pyproject.toml or the optional C modules (setup.py) changed.
+$(STAMP): pyproject.toml setup.py src/xxgk/read/_pdfscan.c src/xxgk/_speedups.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,ocr]'
 	touch $(STAMP)
@@ -53,7 +53,7 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python bench/bench_ocr.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out src/xxgk/read/_pdfscan.*.so
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis bench/out src/xxgk/read/_pdfscan.*.so src/xxgk/_speedups.*.so
 
 # System packages for the tests: headless Chromium prints the test PDFs, Noto CJK (CFF outlines) and
 # WenQuanYi Zen Hei (TrueType outlines, as Windows' SimSun) give them Chinese glyphs in the two font

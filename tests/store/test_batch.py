@@ -132,3 +132,31 @@ def test_each_local_worker_has_the_memory_limit_asked_for() -> None:
         assert all(w["nthreads"] == 1 for w in workers)
     finally:
         cluster.close()
+
+
+def test_a_batch_raises_the_collectors_threshold_and_restores_it() -> None:
+    """`batch.fewer_collections` (around `run` and each worker task): 10,000 inside, the caller's
+    thresholds after, and a caller's higher or disabled threshold left as it is."""
+    import gc
+
+    from xxgk.store.batch import fewer_collections
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with fewer_collections():
+            assert gc.get_threshold() == (10_000, 10, 10)
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50_000, 5, 5)
+        with fewer_collections():
+            assert gc.get_threshold() == (50_000, 5, 5)
+        gc.set_threshold(0, 10, 10)
+        with fewer_collections():
+            assert gc.get_threshold() == (0, 10, 10)
+        gc.set_threshold(700, 10, 10)
+        with pytest.raises(RuntimeError):
+            with fewer_collections():
+                raise RuntimeError("a failing block restores the threshold too")
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -81,3 +81,79 @@ def test_random_values_match_the_json_module() -> None:
         v = value()
         assert dumps(v) == _json(v), v
         assert dumps(v, sort_keys=True) == _json(v, sort_keys=True), v
+
+
+class _D(dict):
+    pass
+
+
+class _L(list):
+    pass
+
+
+class _F(float):
+    pass
+
+
+@pytest.mark.parametrize("value, differs", [
+    ({"a": [1, 2, {"b": "x"}], "c": None}, False),
+    ({"where": {"bbox": [10.5, 1e-4, 9.99e15, -0.0, 0.0]}}, False),   # the bounds orjson writes alike
+    ({"a": [{"b": (1, 2e-5)}]}, True),                                  # small, in a tuple in a list
+    ({"a": {"b": {"c": 1e16}}}, True),
+    ([float("nan")], True),
+    ([1, float("-inf")], True),
+    ({"d": decimal.Decimal("1e-9"), "s": RawJSON("1e-9"), "t": True}, False),
+    ({"sub": _D(x=1e-9)}, True),                                        # subclasses: the Python walk
+    (_L([_D(x=0.5)]), False),
+    ([_F(1e20)], True),
+    ([_F(3.0)], False),
+])
+def test_the_c_walk_answers_as_the_python_walk(value: object, differs: bool) -> None:
+    """`xxgk._speedups.floats_differ` (when built) and the Python reference, on hand-picked values:
+    the same answer, the one written beside each value."""
+    assert jsontext._floats_differ_py(value) is differs
+    assert jsontext._floats_differ(value) is differs
+    if jsontext._floats_differ_c is not None:
+        answer = jsontext._floats_differ_c(value)
+        assert answer is None or answer is differs
+
+
+def test_the_c_walk_is_built_where_a_compiler_is() -> None:
+    """Where a C compiler and Python's headers are, `make install` builds the module: the fast walk is in use."""
+    import shutil
+    import sysconfig
+    from pathlib import Path
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None or not Path(sysconfig.get_paths()["include"], "Python.h").exists():
+        pytest.skip("no C compiler or Python headers here")
+    assert jsontext._floats_differ_c is not None, "src/xxgk/_speedups.c was not built: run `make install`"
+
+
+def test_the_c_walk_on_random_values_answers_as_the_python_walk() -> None:
+    if jsontext._floats_differ_c is None:
+        pytest.skip("xxgk._speedups not built")
+    rng = random.Random(15)
+
+    def value(depth: int = 0) -> object:
+        kind = rng.randrange(7 if depth < 4 else 4)
+        if kind == 0:
+            return rng.choice([0.0, -0.0, 1e-4, -1e-4, 9.99e-5, 1e16, 9.999e15, float("nan"), float("inf"),
+                               rng.uniform(-1e3, 1e3), rng.random() * 10 ** rng.randint(-8, 18)])
+        if kind == 1:
+            return rng.choice([None, True, 3, "x", 10**30])
+        if kind in (2, 3):
+            return rng.choice(["a", 1])
+        if kind == 4:
+            return {str(i): value(depth + 1) for i in range(rng.randrange(4))}
+        if kind == 5:
+            return tuple(value(depth + 1) for _ in range(rng.randrange(4)))
+        return [value(depth + 1) for _ in range(rng.randrange(4))]
+
+    seen = set()
+    for _ in range(5000):
+        v = value()
+        py = jsontext._floats_differ_py(v)
+        assert jsontext._floats_differ_c(v) is py, v
+        seen.add(py)
+    assert seen == {True, False}

@@ -18,7 +18,7 @@ from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
 from . import assign, gluedrows, gluedtext, meta, oneline, textcells, title
-from .tokens import Token, cell_token
+from .tokens import GluedToken, Token, cell_token
 
 # Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
 # same characters (a line of 3 million tabs must not backtrack).
@@ -140,18 +140,37 @@ def _split_line(line: Line, optional: Sequence[int] = ()) -> list[Token]:
     `blocks.layout` for a grid row; plain text has none), each an optional blank token unless the
     line's own reading already made it a blank data cell."""
     no, col0 = line.no, line.col0
-    toks = [
-        Token.glued_run(text, {"line": no, "col": col0 + col}, norm)
-        if glued
-        else cell_token(text, {"line": no, "col": col0 + col}, blank, norm, is_value)
-        for col, text, blank, norm, is_value, glued in _line_cells(line.raw)
-    ]
+    if _line_tokens_c is not None:
+        toks = _line_tokens_c(_line_cells(line.raw), no, col0, Token, GluedToken)
+    else:
+        toks = _line_tokens_py(_line_cells(line.raw), no, col0)
     if optional:
         have = {t.where["col"] for t in toks}
         extra = [Token.optional_blank({"line": no, "col": c}) for c in optional if c not in have]
         if extra:
             toks = sorted(toks + extra, key=lambda t: t.where["col"])
     return toks
+
+
+def _line_tokens_py(cells: tuple[tuple[int, str, bool, str, bool, bool], ...], no: int, col0: int) -> list[Token]:
+    """The tokens of a line from its cached cells (`_line_cells`), each with its own location. The
+    reference for the C loop (`xxgk._speedups.line_tokens`, used when built: ~300 tokens a report)."""
+    return [
+        Token.glued_run(text, {"line": no, "col": col0 + col}, norm)
+        if glued
+        else cell_token(text, {"line": no, "col": col0 + col}, blank, norm, is_value)
+        for col, text, blank, norm, is_value, glued in cells
+    ]
+
+
+try:  # optional, as the PDF reader's _pdfscan; tests/read/test_text_cells.py holds the two equal
+    from .._speedups import VERSION as _SPEEDUPS_VERSION
+    from .._speedups import line_tokens as _line_tokens_c
+except ImportError:  # pragma: no cover - built without a C compiler
+    _line_tokens_c = None
+else:
+    if _SPEEDUPS_VERSION != 2:  # pragma: no cover - an older build left in place
+        _line_tokens_c = None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -76,3 +76,8 @@ class _OptionalBlank(Token):
 class _Glued(Token):
     __slots__ = ()
     glued = True
+
+
+#: The class of `Token.glued_run`'s tokens, for a reader that builds them directly (the text
+#: reader's C loop, `xxgk._speedups.line_tokens`).
+GluedToken = _Glued

@@ -15,6 +15,8 @@ Dask worker), and records the outcomes itself, in input order, one transaction p
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,15 +24,18 @@ from typing import Any
 
 from .ingest import XXGK_VERSION, Entry, Outcome, Parsed, parse_bytes, sha256
 
-#: Files in flight per Dask worker (4 tasks of TASK_FILES): enough to keep every worker busy while
-#: the driver records, few enough that the driver holds at most workers × 32 documents (text
-#: reports ~20 KB; at most TASK_BYTES a task beyond a single large file).
-IN_FLIGHT_PER_WORKER = 32
-#: Files per Dask task, and bytes: enough that the scheduler's per-task cost (~1 ms, in the driver's
-#: process for a local cluster) is small beside the parsing of text reports (~3 ms each); few
-#: enough that a task of scans (5 s each) still spreads over the workers.
-TASK_FILES = 8
+#: Files per Dask task, and bytes: enough that the scheduler's per-task cost, paid in the driver's
+#: process for a local cluster, is small beside the parsing of text reports (~3 ms each): measured
+#: 2026-12-06 on the 1,006-file text corpus with 2 workers, the driver's CPU per file fell from
+#: ~3.4 to ~2.8 ms going from tasks of 8 files to 32 (bench/RESULTS.md); few bytes enough that a
+#: task of scans (3 MB, 5 s each) or PDFs still spreads over the workers.
+TASK_FILES = 32
 TASK_BYTES = 8 * 2**20
+#: Files, and bytes, in flight per Dask worker (4 tasks): enough to keep every worker busy while the
+#: driver records, few enough that the driver holds at most workers × 128 documents and
+#: workers × 4 × TASK_BYTES of input beyond one large file per task.
+IN_FLIGHT_PER_WORKER = 4 * TASK_FILES
+IN_FLIGHT_BYTES_PER_WORKER = 4 * TASK_BYTES
 
 #: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
 #: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
@@ -138,11 +143,13 @@ def _serial(jobs: Iterable[_Job],
 def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
     """Parse on the cluster, yield in input order. Files go out in tasks of up to TASK_FILES
     (TASK_BYTES): one task per file costs the scheduler and the driver more than parsing a text
-    report. At most workers × IN_FLIGHT_PER_WORKER files are out at once, so the driver's memory
-    is bounded whatever the input size."""
-    window: collections.deque[tuple[list[_Job], Any]] = collections.deque()
+    report. At most workers × IN_FLIGHT_PER_WORKER files (IN_FLIGHT_BYTES_PER_WORKER bytes, beyond
+    the task that crosses it) are out at once, so the driver's memory is bounded whatever the input
+    size."""
+    window: collections.deque[tuple[list[_Job], Any, int]] = collections.deque()
     limit = max(1, workers) * IN_FLIGHT_PER_WORKER
-    out_files = 0
+    byte_limit = max(1, workers) * IN_FLIGHT_BYTES_PER_WORKER
+    out_files = out_bytes = 0
     chunk: list[_Job] = []
     chunk_bytes = 0
 
@@ -162,36 +169,59 @@ def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Jo
         yield from zip(group, results)
 
     def submit() -> None:
-        nonlocal chunk, chunk_bytes, out_files
+        nonlocal chunk, chunk_bytes, out_files, out_bytes
         if chunk:
             future = client.submit(parse_many, [(_name(j.item), j.data) for j in chunk], pure=False)
-            window.append((chunk, future))
+            window.append((chunk, future, chunk_bytes))
             out_files += len(chunk)
+            out_bytes += chunk_bytes
             chunk, chunk_bytes = [], 0
 
     for job in jobs:
         if job.data is None:
             submit()  # keep input order: what came before goes out first
-            window.append(([job], None))
+            window.append(([job], None, 0))
         else:
             chunk.append(job)
             chunk_bytes += len(job.data)
             if len(chunk) >= TASK_FILES or chunk_bytes >= TASK_BYTES:
                 submit()
-        while out_files > limit and window:
-            group, future = window.popleft()
+        while (out_files > limit or out_bytes > byte_limit) and window:
+            group, future, size = window.popleft()
             if future is not None:
                 out_files -= len(group)
+                out_bytes -= size
             yield from settle(group, future)
     submit()
     while window:
-        group, future = window.popleft()
+        group, future, _ = window.popleft()
         yield from settle(group, future)
+
+
+#: The cyclic garbage collector's first threshold while a batch parses and records: a text report
+#: allocates ~10,000 short-lived container objects (tokens, their locations, cells), nearly none in
+#: a reference cycle, and at the default threshold (700) the collector ran ~1,300 times over 1,006
+#: files, 0.3 ms of CPU a file end to end (measured 2026-12-06 with gc.callbacks); at 10,000, 0.1 ms.
+GC_THRESHOLD0 = 10_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the collector's first threshold to GC_THRESHOLD0 (never lower it) for the block, then
+    restore it. Only when objects are collected changes, never what a parse makes."""
+    before = gc.get_threshold()
+    if before[0] and before[0] < GC_THRESHOLD0:
+        gc.set_threshold(GC_THRESHOLD0, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def parse_many(files: list[tuple[str, bytes]]) -> list[Parsed]:
     """`parse_bytes` over a task's files, on a worker."""
-    return [parse_bytes(name, data) for name, data in files]
+    with fewer_collections():
+        return [parse_bytes(name, data) for name, data in files]
 
 
 def _name(item: Any) -> str:
@@ -220,6 +250,7 @@ class _Cluster:
             self.cluster.close()
 
 
+@fewer_collections()
 def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None, allow_private: bool = False,
         matcher: Any = None, progress: Callable[[int, int], None] | None = None,
         worker_memory: str = WORKER_MEMORY, xxgk_version: str = XXGK_VERSION,

@@ -8,8 +8,9 @@ columns in ~0.25 s; a county's hundred rows in ~1 ms).
 Two ways in, both idempotent:
 
 * `record(entries, outcomes)`: called by `ingest.Recorder.record_many` in the batch's transaction,
-  from the JSON text the worker already made (no read back): ~0.8 ms a file on SQLite, of which
-  0.4 ms decoding the JSON;
+  from the row the worker made beside the tables digest (`figrow.row`, `Parsed.figures`): the
+  driver only writes it (it used to decode the contract JSON again: 0.6 ms a file of the one
+  driver process); from the JSON text for a `Parsed` without one;
 * `fill(version_ids)`: from the database, for versions made elsewhere (a correction, a compiled
   report) or before this table existed; the roll-up calls it for any active version it finds
   without a row.
@@ -19,58 +20,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from .models import DECIMAL_FIGURES, FIGURE_KEYS, figure_column
+from . import figrow
+from .figrow import COLUMNS, extract, parts_of, scaled  # noqa: F401  (extract, scaled: re-exported)
+from .models import DECIMAL_FIGURES
 
-#: The contract's objects that hold the figures (report-json.md): tables, and `extra.fees`.
-_PARTS = ("t2", "t3", "t4", "t2_2019", "fees")
-_INT64 = 2**63
-_PATHS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
-    (key, "fees" if key.startswith("extra.fees.") else key.split(".")[0],
-     tuple(key.split(".")[2:] if key.startswith("extra.fees.") else key.split(".")[1:]))
-    for key in FIGURE_KEYS
-)
 _BATCH = 500
-
-
-def scaled(value: Any) -> int | None:
-    """A decimal cell ("12.50", 3) as an integer of millionths; None when it is not an exact
-    decimal of at most 6 places within 64 bits."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        d = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
-    if not d.is_finite():
-        return None
-    n = d.scaleb(6)
-    if n != n.to_integral_value() or abs(n) >= _INT64:
-        return None
-    return int(n)
-
-
-def extract(parts: dict[str, Any]) -> tuple[dict[str, int | None], list[str]]:
-    """Column values of the figures in `parts` ({"t2": {...}, "t3": …, "fees": {...}}), and the
-    keys whose non-null value could not be held exactly."""
-    values: dict[str, int | None] = {}
-    inexact: list[str] = []
-    for key, part, path in _PATHS:
-        v: Any = parts.get(part)
-        for step in path:
-            v = v.get(step) if isinstance(v, dict) else None
-        if isinstance(v, (dict, list)):
-            v = None
-        if key in DECIMAL_FIGURES:
-            n = scaled(v)
-        else:
-            n = v if type(v) is int and -_INT64 <= v < _INT64 else None
-        if n is None and v is not None:
-            inexact.append(key)
-        values[figure_column(key)] = n
-    return values, inexact
 
 
 def _row(version_id: int, parts: dict[str, Any]) -> Any:
@@ -80,15 +37,12 @@ def _row(version_id: int, parts: dict[str, Any]) -> Any:
     return Figures(version_id=version_id, inexact=inexact, **values)
 
 
-def _parts_of(data: dict[str, Any]) -> dict[str, Any]:
-    extra = data.get("extra")
-    return {"t2": data.get("t2"), "t3": data.get("t3"), "t4": data.get("t4"), "t2_2019": data.get("t2_2019"),
-            "fees": extra.get("fees") if isinstance(extra, dict) else None}
+_parts_of = parts_of
 
 
 def record(entries: Sequence[Any], outcomes: Sequence[Any]) -> int:
     """The `Figures` rows of the versions a recorder batch just made (`Outcome.status == "read"`),
-    from the parsed JSON text of each entry. Returns the number of rows written.
+    as each entry's worker made them (or from its JSON text). Returns the number of rows written.
 
     Plain tuples written in one statement (`_insert`): Django's bulk_create prepares each of a row's
     234 values through its field (~1 ms a row, measured), as much as the rest of recording a file."""
@@ -96,16 +50,19 @@ def record(entries: Sequence[Any], outcomes: Sequence[Any]) -> int:
     for entry, outcome in zip(entries, outcomes):
         if outcome.status != "read" or outcome.version_id is None or entry.parsed is None:
             continue
+        ready = getattr(entry.parsed, "figures", None)
+        if ready is not None:  # made by the worker beside the tables digest (`figrow.row`)
+            rows.append((outcome.version_id, *ready))
+            continue
         text = entry.parsed.json
         data = json.loads(text) if text is not None else (entry.parsed.report or {})
-        values, inexact = extract(_parts_of(data))
-        rows.append((outcome.version_id, json.dumps(inexact), *(values[c] for c in _COLUMNS)))
+        rows.append((outcome.version_id, *figrow.row(data)))
     if rows:
         _insert(rows)
     return len(rows)
 
 
-_COLUMNS = [figure_column(k) for k in FIGURE_KEYS]
+_COLUMNS = list(COLUMNS)
 
 
 def _insert(rows: list[tuple[Any, ...]]) -> None:

@@ -39,6 +39,9 @@ class Parsed:
     signature: bytes | None = None
     json: str | None = None
     tables_sha: str = ""
+    #: The version's `Figures` row but its id (`figrow.row`): made here, beside the tables digest,
+    #: so the one driver process does not decode `json` again to write it.
+    figures: tuple[Any, ...] | None = None
 
 
 def sha256(data: bytes) -> str:
@@ -52,6 +55,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
 
     from ..errors import XxgkError
     from .digest import tables_digest
+    from .figrow import row as figures_row
     from .jsontext import compact_json
     from .similar import signature
 
@@ -68,7 +72,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
         return Parsed(None, "内存不足：文件过大或过于复杂 (out of memory)", time.perf_counter() - start)
     except Exception as e:  # a reader bug must not stop the batch: recorded, with its class
         return Parsed(None, _one_line(f"内部错误 {type(e).__name__}: {e}"), time.perf_counter() - start)
-    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded), tables_digest(full))
+    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded), tables_digest(full), figures_row(full))
 
 
 def _one_line(message: str) -> str:

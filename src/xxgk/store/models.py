@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..report import keys as _K
+from .figrow import DECIMAL_FIGURES, FEE_KEYS, FIGURE_KEYS, figure_column  # noqa: F401  (re-exported)
 from .jsontext import CompactJSON, RawJSON, compact_json  # noqa: F401  (re-exported)
 
 LEVELS = [
@@ -228,19 +229,9 @@ class Finding(models.Model):
         return d
 
 
-#: The 信息处理费 figures of `extra.fees` (report-json.md), summed beside the tables' cells.
-FEE_KEYS = ("extra.fees.notices", "extra.fees.notice_amount_yuan", "extra.fees.collected_yuan")
-#: Every cell key `Figures` holds: both formats' table cells, then the fees.
-FIGURE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(_K.cell_keys("2021") + _K.cell_keys("2019"))) + FEE_KEYS
-#: Keys whose values are decimals (万元, 元): held as integers of millionths, so that the database
-#: sums them exactly on every backend (SQLite's SUM of a DecimalField is a float).
-DECIMAL_FIGURES = frozenset(_K.DECIMAL_KEYS | {"extra.fees.notice_amount_yuan", "extra.fees.collected_yuan"})
+#: The figures' keys (`FEE_KEYS`, `FIGURE_KEYS`, `DECIMAL_FIGURES`) and columns live in `figrow`,
+#: which has no Django: the Dask workers make the `Figures` rows.
 DECIMAL_SCALE = 10**6
-
-
-def figure_column(key: str) -> str:
-    """The `Figures` column of a cell key: "t3.granted.total" → "t3_granted_total"."""
-    return key.replace(".", "_")
 
 
 class Figures(models.Model):
