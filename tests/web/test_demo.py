@@ -144,7 +144,8 @@ def test_load_finds_what_was_planned_and_a_second_load_adds_nothing(db: Any, cli
         ("bing_supervisor", "supervisor", "990101"), ("bing_analyst", "analyst", "990101"),
         ("ding_supervisor", "supervisor", "990102"),
         ("bing_edu_clerk", "clerk", "990101-JYJ"), ("bing_edu_reviewer", "reviewer", "990101-JYJ"),
-        ("bing_edu_head", "head", "990101-JYJ"), ("ding_edu_clerk", "clerk", "990102-JYJ")}
+        ("bing_edu_head", "head", "990101-JYJ"), ("bing_edu_admin", "administrator", "990101-JYJ"),
+        ("ding_edu_clerk", "clerk", "990102-JYJ")}
 
     # The coverage page of the city, 2024, worked out from the plan: 52 agencies under 乙市; missing
     # 丙县云溪镇, 丁县农业农村局, 戊区住建局, 乙市统计局; late 丁县人民政府, 戊区东城街道, 己区司法局;

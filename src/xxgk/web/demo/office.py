@@ -37,6 +37,7 @@ STAFF = (
     ("bing_edu_clerk", "clerk", OFFICE_CODE, "丙县教育局经办人（登记申请、主动公开事项，编写年报）"),
     ("bing_edu_reviewer", "reviewer", OFFICE_CODE, "丙县教育局审核人（内容审核、年报审核）"),
     ("bing_edu_head", "head", OFFICE_CODE, "丙县教育局机构负责人（延期、保密审查后公开、批准和发布年报）"),
+    ("bing_edu_admin", "administrator", OFFICE_CODE, "丙县教育局管理员（另管理本机构的账号）"),
     ("ding_edu_clerk", "clerk", OTHER_OFFICE_CODE, "丁县教育局经办人（看不到丙县教育局的任何记录）"),
 )
 
