@@ -151,48 +151,48 @@ def _one_line(e: BaseException) -> str:
 
 def test_oversized_input_is_refused_before_parsing() -> None:
     data = b"<html><body>" + b"<p>x</p>" * (25 * 1024 * 1024 // 8) + b"</body></html>"
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(InputTooLarge) as e:
         parse_html(data)
-    assert time.perf_counter() - t < 1.0
+    assert time.process_time() - t < 1.0
     assert "MiB" in _one_line(e.value) and str(MAX_HTML_BYTES // 1048576) in str(e.value)
 
 
 def test_deeply_nested_page_fails_fast() -> None:
     data = "<html><body>" + "<div>" * 100_000 + "本年新收" + "</div>" * 100_000 + "</body></html>"
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(InputError) as e:
         parse_html(data)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert "nested" in _one_line(e.value)
 
 
 def test_huge_table_is_bounded() -> None:
     row = "<tr>" + "<td>1</td>" * 200 + "</tr>"
     data = "<html><body><table>" + row * 1000 + "</table></body></html>"  # 200k cells
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(InputError) as e:
         parse_html(data)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     _one_line(e.value)
 
 
 def test_huge_table_inside_a_report_still_reads_the_report() -> None:
     junk = "<table>" + ("<tr>" + "<td>1</td>" * 200 + "</tr>") * 1000 + "</table>"
     page = _page().replace("</body>", junk + "</body>")
-    t = time.perf_counter()
+    t = time.process_time()
     got = parse_html(page)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert got.agency
 
 
 def test_hostile_spans_are_bounded() -> None:
     row = '<tr>' + '<td rowspan="65534" colspan="1000">1</td>' * 50 + "</tr>"
     data = "<html><body><table>" + row * 2000 + "</table></body></html>"
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(InputError) as e:
         parse_html(data)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert "grid" in _one_line(e.value)
 
 

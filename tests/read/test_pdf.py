@@ -595,10 +595,10 @@ def test_truncated_pdf(sample_pdf: bytes, frac: float) -> None:
 
 def test_oversized_pdf_is_refused_before_parsing() -> None:
     data = b"%PDF-1.7\n" + b"0" * (P.MAX_PDF_BYTES + 1)
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(InputTooLarge) as e:
         parse_pdf(data)
-    assert time.perf_counter() - t < 2
+    assert time.process_time() - t < 2
     assert "MiB" in _one_line(e.value)
 
 

@@ -232,9 +232,9 @@ def test_large_low_variety_section_stays_fast() -> None:
     alphabet = "的是在了公开信息政府申请"
     a = "".join(rng.choice(alphabet) for _ in range(6000))
     b = "".join(rng.choice(alphabet) for _ in range(6000))
-    t = time.perf_counter()
+    t = time.process_time()
     d = section_diff(a, b)
-    assert time.perf_counter() - t < 5.0
+    assert time.process_time() - t < 5.0
     assert "".join(op.a_text for op in d.ops) == a and "".join(op.b_text for op in d.ops) == b
 
 
@@ -247,9 +247,9 @@ def test_real_pair_of_one_agency() -> None:
 
     a = xxgk.parse(REAL / "015_pingtan_czj_2019" / "source.txt")
     b = xxgk.parse(REAL / "008_pingtan_czj_2020" / "source.txt")
-    t = time.perf_counter()
+    t = time.process_time()
     c = compare(a, b)
-    elapsed = time.perf_counter() - t
+    elapsed = time.process_time() - t
     assert c.consecutive and (a.year, b.year) == (2019, 2020)
     # truth.json: normative_documents made 10 → 6, published 7 → 4, total_published 7 → 11.
     made = c.cell("t2_2019.normative_documents.made")
