@@ -191,10 +191,14 @@ except ImportError:  # pragma: no cover - built without a C compiler
 else:
     if _SPEEDUPS_VERSION != 2:  # pragma: no cover - an older build left in place
         _line_tokens_c = None
-try:  # newer than line_tokens: an older build has line_tokens without it
+try:  # newer than line_tokens: an older build has line_tokens without them
+    from .._speedups import lines_tokens as _lines_tokens_c
     from .._speedups import text_lines as _text_lines_c
 except ImportError:  # pragma: no cover - built without a C compiler, or an older build
-    _text_lines_c = None
+    _lines_tokens_c = _text_lines_c = None
+else:
+    if _line_tokens_c is None:  # pragma: no cover - an older interface
+        _lines_tokens_c = _text_lines_c = None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -240,8 +244,17 @@ def _unglue(pieces: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, bool,
                 yield col + off, part, False, normalize(part), is_number, is_number
         else:
             yield col, text, False, normalize(text), False, False
-def _tokens(lines: Iterable[Line], optional: Mapping[int, Sequence[int]] | None = None) -> Iterator[Token]:
-    """A stream, not a list: assignment consumes it with bounded memory whatever the input."""
+def _tokens(lines: Sequence[Line], optional: Mapping[int, Sequence[int]] | None = None) -> Iterable[Token]:
+    """The tokens of a table region's lines in order (a region is at most MAX_TABLE_LINES lines).
+    Without optional blanks on its lines, one C loop (`xxgk._speedups.lines_tokens`) makes them as
+    `_tokens_py` does."""
+    if _lines_tokens_c is not None and (not optional or not any(ln.no in optional for ln in lines)):
+        return _lines_tokens_c(lines, _line_cells, Token, GluedToken)
+    return _tokens_py(lines, optional)
+
+
+def _tokens_py(lines: Iterable[Line], optional: Mapping[int, Sequence[int]] | None = None) -> Iterator[Token]:
+    """The reference for `_tokens`: each line's tokens in turn (`_split_line`)."""
     if not optional:
         for ln in lines:
             yield from _split_line(ln)
