@@ -136,10 +136,13 @@ def _find_headings(lines: Sequence[Line]) -> dict[str, int]:
     """Index into `lines` of each section heading found, searched in printed order."""
     found: dict[str, int] = {}
     start = 0
+    # The lines shaped like a heading, matched once (not once for each of the six headings).
+    shaped = [(i, m) for i, ln in enumerate(lines) if (m := _HEADING_RE.match(ln.norm))]
     for key, numeral, keywords in _HEADINGS:
-        for i in range(start, len(lines)):
-            m = _HEADING_RE.match(lines[i].norm)
-            if m and m.group(1) == numeral and re.search(keywords, m.group(2)) and not _has_values(lines[i]):
+        for i, m in shaped:
+            if i < start:
+                continue
+            if m.group(1) == numeral and re.search(keywords, m.group(2)) and not _has_values(lines[i]):
                 if key == "appeals" and "结转" in m.group(2):
                     continue
                 found[key] = i
@@ -570,7 +573,9 @@ def _read_tables(
     fmt = report.table_format
     parts = []
     if optional is None:  # plain text: only its pipe tables have cells to tell blanks by
-        optional = textcells.pipe_optional_blanks([ln for r in tables.values() for ln in r.table])
+        table_lines = [ln for r in tables.values() for ln in r.table]
+        # A pipe row has two pipes (`textcells._pipe_row`): a text without any has none.
+        optional = textcells.pipe_optional_blanks(table_lines) if any("|" in ln.raw for ln in table_lines) else {}
     t2 = tables.get("t2")
     # Numbers the prose quotes about 表二's rows decide glued runs there (`gluedrows`); computed
     # only when a glued run asks for them.
