@@ -322,7 +322,11 @@ fast_norm(PyObject *s)
 
 static PyObject *s_bookmark, *s_stars, *s_unders;
 
-/* 1 when `norm` may be a page number or a markdown rule (text._SKIP_FIRST, str.isdecimal). */
+/* 1 when `norm` may be a page number or a markdown rule (text._SKIP_FIRST, str.isdecimal). Of the
+   two patterns' forms only `\d{1,4}/\d{1,4}` starts with a digit: a line starting with one and
+   without a "/" (a number of a one-cell-per-line table) is neither. */
+static PyObject *s_slash;
+
 static int
 maybe_dropped(PyObject *norm)
 {
@@ -330,8 +334,9 @@ maybe_dropped(PyObject *norm)
     if (n == 0 || n > 80)
         return 0;
     Py_UCS4 c = PyUnicode_READ_CHAR(norm, 0);
-    return c == '-' || c == 0x2014 || c == 0x2013 || c == 0xFF0D || c == 0x7B2C || c == '|' || c == ':'
-           || Py_UNICODE_ISDECIMAL(c);
+    if (Py_UNICODE_ISDECIMAL(c))
+        return PyUnicode_Find(norm, s_slash, 0, PY_SSIZE_T_MAX, 1) >= 0;
+    return c == '-' || c == 0x2014 || c == 0x2013 || c == 0xFF0D || c == 0x7B2C || c == '|' || c == ':';
 }
 
 static PyObject *
@@ -459,7 +464,7 @@ PyInit__speedups(void)
         || !(s_col = PyUnicode_InternFromString("col"))
         || !(s_bookmark = PyUnicode_InternFromString("[bookmark:")) || !(s_stars = PyUnicode_InternFromString("**"))
         || !(s_unders = PyUnicode_InternFromString("__")) || !(s_no = PyUnicode_InternFromString("no"))
-        || !(s_col0 = PyUnicode_InternFromString("col0")))
+        || !(s_col0 = PyUnicode_InternFromString("col0")) || !(s_slash = PyUnicode_InternFromString("/")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && PyModule_AddIntConstant(m, "VERSION", SPEEDUPS_VERSION) < 0) {

@@ -33,6 +33,9 @@ _TEXT = "\n".join([
     "",
     "\t\t",
     "12345",                                     # digits, not a page number: kept
+    "3/12",                                      # a page number: dropped
+    "2021/12/31",                                # a date: kept
+    "١٢",                                        # other decimal digits, no page number: kept
 ])
 
 
@@ -42,7 +45,7 @@ def _fields(lines: list[T.Line]) -> list[tuple[object, ...]]:
 
 def test_lines_hand_written() -> None:
     got = [(ln.no, ln.raw, ln.norm) for ln in T._lines_py(_TEXT)]
-    assert [no for no, _, _ in got] == [1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14]
+    assert [no for no, _, _ in got] == [1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]
     assert got[0][2] == "2021年政府信息公开工作年度报告"
     assert got[2][2] == "本年新收申请35件"
     assert got[3][2] == "|规章|0|"
@@ -52,6 +55,7 @@ def test_lines_hand_written() -> None:
     assert got[7][2] == "1事项°C(1)ガé"
     assert got[8][2] == got[9][2] == ""
     assert got[10][2] == "12345"
+    assert got[11][2] == "2021/12/31"
 
 
 @needs_c
