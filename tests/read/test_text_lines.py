@@ -102,3 +102,17 @@ def test_c_normalisation_matches_normalize() -> None:
         assert got is None or got == normalize(s), repr(s)
     assert text_norm("（一） 予以公开") == "(一)予以公开"
     assert text_norm("e\u0301") is None
+
+
+def test_phone_pattern_reads_as_its_plain_form() -> None:
+    """`text._PHONE` (written to start at its first digit) finds what the plain pattern finds, on
+    hand-written numbers and on random runs of digits, hyphens and letters."""
+    import re
+
+    plain = re.compile(r"(?<!\d)(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?!\d)")
+    assert T._PHONE.findall("电话：010-12345678，手机13912345678；传真0755-1234567x，编号913912345678") == [
+        "010-12345678", "13912345678", "0755-1234567"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        s = "".join(rng.choice("0011123456789--a电") for _ in range(rng.randint(0, 30)))
+        assert T._PHONE.findall(s) == plain.findall(s), s
