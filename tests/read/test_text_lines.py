@@ -1,5 +1,5 @@
 """The text reader's lines built by the optional C loop (`xxgk._speedups.text_lines`) against the
-Python reference (`text._lines_py`): the same number, raw text and normal form for every line of
+Python reference (`textlines.lines_py`): the same number, raw text and normal form for every line of
 the six generated layouts and of lines that take each of the loop's paths (bookmarks, page numbers,
 markdown rules and marks, full-width characters, characters the C normalisation leaves to Python);
 its normalisation (`text_norm`) against `values.normalize` on every character it claims; and
@@ -14,9 +14,10 @@ import pytest
 
 from tests.corpus.generate import LAYOUTS, random_report, render_text
 from xxgk.read import text as T
+from xxgk.read import textlines as TL
 from xxgk.report.values import normalize
 
-needs_c = pytest.mark.skipif(T._text_lines_c is None, reason="xxgk._speedups not built (no C compiler at install)")
+needs_c = pytest.mark.skipif(TL._text_lines_c is None, reason="xxgk._speedups not built (no C compiler at install)")
 
 _TEXT = "\n".join([
     "２０２１年政府信息公开工作年度报告",       # full-width digits: mapped in C
@@ -39,12 +40,12 @@ _TEXT = "\n".join([
 ])
 
 
-def _fields(lines: list[T.Line]) -> list[tuple[object, ...]]:
+def _fields(lines: list[TL.Line]) -> list[tuple[object, ...]]:
     return [(ln.no, ln.raw, ln.norm, ln.col0, ln.unfolded) for ln in lines]
 
 
 def test_lines_hand_written() -> None:
-    got = [(ln.no, ln.raw, ln.norm) for ln in T._lines_py(_TEXT)]
+    got = [(ln.no, ln.raw, ln.norm) for ln in TL.lines_py(_TEXT)]
     assert [no for no, _, _ in got] == [1, 2, 3, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17]
     assert got[0][2] == "2021年政府信息公开工作年度报告"
     assert got[2][2] == "本年新收申请35件"
@@ -65,8 +66,8 @@ def test_the_c_loop_makes_the_python_lines() -> None:
         texts.append(render_text(random_report(random.Random(i)), layout, random.Random(i)))
     n = 0
     for text in texts:
-        py = T._lines_py(text)
-        c = T._text_lines_c(text, T.Line, normalize, T._drop_bookmarks, T._is_rule_or_page_number, T._md_norm)
+        py = TL.lines_py(text)
+        c = TL._text_lines_c(text, TL.Line, normalize, TL.drop_bookmarks, TL.is_rule_or_page_number, TL.md_norm)
         assert _fields(c) == _fields(py)
         n += len(py)
     assert n > 500

@@ -17,15 +17,11 @@ from ..report import keys as K
 from ..report.detect import detect_format
 from ..report.model import Finding, Report
 from ..report.values import is_value_token, normalize
-from . import assign, gluedrows, gluedtext, meta, oneline, textcells, title
+from . import assign, gluedrows, gluedtext, meta, oneline, textcells, textlines, title
+from .textlines import MD_MARKS as _MD_MARKS
+from .textlines import Line
 from .tokens import GluedToken, Token, cell_token
 
-# Both patterns are matched on whitespace-free text so that no two quantifiers can compete for the
-# same characters (a line of 3 million tabs must not backtrack).
-_PAGE_NUMBER = re.compile(r"(?:[-—–－]\d{1,4}[-—–－]|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|\d{1,4}/\d{1,4})")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_MD_SEPARATOR = re.compile(r"\|?:?-{3,}:?(?:\|:?-{3,}:?)*\|?")
-_MD_MARKS = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
 _WS = re.compile(r"\s+")
 
 #: (section key, numeral, keyword pattern) in printed order.
@@ -56,61 +52,8 @@ _TABLE_START = {
 }
 
 
-@dataclass
-class Line:
-    no: int  # 1-based line number in the decoded text
-    raw: str  # with residue removed
-    norm: str  # NFKC, markdown marks and whitespace removed
-    #: Column of raw[0] in the printed line: a part of a one-line report (`_unfold`) starts inside it.
-    col0: int = 0
-    #: A part of a printed line cut out by `_unfold` (a whole report printed on one line).
-    unfolded: bool = False
-
-    @property
-    def is_narrative(self) -> bool:
-        """Prose, not a table row: has a full stop, or introduces what follows ('…情况如下：')."""
-        return "。" in self.norm or (len(self.norm) > 8 and self.norm.endswith(":"))
-
-
-#: The characters other than a digit (`\d`: any Unicode decimal digit, str.isdecimal) that a page
-#: number (`_PAGE_NUMBER`) or a markdown rule (`_MD_SEPARATOR`) can start with: a line starting
-#: otherwise is neither, without trying the two patterns on it.
-_SKIP_FIRST = frozenset("-—–－第|:")
-
-
 def _lines(text: str) -> list[Line]:
-    if _text_lines_c is not None:
-        return _unfold(_text_lines_c(text, Line, normalize, _drop_bookmarks, _is_rule_or_page_number, _md_norm))
-    return _unfold(_lines_py(text))
-
-
-def _drop_bookmarks(raw: str) -> str:
-    return _BOOKMARK.sub("", raw)
-
-
-def _is_rule_or_page_number(norm: str) -> bool:
-    return bool(_PAGE_NUMBER.fullmatch(norm) or _MD_SEPARATOR.fullmatch(norm))
-
-
-def _md_norm(raw: str) -> str:
-    return normalize(_MD_MARKS.sub("", raw))
-
-
-def _lines_py(text: str) -> list[Line]:
-    """The lines of `text` (numbered from 1), residue removed, each with its normal form; the
-    reference for the C loop (`xxgk._speedups.text_lines`, used when built: ~200 lines a report)."""
-    out = []
-    for i, raw in enumerate(text.splitlines(), 1):
-        if "[bookmark:" in raw:
-            raw = _BOOKMARK.sub("", raw)
-        norm = normalize(raw)
-        if (len(norm) <= 80 and norm and (norm[0] in _SKIP_FIRST or norm[0].isdecimal())
-                and (_PAGE_NUMBER.fullmatch(norm) or _MD_SEPARATOR.fullmatch(norm))):
-            continue
-        if norm.startswith("#") or "**" in norm or "__" in norm:
-            norm = normalize(_MD_MARKS.sub("", raw))
-        out.append(Line(i, raw, norm))
-    return out
+    return _unfold(textlines.lines(text))
 
 
 def _unfold(lines: list[Line]) -> list[Line]:
@@ -194,14 +137,13 @@ except ImportError:  # pragma: no cover - built without a C compiler
 else:
     if _SPEEDUPS_VERSION != 2:  # pragma: no cover - an older build left in place
         _line_tokens_c = None
-try:  # newer than line_tokens: an older build has line_tokens without them
+try:  # newer than line_tokens: an older build has line_tokens without it
     from .._speedups import lines_tokens as _lines_tokens_c
-    from .._speedups import text_lines as _text_lines_c
 except ImportError:  # pragma: no cover - built without a C compiler, or an older build
-    _lines_tokens_c = _text_lines_c = None
+    _lines_tokens_c = None
 else:
     if _line_tokens_c is None:  # pragma: no cover - an older interface
-        _lines_tokens_c = _text_lines_c = None
+        _lines_tokens_c = None
 
 
 @functools.lru_cache(maxsize=4096)
