@@ -422,3 +422,20 @@ def test_a_stray_number_that_no_blank_cell_demands_stays_out() -> None:
     got = _read(lines)
     assert got.cells["t3.carried_forward.commercial_enterprise"].value is None
     assert "read.cell_displaced" not in _rules(got)
+
+
+def test_row_label_memo_is_bounded_and_changes_no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`assign._greedy` remembers each (label, current row) answer per table format; a reading made
+    with an empty memo, with a full one, and with one cleared at every other answer is the same
+    (positions as `_expected` counts them), and the memo never holds more than its bound."""
+    _ev, memo = assign._for_specs(assign.t3_specs("2021"))
+    memo.clear()
+    first = _read(_lines())
+    assert _row_of_total(first) == _expected() and len(memo) >= len(T3_2021) - 1
+    assert _row_of_total(_read(_lines())) == _expected()  # every answer from the memo
+    monkeypatch.setattr(assign, "MAX_ROW_MEMO", 2)
+    memo.clear()
+    got = _read(_lines())
+    assert _row_of_total(got) == _expected() and got.findings == first.findings
+    assert len(memo) <= 2
+    assert assign._for_specs(assign.t3_specs("2021"))[1] is memo  # the same tuple: the same memo

@@ -66,3 +66,23 @@ def test_the_c_loop_refuses_what_is_no_cell() -> None:
         T._line_tokens_c([(0, "a", False, "a", False, False)], 1, 0, Token, GluedToken)  # a list, not a tuple
     with pytest.raises(TypeError):
         T._line_tokens_c(((0, "a"),), 1, 0, Token, GluedToken)
+
+
+@needs_c
+def test_one_c_call_per_region_builds_the_python_tokens() -> None:
+    """`_tokens` (one C call for a region's lines) against `_tokens_py` (a Python call per line)."""
+    texts = ["\n".join(_LINES)]
+    for i, layout in enumerate(LAYOUTS):
+        texts.append(render_text(random_report(random.Random(i)), layout, random.Random(i)))
+    n = 0
+    for text in texts:
+        lines = T._lines(text)
+        lines += [T.Line(ln.no, ln.raw, ln.norm, col0=5, unfolded=True) for ln in lines[:20]]
+        c = T._tokens(lines)
+        assert isinstance(c, list)
+        assert [_fields(t) for t in c] == [_fields(t) for t in T._tokens_py(lines)]
+        n += len(c)
+        # Lines with optional blanks: the Python path, whatever the build.
+        optional = {lines[1].no: (99,)} if len(lines) > 1 else {}
+        assert [_fields(t) for t in T._tokens(lines, optional)] == [_fields(t) for t in T._tokens_py(lines, optional)]
+    assert n > 1000

@@ -137,13 +137,13 @@ def group_rows(
     bound, so neither a row nor a label can grow with the input. In a `glued` table (cells printed
     without separators) a row is one run after its label, so any word between two runs starts a
     new unit (`_GluedEvidence`)."""
-    ev = _evidence(tuple(specs))
+    ev, memo = _for_specs(specs)
     width = max(len(s.columns) for s in specs)
     cut = _GluedEvidence(ev) if glued else ev
     found, dropped, trailing = align.units(tokens, split_min=max(2, width - SPLIT_SLACK), max_values=MAX_ROW_VALUES, evidence=cut)
     if any(s.name == "granted" for s in specs):  # Table 三: each row's 总计 is the sum of the six
         found = _split_by_count(found, width, ((0, width),))
-    placed = _greedy(found, specs)
+    placed = _greedy(found, specs, memo)
     findings: list[Finding] = []
     if placed is None:
         placed, score = align.align(found, ev, trailing.text)
@@ -234,15 +234,56 @@ def _evidence(specs: tuple[RowSpec, ...]) -> align.Evidence:
     return align.Evidence(specs, groups)
 
 
-def _greedy(found: Sequence[align.Unit], specs: Sequence[RowSpec]) -> list[align.Placement] | None:
+#: Most (label text, current row) answers of `_match_row` kept per table format before they are
+#: forgotten (bounds memory whatever the input).
+MAX_ROW_MEMO = 8192
+
+
+@functools.lru_cache(maxsize=None)
+def _row_memo(specs: tuple[RowSpec, ...]) -> dict[tuple[str, int], int | None]:
+    """`_match_row`'s answers for one table's specs: the same labels come back in every report, and
+    each answer costs a pattern search per row after the current one."""
+    return {}
+
+
+_BY_SPECS: dict[int, tuple[tuple[RowSpec, ...], align.Evidence, dict[tuple[str, int], int | None]]] = {}
+
+
+def _for_specs(specs: Sequence[RowSpec]) -> tuple[align.Evidence, dict[tuple[str, int], int | None]]:
+    """`_evidence` and `_row_memo` of `specs`, looked up by the tuple's identity first: `t2_specs`
+    and `t3_specs` hand out the same tuple every time, and hashing its ~25 specs (each a frozen
+    dataclass with a pattern) for the two caches cost more than what they keep."""
+    specs = tuple(specs)
+    got = _BY_SPECS.get(id(specs))
+    if got is None or got[0] is not specs:
+        got = (specs, _evidence(specs), _row_memo(specs))
+        if len(_BY_SPECS) >= 64:
+            _BY_SPECS.clear()
+        _BY_SPECS[id(specs)] = got  # holds `specs`, so its id is not reused while here
+    return got[1], got[2]
+
+
+def _greedy(
+    found: Sequence[align.Unit], specs: Sequence[RowSpec], memo: dict[tuple[str, int], int | None] | None = None
+) -> list[align.Placement] | None:
     """Today's reading when it is certain: every unit labelled by its row's distinctive substring,
-    in printed order (the last such row after the current one). None as soon as one is not."""
+    in printed order (the last such row after the current one). None as soon as one is not.
+    `memo`: `_match_row`'s answers for these specs (`_row_memo`)."""
     out = []
     current = -1
     for i, u in enumerate(found):
         if not u.text:
             return None
-        idx = _match_row(u.text, specs, current)
+        if memo is None:
+            idx = _match_row(u.text, specs, current)
+        else:
+            key = (u.text, current)
+            try:
+                idx = memo[key]
+            except KeyError:
+                if len(memo) >= MAX_ROW_MEMO:
+                    memo.clear()
+                idx = memo[key] = _match_row(u.text, specs, current)
         if idx is None:
             return None
         out.append(align.Placement(i, (idx,), "exact", 1.0))

@@ -49,6 +49,14 @@ def title_candidates(lines: Sequence[LineLike], fields: Fields, limit: int = 60)
             continue
         joined = lines[i].norm
         took = 0
+        # What the loop below would find nothing with, said at once: a line too long, empty or prose
+        # to start a join, or no 报告 in the lines it could join (every title form holds 报告, and
+        # one longer than 120 characters is none, so 200 of each line are enough to look at).
+        end = min(i + 3, n)
+        if (not joined or len(joined) > 40 or "报告" not in joined + (lines[i + 1].norm[:200] if i + 1 < end else "")
+                + (lines[i + 2].norm[:200] if i + 2 < end else "") or lines[i].is_narrative):
+            i += 1
+            continue
         for j in range(i + 1, min(i + 3, n)):
             if j in fields.lines or lines[j].is_narrative or len(joined) > 40 or not joined or lines[i].is_narrative or title_match(lines[j].norm):
                 break
