@@ -12,13 +12,13 @@ from html import escape
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from xxgk.report import keys as K
-from xxgk.report.checks import cell_label
 from xxgk.write.grid import Grid, grids
 
+from ...core.gridhtml import grid_table
 from ..models import (APPLICANT_TYPES, CASE_KINDS, CASE_RESULTS, DECISION_KINDS, DOCUMENT_KINDS, OUTCOMES,
                       Application, Case, DecisionCount, Document, FeeIncome, label_of)
 
@@ -26,36 +26,14 @@ CELL_KEYS: frozenset[str] = frozenset(K.cell_keys("2021"))
 _PLACEHOLDER = "x.placeholder"
 
 
-def _span(c: Any) -> str:
-    return (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-
-
 def grid_html(grid: Grid, cell_url: str, stale: set[str] = frozenset()) -> SafeString:  # type: ignore[assignment]
-    """One table; each value cell links to `cell_url` (PLACEHOLDER replaced by its key). Cells in
-    `stale` (the records now count differently) are classed `st-warning`."""
-    out = [f'<div class="table-wrap"><table class="grid grid-{grid.name}" id="grid-{grid.name}">',
-           f"<caption>{escape(grid.title)}</caption>"]
-    for r, row in enumerate(grid.rows):
-        if r == 0 and grid.header_rows:
-            out.append("<thead>")
-        if r == grid.header_rows:
-            out.append("</thead><tbody>" if grid.header_rows else "<tbody>")
-        out.append("<tr>")
-        for c in row:
-            text = escape(c.text)
-            if c.role == "value" and c.key:
-                key = escape(c.key)
-                cls = "v st-warning" if c.key in stale else "v"
-                out.append(f'<td data-key="{key}" class="{cls}" title="{escape(cell_label(c.key))}"{_span(c)}>'
-                           f'<a href="{cell_url.replace(_PLACEHOLDER, key)}">{text}</a></td>')
-            elif c.role == "note":
-                out.append(f'<td class="note"{_span(c)}>{text}</td>')
-            else:
-                cls = ' class="left"' if c.align == "left" else ""
-                out.append(f"<th{_span(c)}{cls}>{text}</th>")
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    return mark_safe("".join(out))  # every text above is escaped
+    """One table (`core.gridhtml`); each value cell links to `cell_url` (PLACEHOLDER replaced by its
+    key). Cells in `stale` (the records now count differently) are classed `st-warning`."""
+
+    def value_cell(key: str, text: str) -> tuple[str, str]:
+        return (" st-warning" if key in stale else ""), f'<a href="{cell_url.replace(_PLACEHOLDER, escape(key))}">{text}</a>'
+
+    return grid_table(grid, value_cell)
 
 
 def tables_html(report: Any, year: int, stale: set[str] = frozenset()) -> list[SafeString]:  # type: ignore[assignment]

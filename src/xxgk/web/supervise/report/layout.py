@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from html import escape  # the stdlib's: Django's lazy-aware wrapper costs 5 µs a call, 500 calls a grid
 from typing import Any
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from xxgk.report import keys as K
 from xxgk.report.checks import cell_label
 from xxgk.write.grid import Grid, is_subheading, outline
+
+from ...core.gridhtml import grid_table
 
 #: A cell key as the contract spells it (t3.granted.total): what a URL or a finding may name.
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,3}$")
@@ -90,42 +92,18 @@ def grouped(findings: Iterable[Any]) -> list[Group]:
     return list(groups.values())
 
 
-def _span(c: Any) -> str:
-    return (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-
-
 def grid_html(grid: Grid, status: dict[str, str], highlight: set[str], cell_url: str, page_url: str) -> SafeString:
-    """The table as HTML: header cells as `<th>`, merged cells as rowspan/colspan, each value cell a
-    `<td data-key=…>` classed by status (`st-error`, `st-warning`) and highlight (`hl`) whose link
-    opens the cell in the side panel (`cell_url` with `PLACEHOLDER` replaced; `page_url` without htmx).
+    """The table as HTML (`core.gridhtml`), each value cell classed by status (`st-error`,
+    `st-warning`) and highlight (`hl`), its link opening the cell in the side panel (`cell_url` with
+    `PLACEHOLDER` replaced; `page_url` without htmx)."""
 
-    Written here rather than in a template because a 2021 report has 200 value cells and 300 more:
-    Django's template engine took ~40 ms for them, this ~2 ms (the report page's budget is 100 ms).
-    Every text is escaped (a report's labels and values are untrusted)."""
-    out = [f'<div class="table-wrap"><table class="grid grid-{grid.name}" id="grid-{grid.name}">',
-           f"<caption>{escape(grid.title)}</caption>"]
-    for r, row in enumerate(grid.rows):
-        if r == 0 and grid.header_rows:
-            out.append("<thead>")
-        if r == grid.header_rows:
-            out.append("</thead><tbody>" if grid.header_rows else "<tbody>")
-        out.append("<tr>")
-        for c in row:
-            text = escape(c.text)
-            if c.role == "value" and c.key:
-                key = escape(c.key)
-                cls = "v" + (f" st-{status[c.key]}" if c.key in status else "") + (" hl" if c.key in highlight else "")
-                out.append(f'<td data-key="{key}" class="{cls}" title="{escape(cell_label(c.key))}"{_span(c)}>'
-                           f'<a href="{page_url}cell={key}" hx-get="{cell_url.replace(PLACEHOLDER, key)}" '
-                           f'hx-target="#source-panel">{text}</a></td>')
-            elif c.role == "note":
-                out.append(f'<td class="note"{_span(c)}>{text}</td>')
-            else:
-                cls = ' class="left"' if c.align == "left" else ""
-                out.append(f"<th{_span(c)}{cls}>{text}</th>")
-        out.append("</tr>")
-    out.append("</tbody></table></div>")
-    return mark_safe("".join(out))  # every text above is escaped
+    def value_cell(key: str, text: str) -> tuple[str, str]:
+        k = escape(key)
+        cls = (f" st-{status[key]}" if key in status else "") + (" hl" if key in highlight else "")
+        return cls, (f'<a href="{page_url}cell={k}" hx-get="{cell_url.replace(PLACEHOLDER, k)}" '
+                     f'hx-target="#source-panel">{text}</a>')
+
+    return grid_table(grid, value_cell)
 
 
 def document(report: Any, status: dict[str, str], highlight: Iterable[str] = (), *, cell_url: str = "",
