@@ -8,20 +8,20 @@ silently: it turns the identity into an "unverifiable" warning (§4.4). Pure Pyt
 from __future__ import annotations
 
 import functools
-
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import keys as K
 from .finding import Finding
 from .suggest import SUGGEST_KINDS, suggest
-from .values import MAX_DIGITS, numeric_text
+from .values import MAX_DIGITS, nfkc, numeric_text
 
 if TYPE_CHECKING:  # pragma: no cover - the model imports this module, never the other way round
-    from .model import Report
+    from .model import Cell, Report
 
 ERROR, WARNING = "error", "warning"
 TABLE_FORMATS = ("2021", "2019")
@@ -163,32 +163,50 @@ def _value_checks(report: Report) -> Iterator[Finding]:
 
     A printed number that the cell cannot hold (a count `-3` or `1.5`, a fee `-2`) reads as `text`
     (values.parse_value never rounds nor drops a sign) but is reported as what it is, a number
-    that breaks rule 5 (`value.non_negative_integer`), not as "not a number"."""
-    for key, cell in sorted(report.cells.items(), key=lambda kc: _PRINTED_ORDER.get(kc[0], len(_PRINTED_ORDER))):
-        if key in _FREE_TEXT_KEYS:
-            continue
-        if cell.semantic == "text":
-            printed = numeric_text(cell.raw)
-            if printed is None:
-                yield Finding("value.not_a_number", ERROR, [key], f"{cell_label(key)}的内容「{cell.raw}」不是数字", actual=cell.raw)
-            elif key in K.DECIMAL_KEYS:
-                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负金额", actual=printed)
-            elif printed.startswith("-") and Decimal(printed) != 0:
-                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，件数不能为负", actual=printed)
-            else:
-                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负整数", actual=printed)
-            continue
-        v = cell.value
-        if v is None:
-            continue
-        if key in K.DECIMAL_KEYS:
-            d = _decimal(report, key)
-            if d is None or d < 0:
-                yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，应为非负金额", actual=v)
-        elif not (isinstance(v, int) and not isinstance(v, bool)):
-            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v!r}，应为非负整数", actual=v)
-        elif v < 0 and not key.endswith(K.SIGNED_SUFFIX):
-            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，件数不能为负", actual=v)
+    that breaks rule 5 (`value.non_negative_integer`), not as "not a number".
+
+    Only the cells that can break it go through `_value_findings`, in printed order: a cell that is
+    not `text` and holds nothing or a non-negative int never does (a fee's Decimal of such an int
+    is ≥ 0), and that is nearly every cell of a report. tests/report/test_checks_fast.py holds this
+    equal to checking every cell."""
+    odd = [kc for kc in report.cells.items()
+           if kc[1].semantic == "text" or ((v := kc[1].value) is not None and (type(v) is not int or v < 0))]
+    if len(odd) > 1:
+        odd.sort(key=_printed_rank)
+    for key, cell in odd:
+        yield from _value_findings(report, key, cell)
+
+
+def _printed_rank(kc: tuple[str, Cell]) -> int:
+    return _PRINTED_ORDER.get(kc[0], len(_PRINTED_ORDER))
+
+
+def _value_findings(report: Report, key: str, cell: Cell) -> Iterator[Finding]:
+    """Rule 5 for one cell (`_value_checks`)."""
+    if key in _FREE_TEXT_KEYS:
+        return
+    if cell.semantic == "text":
+        printed = numeric_text(cell.raw)
+        if printed is None:
+            yield Finding("value.not_a_number", ERROR, [key], f"{cell_label(key)}的内容「{cell.raw}」不是数字", actual=cell.raw)
+        elif key in K.DECIMAL_KEYS:
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负金额", actual=printed)
+        elif printed.startswith("-") and Decimal(printed) != 0:
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，件数不能为负", actual=printed)
+        else:
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {printed}，应为非负整数", actual=printed)
+        return
+    v = cell.value
+    if v is None:
+        return
+    if key in K.DECIMAL_KEYS:
+        d = _decimal(report, key)
+        if d is None or d < 0:
+            yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，应为非负金额", actual=v)
+    elif not (isinstance(v, int) and not isinstance(v, bool)):
+        yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v!r}，应为非负整数", actual=v)
+    elif v < 0 and not key.endswith(K.SIGNED_SUFFIX):
+        yield Finding("value.non_negative_integer", ERROR, [key], f"{cell_label(key)}为 {v}，件数不能为负", actual=v)
 
 
 # --- hard identities --------------------------------------------------------------------------
@@ -224,12 +242,21 @@ def _identity(
     return Finding(rule, ERROR, keys, f"{where}：{lhs_name} ({parts}{a}) ≠ {rhs_name} ({b}){extra}", expected=a, actual=b)
 
 
+#: A plan entry: (rule, lhs, rhs, where, lhs name, rhs name, show parts, column of a note).
+_PlanEntry = tuple[str, tuple[str, ...], tuple[str, ...], str, str, str, bool, str | None]
+#: What a plan's identities sum, prepared (`_operands`): a getter of the cells of the operand keys,
+#: a getter of the values to negate (the right-hand sides), and per entry a getter of its values
+#: with rhs negated (sum 0 when it holds) and a getter of its lhs + rhs values with the lhs count.
+_Getter = Callable[[Any], tuple[Any, ...]]
+_Operands = tuple[tuple[str, ...], _Getter, _Getter, tuple[tuple[_Getter, _Getter, int], ...]]
+
+
 @functools.lru_cache(maxsize=8)
-def _t3_plan(fmt: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str, str, bool, str | None], ...]:
+def _t3_plan(fmt: str) -> tuple[_PlanEntry, ...]:
     """Table 三's identities of a format, in the order they are checked: (rule, lhs, rhs, where,
     lhs name, rhs name, show parts, column of the `_localise` note). Built once per format."""
     leaves = K.t3_outcome_rows(fmt)
-    plan = []
+    plan: list[_PlanEntry] = []
     for col in K.T3_COLUMNS:
         c = f".{col}"
         plan.append(("t3.column_identity", ("t3.new_received" + c, "t3.carried_over" + c),
@@ -244,11 +271,72 @@ def _t3_plan(fmt: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str
     return tuple(plan)
 
 
-def _t3_identities(report: Report, fmt: str) -> Iterator[Finding | None]:
+def _t3_identities(report: Report, fmt: str) -> Iterator[Finding]:
+    """The findings of Table 三's identities, in plan order: only those that do not hold are built."""
+    plan = _t3_plan(fmt)
     leaves = K.t3_outcome_rows(fmt)
-    for rule, lhs, rhs, where, lhs_name, rhs_name, show_parts, col in _t3_plan(fmt):
-        yield _identity(report, rule, lhs, rhs, where, lhs_name, rhs_name, show_parts=show_parts,
-                        note=functools.partial(_localise, report, leaves, col) if col is not None else None)
+    for i in _not_holding(report, _t3_operands(fmt)):
+        rule, lhs, rhs, where, lhs_name, rhs_name, show_parts, col = plan[i]
+        finding = _identity(report, rule, lhs, rhs, where, lhs_name, rhs_name, show_parts=show_parts,
+                            note=functools.partial(_localise, report, leaves, col) if col is not None else None)
+        if finding is not None:  # pragma: no branch - `_not_holding` names only failing ones
+            yield finding
+
+
+@functools.lru_cache(maxsize=8)
+def _t3_operands(fmt: str) -> _Operands:
+    return _operands(_t3_plan(fmt))
+
+
+def _operands(plan: tuple[_PlanEntry, ...]) -> _Operands:
+    """What `plan`'s identities sum, derived from the plan once per format. The operand keys' values
+    are a list `vals` (distinct keys in first-use order) followed by the negated values of the keys
+    that appear on a right-hand side: an identity holds when the sum of its lhs values and its
+    negated rhs values is 0, one getter and one sum."""
+    keys = tuple(dict.fromkeys(k for entry in plan for k in (*entry[1], *entry[2])))
+    index = {k: i for i, k in enumerate(keys)}
+    negated = tuple(dict.fromkeys(k for entry in plan for k in entry[2]))
+    negated_at = {k: len(keys) + i for i, k in enumerate(negated)}
+    sums = []
+    for _, lhs, rhs, *_rest in plan:
+        if not lhs or not rhs:  # pragma: no cover - every identity relates two sides
+            raise ValueError("an identity needs operands on both sides")
+        # ≥ 2 indexes each: the getters return tuples
+        signed = operator.itemgetter(*(index[k] for k in lhs), *(negated_at[k] for k in rhs))
+        plain = operator.itemgetter(*(index[k] for k in (*lhs, *rhs)))
+        sums.append((signed, plain, len(lhs)))
+    return keys, _getter(keys), _getter(tuple(index[k] for k in negated)), tuple(sums)
+
+
+def _getter(items: tuple[Any, ...]) -> _Getter:
+    """`itemgetter(*items)` that returns a tuple even for one item."""
+    if len(items) == 1:
+        one = items[0]
+        return lambda c: (c[one],)
+    return operator.itemgetter(*items)
+
+
+def _not_holding(report: Report, operands: _Operands) -> Iterator[int]:
+    """Indexes of the plan entries that `_identity` would report (unverifiable or broken), in order:
+    the ~40 identities of a report checked as one pass over prepared index tuples (`_operands`),
+    `_identity` then builds the few findings. tests/report/test_checks_fast.py holds the two equal."""
+    keys, cells_of, rhs_of, sums = operands
+    try:
+        vals = [c.value for c in cells_of(report.cells)]
+    except KeyError:  # a cell missing: unverifiable
+        get = report.cells.get
+        vals = [None if (c := get(k)) is None else c.value for k in keys]
+    if set(map(type, vals)) == {int}:  # bool is not a count
+        vals.extend([-v for v in rhs_of(vals)])
+        for i, (signed, _, _) in enumerate(sums):
+            if sum(signed(vals)):
+                yield i
+        return
+    vals = [v if type(v) is int else None for v in vals]
+    for i, (_, plain, n) in enumerate(sums):
+        vs = plain(vals)
+        if None in vs or sum(vs[:n]) != sum(vs[n:]):  # type: ignore[arg-type]
+            yield i
 
 
 def _localise(report: Report, leaves: Sequence[str], col: str) -> str:
@@ -263,12 +351,28 @@ def _localise(report: Report, leaves: Sequence[str], col: str) -> str:
     return f"；按明细：（一）至（六）之和+四 ({left}) ≠ 一+二 ({right})，错误不只在「（七）总计」"
 
 
-def _t4_identities(report: Report) -> Iterator[Finding | None]:
+@functools.lru_cache(maxsize=1)
+def _t4_plan() -> tuple[_PlanEntry, ...]:
+    """Table 四's identities (one per block: the four result columns sum to 总计), built once."""
+    plan: list[_PlanEntry] = []
     for block in K.T4_BLOCKS:
-        yield _identity(
-            report, "t4.block_sum", [f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]], [f"t4.{block}.total"],
-            f"表四「{K.T4_BLOCK_LABELS[block]}」", "维持+纠正+其他+尚未审结", "总计", show_parts=True,
-        )
+        plan.append(("t4.block_sum", tuple(f"t4.{block}.{c}" for c in K.T4_COLUMNS[:4]), (f"t4.{block}.total",),
+                     f"表四「{K.T4_BLOCK_LABELS[block]}」", "维持+纠正+其他+尚未审结", "总计", True, None))
+    return tuple(plan)
+
+
+@functools.lru_cache(maxsize=1)
+def _t4_operands() -> _Operands:
+    return _operands(_t4_plan())
+
+
+def _t4_identities(report: Report) -> Iterator[Finding]:
+    plan = _t4_plan()
+    for i in _not_holding(report, _t4_operands()):
+        rule, lhs, rhs, where, lhs_name, rhs_name, show_parts, _ = plan[i]
+        finding = _identity(report, rule, lhs, rhs, where, lhs_name, rhs_name, show_parts=show_parts)
+        if finding is not None:  # pragma: no branch
+            yield finding
 
 
 # --- suggestions (domain.md §6.3) -------------------------------------------------------------
@@ -384,12 +488,27 @@ _GRANTED_RE = re.compile(r"(?<!部分)(?<!主动)予以公开的?共?" + _N + "�
 _NO_FEE_NOTICE_RE = re.compile(r"(?:未|没有)(?:发出|发放|下发|出具|开具)[^,;。]{0,20}?收费通知")
 
 
+_STOP_RE = re.compile(r"[。;!?]")
+
+
 def _sentences(text: str) -> list[str]:
-    """NFKC, whitespace removed except between digits (so "3 0 0" never reads as 300), split on 。;!?."""
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"(?<=\d)\s+(?=\d)", "|", t)
-    t = re.sub(r"\s+", "", t)
-    return [s for s in re.split(r"[。;!?]", t) if s]
+    r"""NFKC, whitespace removed except between digits (so "3 0 0" never reads as 300), split on 。;!?.
+
+    A run of whitespace between two digits becomes "|", any other goes: `str.split` cuts at the
+    same runs as the pattern `\s` (both are `str.isspace`) and `isdecimal` is the pattern's `\d`,
+    so the words are joined as `re.sub(r"(?<=\d)\s+(?=\d)", "|")` then `re.sub(r"\s+", "")` would
+    leave them, without two scans of the whole text (tests/report/test_checks_fast.py)."""
+    words = nfkc(text).split()
+    if len(words) > 1:
+        glued = [words[0]]
+        for prev, word in zip(words, words[1:]):
+            if prev[-1].isdecimal() and word[0].isdecimal():
+                glued.append("|")
+            glued.append(word)
+        t = "".join(glued)
+    else:
+        t = words[0] if words else ""
+    return [s for s in _STOP_RE.split(t) if s]
 
 
 def _about_other_year(prefix: str, year: int | None) -> bool:
@@ -400,7 +519,7 @@ def _about_other_year(prefix: str, year: int | None) -> bool:
 def _narrative_claims(text: str, year: int | None) -> Iterator[tuple[str, str, int]]:
     """(kind, quoted text, number) for the few sentence patterns that unambiguously state a t3 total."""
     for s in _sentences(text):
-        if "除" in s:
+        if "除" in s or "申请" not in s:  # all three need 申请: two print it, 予以公开 counts only beside it
             continue
         for m in _RECEIVED_RE.finditer(s):
             if not _EXCLUDE.search(m["mid"]) and not _about_other_year(s[: m.start()], year):
@@ -409,10 +528,9 @@ def _narrative_claims(text: str, year: int | None) -> Iterator[tuple[str, str, i
             mid = m["mid"].replace("法人或其他组织", "")  # the fixed phrase, not "其他申请"
             if re.search(r"公开|信息", mid) and not _EXCLUDE.search(mid) and not _about_other_year(s[: m.start()], year):
                 yield "new", m[0] + "（即 0 件）", 0
-        if "申请" in s:
-            for m in _GRANTED_RE.finditer(s):
-                if not _about_other_year(s[: m.start()], year):
-                    yield "granted", m[0], int(m["n"])
+        for m in _GRANTED_RE.finditer(s):
+            if not _about_other_year(s[: m.start()], year):
+                yield "granted", m[0], int(m["n"])
 
 
 def _narrative_warnings(report: Report) -> Iterator[Finding]:

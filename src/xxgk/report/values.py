@@ -29,14 +29,26 @@ _WS_RE = re.compile(r"\s+")
 
 #: Full-width ASCII (U+FF01–U+FF5E) and the ideographic space, mapped as NFKC maps them.
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
+#: Runs of the characters `_FULLWIDTH` maps: Chinese prose has a few short ones (a '，' or '（' every
+#: ~20 characters), so mapping only them beats `str.translate` over every character (15 µs against
+#: 24 for the ~1 KB of prose a report's checks normalise; a plain table's miss costs a raised and
+#: cleared KeyError per character).
+_FULLWIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def _map_fullwidth(m: re.Match[str]) -> str:
+    return m[0].translate(_FULLWIDTH)
 
 
 def nfkc(text: str) -> str:
     """NFKC, faster on Chinese text: its compatibility characters are nearly all full-width ASCII
     ('（', '：', '１'), which a translation table maps (0.25 ms for a 4 KB crawler line against NFKC's
     0.58); NFKC runs only when something else is left. Same result: the table applies NFKC's own
-    singleton mappings, and NFKC of the rest is unchanged by them (tests/report/test_values.py)."""
-    t = text.translate(_FULLWIDTH)
+    singleton mappings, and NFKC of the rest is unchanged by them (tests/report/test_values.py).
+    Text already in NFKC (a quick check, no copy) is returned as it is."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    t = _FULLWIDTH_RUN.sub(_map_fullwidth, text)
     return t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
 
 
