@@ -229,17 +229,16 @@ class _Batch:
         reports = self._reports(meta)
         # 2. The versions those reports already have.
         by_report: dict[int, list[tuple[str, str, str, int]]] = {}
-        for rid, sha, xv, made, number in Version.objects.filter(report_id__in=[r.pk for r in reports.values()]) \
-                .values_list("report_id", "sha256", "xxgk_version", "made_by", "number"):
+        for rid, sha, xv, made, number in rawsql.select(Version, ("report", "sha256", "xxgk_version", "made_by", "number"),
+                                                         "report", [r.pk for r in reports.values()]):
             by_report.setdefault(rid, []).append((sha, xv, made, number))
         active: dict[int, tuple[str, str] | None] = {}
-        active_ids = {r.active_id for r in reports.values() if r.active_id}
-        act = ({pk: (sha, made) for pk, sha, made in Version.objects.filter(pk__in=active_ids)
-                .values_list("pk", "sha256", "made_by")} if active_ids else {})
+        act = {pk: (sha, made) for pk, sha, made in rawsql.select(Version, ("id", "sha256", "made_by"), "id",
+                                                                  {r.active_id for r in reports.values() if r.active_id})}
         for r in reports.values():
             active[r.pk] = act[r.active_id] if r.active_id else None
         digests = {e.digest for e in self.entries if e.digest and e.parsed is not None and e.parsed.report is not None}
-        have_blobs = set(Blob.objects.filter(sha256__in=digests).values_list("sha256", flat=True)) if digests else set()
+        have_blobs = {sha for sha, in rawsql.select(Blob, ("sha256",), "sha256", digests)}
         # 3. Decide each entry in order.
         outcomes: list[Outcome] = []
         new_blobs: list[tuple[Any, ...]] = []
@@ -320,47 +319,62 @@ class _Batch:
         ])
         return outcomes
 
-    def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
+    def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], _Report]:
         """The Report of every key, created when new; an unsettled one keeps its latest candidates."""
+        from django.db import connection
+
+        from . import rawsql
         from .models import Report
 
         if not meta:
             return {}
         # Two plain IN queries (matched by agency, unsettled by printed name), filtered here: an OR
         # of 64 (agency, year) pairs costs more to compile than to run.
-        found: dict[tuple[Any, ...], Any] = {}
-        matched = {who for kind, who, _ in meta if kind == "a"}
-        printed = {who for kind, who, _ in meta if kind == "p"}
-        candidates = []
-        if matched:
-            candidates += list(Report.objects.filter(agency_id__in=matched))
-        if printed:
-            candidates += list(Report.objects.filter(agency__isnull=True, printed_agency__in=printed))
-        for r in candidates:
-            key = _report_key(r.agency_id, r.printed_agency, r.year)
+        found: dict[tuple[Any, ...], _Report] = {}
+        names = ("id", "agency", "year", "printed_agency", "match", "candidates", "active", "stale")
+        rows = rawsql.select(Report, names, "agency", {who for kind, who, _ in meta if kind == "a"})
+        rows += rawsql.select(Report, names, "printed_agency", {who for kind, who, _ in meta if kind == "p"},
+                              where=f"{connection.ops.quote_name('agency_id')} IS NULL")
+        decode = Report._meta.get_field("candidates").from_db_value
+        for pk, agency_id, year, printed, match, candidates, active_id, stale in rows:
+            key = _report_key(agency_id, printed, year)
             if key in meta:
-                found[key] = r
-        new = []
+                found[key] = _Report(pk, agency_id, year, printed, match, decode(candidates, None, connection),
+                                     active_id, bool(stale))
+        new: list[_Report] = []
+        settled: list[_Report] = []
         for key, m in meta.items():
             kind, who, year = key
             r = found.get(key)
             if r is None:
-                r = Report(agency_id=who if kind == "a" else None, year=year,
-                           printed_agency=m["printed"] if kind == "a" else who,
-                           match=m["match"], candidates=m["candidates"])
+                r = _Report(None, who if kind == "a" else None, year, m["printed"] if kind == "a" else who,
+                            m["match"], m["candidates"])
                 new.append(r)
                 found[key] = r
             elif kind == "p" and (r.match != m["match"] or r.candidates != m["candidates"]):
                 r.match, r.candidates = m["match"], m["candidates"]
-                r.save(update_fields=["match", "candidates"])
-        if new:
-            Report.objects.bulk_create(new)
-            if any(r.pk is None for r in new):  # a backend that returns no ids
-                for r in new:
-                    r.pk = (Report.objects.filter(agency_id=r.agency_id, year=r.year,
-                                                  **({} if r.agency_id else {"printed_agency": r.printed_agency}))
-                            .values_list("pk", flat=True).get())
+                settled.append(r)
+        rawsql.update(Report, ("match", "candidates"), [(r.match, r.candidates, r.pk) for r in settled])
+        ids = rawsql.insert(Report, names[1:], [(r.agency_id, r.year, r.printed_agency, r.match, r.candidates,
+                                                 r.active_id, r.stale) for r in new], returning=True)
+        for r, pk in zip(new, ids):
+            r.pk = pk
         return found
+
+
+@dataclass(slots=True)
+class _Report:
+    """What a batch reads and writes of a `Report` row (a model instance cost more to make than the
+    rest of deciding its file)."""
+
+    pk: Any
+    agency_id: int | None
+    year: int | None
+    printed_agency: str
+    match: str
+    candidates: Any
+    active_id: int | None = None
+    stale: bool = False
 
 
 def _becomes_active(active: tuple[str, str] | None, made_by: str, digest: str) -> bool:
