@@ -101,3 +101,28 @@ def test_each_preparer_gives_what_the_fields_own_preparation_gives() -> None:
                 assert comparable(prep(value)) == comparable(field.get_db_prep_save(value, connection)), (field, value)
             checked.add(kind)
     assert {"JSONField", "BinaryField", "DateTimeField", "DateField"} <= checked
+
+
+def test_json_sent_as_utf8_bytes_is_stored_as_the_same_text() -> None:
+    """A worker's contract JSON arrives as UTF-8 bytes (`RawJSONUTF8`): stored exactly as the str
+    `RawJSON` of the same text is (as TEXT on SQLite, not a BLOB), on both backends."""
+    from django.db import connection
+
+    from xxgk.store.jsontext import RawJSONUTF8
+
+    agency = Agency.objects.create(code="51", name="四川省人民政府", level="province")
+    report = Report.objects.create(agency=agency, year=2024)
+    text = '{"agency":"四川省人民政府","t3":{"granted":{"total":3}},"s":"\\t\\"年"}'
+    rows = [[report.pk, n, str(n) * 64, None, "text", "", "", None, "parsed", "", "", "0.1.0", timezone.now(), data,
+             "2021", None, 0, 0, "", None]
+            for n, data in ((1, RawJSON(text)), (2, RawJSONUTF8(text.encode("utf-8"))))]
+    ids = rawsql.insert(Version, _VERSION, rows, returning=True)
+    typeof = "typeof(data)" if connection.vendor == "sqlite" else "pg_typeof(data)::text"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {typeof}, data::text FROM store_version" if connection.vendor != "sqlite"
+                       else f"SELECT id, {typeof}, data FROM store_version")
+        got = {pk: (kind, stored) for pk, kind, stored in cursor.fetchall()}
+    assert got[ids[0]] == got[ids[1]]
+    if connection.vendor == "sqlite":
+        assert got[ids[1]] == ("text", text)
+    assert Version.objects.get(pk=ids[1]).data == Version.objects.get(pk=ids[0]).data

@@ -29,19 +29,26 @@ HEAD_KEYS = ("agency", "year", "format", "published_on", "source", "findings")
 @dataclass
 class Parsed:
     """What a worker sends back: the head of the contract JSON (`HEAD_KEYS`: agency, year,
-    findings …) and the whole object already encoded (`json`), or a one-line error. Sending text
-    instead of a 200-cell dict keeps the driver's share of the work small (no unpickling of the
-    cells, no re-encoding): it is the one process every file passes through."""
+    findings …) and the whole object already encoded (`json_utf8`, the text `json` in UTF-8), or a
+    one-line error. Sending encoded text instead of a 200-cell dict keeps the driver's share of the
+    work small (no unpickling of the cells, no re-encoding): it is the one process every file
+    passes through. Bytes rather than a str: the driver writes them to the database as they are
+    (`jsontext.RawJSONUTF8`), where a str is decoded on arrival and encoded again to be written."""
 
     report: dict[str, Any] | None
     error: str | None
     seconds: float
     signature: bytes | None = None
-    json: str | None = None
+    json_utf8: bytes | None = None
     tables_sha: str = ""
     #: The version's `Figures` row but its id (`figrow.row`): made here, beside the tables digest,
     #: so the one driver process does not decode `json` again to write it.
     figures: tuple[Any, ...] | None = None
+
+    @property
+    def json(self) -> str | None:
+        """The contract JSON text as the store keeps it."""
+        return None if self.json_utf8 is None else self.json_utf8.decode("utf-8")
 
 
 def sha256(data: bytes) -> str:
@@ -56,14 +63,14 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
     from ..errors import XxgkError
     from .digest import tables_digest
     from .figrow import row as figures_row
-    from .jsontext import compact_json
+    from .jsontext import compact_json_utf8
     from .similar import signature
 
     start = time.perf_counter()
     try:
         report = xxgk.parse(data, name=name)
         full = report.to_dict()
-        encoded = compact_json(full)
+        encoded = compact_json_utf8(full)
         d = {k: full.get(k) for k in HEAD_KEYS}
         sig = signature(report.sections)
     except XxgkError as e:
@@ -72,7 +79,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
         return Parsed(None, "内存不足：文件过大或过于复杂 (out of memory)", time.perf_counter() - start)
     except Exception as e:  # a reader bug must not stop the batch: recorded, with its class
         return Parsed(None, _one_line(f"内部错误 {type(e).__name__}: {e}"), time.perf_counter() - start)
-    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded), tables_digest(full), figures_row(full))
+    return Parsed(d, None, time.perf_counter() - start, sig, encoded, tables_digest(full), figures_row(full))
 
 
 def _one_line(message: str) -> str:
@@ -208,7 +215,8 @@ class _Batch:
         from django.utils import timezone
 
         from . import rawsql
-        from .models import Blob, Finding, Ingest, RawJSON, Report, Version
+        from .jsontext import RawJSONUTF8
+        from .models import Blob, Finding, Ingest, Report, Version
 
         rec = self.r
         # 1. Which report each parsed entry belongs to.
@@ -270,7 +278,7 @@ class _Batch:
             findings = d.get("findings") or []
             row = [report.pk, number, e.digest, e.digest, _medium(d), e.name[:500], e.origin[:2000], e.fetched_at,
                    made_by, f"xxgk {rec.xxgk_version}", "", rec.xxgk_version, now,
-                   RawJSON(e.parsed.json) if e.parsed.json is not None else d,
+                   RawJSONUTF8(e.parsed.json_utf8) if e.parsed.json_utf8 is not None else d,
                    d.get("format") or "unknown", _date(d.get("published_on")),
                    sum(1 for f in findings if f.get("severity") == "error"),
                    sum(1 for f in findings if f.get("severity") == "warning"),

@@ -38,7 +38,7 @@ def _preparers(fields: Sequence[Any], connection: Any) -> list[Any]:
     unexpected still takes it."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from .jsontext import CompactJSON, RawJSON
+    from .jsontext import CompactJSON, RawJSON, RawJSONUTF8
 
     out = []
     for f in fields:
@@ -52,9 +52,16 @@ def _preparers(fields: Sequence[Any], connection: Any) -> list[Any]:
             raw = (type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
                    and getattr(f.encoder, "encode", None) is CompactJSON.encode)
 
-            def prep(v: Any, f: Any = f, adapt: Any = connection.ops.adapt_json_value, raw: bool = raw) -> Any:
+            utf8 = raw and connection.vendor == "sqlite"  # bytes written as TEXT (`_placeholder`)
+
+            def prep(v: Any, f: Any = f, adapt: Any = connection.ops.adapt_json_value, raw: bool = raw,
+                     utf8: bool = utf8) -> Any:
                 if v is None:
                     return None
+                if type(v) is RawJSONUTF8:
+                    if utf8:
+                        return v.data
+                    v = v.text()
                 if raw and type(v) is RawJSON:
                     return str(v)
                 if isinstance(v, _JSON_TYPES):
@@ -81,6 +88,15 @@ def _preparers(fields: Sequence[Any], connection: Any) -> list[Any]:
     return out
 
 
+def _placeholder(field: Any, connection: Any) -> str:
+    """`%s`, but for a JSON column on SQLite, `CAST(%s AS TEXT)`: a `RawJSONUTF8` is bound as its
+    bytes (a BLOB), which SQLite then stores as the TEXT of those bytes (the database's encoding is
+    UTF-8), exactly what binding the decoded str stores; on a TEXT or NULL the CAST changes nothing."""
+    if connection.vendor == "sqlite" and field.get_internal_type() == "JSONField":
+        return "CAST(%s AS TEXT)"
+    return "%s"
+
+
 def _params(rows: Iterable[Sequence[Any]], preparers: Sequence[Any]) -> list[list[Any]]:
     return [[p(v) for p, v in zip(preparers, row)] for row in rows]
 
@@ -95,7 +111,7 @@ def insert(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]], *, r
     fields = _fields(model, names)
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    one = "(" + ", ".join(_placeholder(f, connection) for f in fields) + ")"
     params = _params(rows, _preparers(fields, connection))
     with connection.cursor() as cursor:
         if not returning:
@@ -126,7 +142,7 @@ def update(model: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> N
         return
     fields = _fields(model, names)
     qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    sets = ", ".join(f"{qn(f.column)} = {_placeholder(f, connection)}" for f in fields)
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
     preparers = _preparers(fields, connection) + [lambda v: v]
     with connection.cursor() as cursor:
