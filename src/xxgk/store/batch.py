@@ -251,6 +251,23 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Move every object the process holds so far (Django, the hierarchy matcher, the run's list of
+    inputs: ~110,000) out of the collector's sight for the block (`gc.freeze`), so that a full
+    collection while the driver records walks only what the run made since (one such collection
+    cost the driver ~60 ms of CPU over 3,016 files, measured 2026-12-06). Left alone where the
+    process froze objects itself (a pre-forking server): unfreezing would undo its freeze."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def parse_many(files: list[tuple[str, bytes]]) -> list[Parsed]:
     """`parse_bytes` over a task's files, on a worker."""
     with fewer_collections():
@@ -339,25 +356,26 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
             progress(done, len(todo))
 
     try:
-        stream = _dask(jobs, cluster.client, cluster.workers, len(todo)) if cluster else _serial(jobs, parse)
-        last = time.perf_counter()
-        for job, parsed in stream:
-            if job.skipped:
-                summary.skipped += 1
-                done += 1
-                if on_outcome is not None:
-                    if pending:  # keep input order for the caller
-                        flush()
-                        last = time.perf_counter()
-                    on_outcome(ItemOutcome(job.item, "skipped", sha256=job.digest, size=job.size))
-                continue
-            pending.append((job, _entry(job, parsed)))
-            job.data = None
-            if len(pending) >= RECORD_BATCH or time.perf_counter() - last > RECORD_SECONDS:
+        with _frozen():
+            stream = _dask(jobs, cluster.client, cluster.workers, len(todo)) if cluster else _serial(jobs, parse)
+            last = time.perf_counter()
+            for job, parsed in stream:
+                if job.skipped:
+                    summary.skipped += 1
+                    done += 1
+                    if on_outcome is not None:
+                        if pending:  # keep input order for the caller
+                            flush()
+                            last = time.perf_counter()
+                        on_outcome(ItemOutcome(job.item, "skipped", sha256=job.digest, size=job.size))
+                    continue
+                pending.append((job, _entry(job, parsed)))
+                job.data = None
+                if len(pending) >= RECORD_BATCH or time.perf_counter() - last > RECORD_SECONDS:
+                    flush()
+                    last = time.perf_counter()
+            if pending:
                 flush()
-                last = time.perf_counter()
-        if pending:
-            flush()
     finally:
         if cluster is not None:
             cluster.close()
