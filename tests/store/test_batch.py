@@ -160,3 +160,22 @@ def test_a_batch_raises_the_collectors_threshold_and_restores_it() -> None:
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+def test_the_driver_freezes_what_it_holds_only_while_it_records() -> None:
+    """`batch._frozen`: objects frozen inside, none after; a process that froze its own objects
+    (a pre-forking server) keeps them frozen, and the run does not unfreeze them."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with batch._frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with batch._frozen():
+            pass
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()

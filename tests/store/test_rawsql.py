@@ -61,3 +61,68 @@ def test_update_sets_each_rows_values_by_primary_key() -> None:
     assert (a.stale, a.year, b.stale, b.year) == (True, 2020, False, 2021)
     rawsql.update(Report, ("stale",), [])  # nothing to do
     assert rawsql.insert(Blob, ("sha256", "size", "data"), []) == []
+
+
+def test_each_preparer_gives_what_the_fields_own_preparation_gives() -> None:
+    """`rawsql._preparers` take shortcuts (JSON to the backend's adapter, binary to the driver's
+    Binary, one `now` prepared once): each must equal `field.get_db_prep_save` on this backend,
+    value by value."""
+    from django.db import connection
+
+    from xxgk.store.models import Ingest
+
+    now = timezone.now()
+    shanghai = now.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    samples: dict[str, list] = {
+        "JSONField": [None, RawJSON('{"a":"年","b":[1,2]}'), {"k": [1, None, "年"]}, [], ["t3.granted.total"], {}, 5,
+                      "text", 1.5, True],
+        "BinaryField": [None, b"", b"\x00\x01", b"abc" * 100],
+        "DateTimeField": [None, now, now, shanghai, dt.datetime(2025, 1, 31, 8, 0, tzinfo=dt.timezone.utc)],
+        "DateField": [None, dt.date(2025, 1, 2), dt.date(2025, 1, 2), dt.date(1999, 12, 31)],
+    }
+
+    def comparable(v: object) -> object:
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            return ("binary", bytes(v))
+        if hasattr(v, "obj") and hasattr(v, "dumps"):  # psycopg's Jsonb: what it would send
+            return ("jsonb", v.dumps(v.obj))
+        if hasattr(v, "obj"):  # psycopg's Binary wrapper
+            return ("binary", bytes(v.obj))
+        return (type(v), v)
+
+    checked = set()
+    for model, names in ((Version, _VERSION), (Blob, ("sha256", "size", "data")),
+                         (Finding, ("version", "cells", "expected", "actual", "details", "handled", "year")),
+                         (Ingest, ("created_at", "seconds", "size"))):
+        fields = rawsql._fields(model, names)
+        for field, prep in zip(fields, rawsql._preparers(fields, connection)):
+            kind = field.get_internal_type()
+            for value in samples.get(kind, []):  # plain fields pass plain values as they are
+                assert comparable(prep(value)) == comparable(field.get_db_prep_save(value, connection)), (field, value)
+            checked.add(kind)
+    assert {"JSONField", "BinaryField", "DateTimeField", "DateField"} <= checked
+
+
+def test_json_sent_as_utf8_bytes_is_stored_as_the_same_text() -> None:
+    """A worker's contract JSON arrives as UTF-8 bytes (`RawJSONUTF8`): stored exactly as the str
+    `RawJSON` of the same text is (as TEXT on SQLite, not a BLOB), on both backends."""
+    from django.db import connection
+
+    from xxgk.store.jsontext import RawJSONUTF8
+
+    agency = Agency.objects.create(code="51", name="四川省人民政府", level="province")
+    report = Report.objects.create(agency=agency, year=2024)
+    text = '{"agency":"四川省人民政府","t3":{"granted":{"total":3}},"s":"\\t\\"年"}'
+    rows = [[report.pk, n, str(n) * 64, None, "text", "", "", None, "parsed", "", "", "0.1.0", timezone.now(), data,
+             "2021", None, 0, 0, "", None]
+            for n, data in ((1, RawJSON(text)), (2, RawJSONUTF8(text.encode("utf-8"))))]
+    ids = rawsql.insert(Version, _VERSION, rows, returning=True)
+    typeof = "typeof(data)" if connection.vendor == "sqlite" else "pg_typeof(data)::text"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {typeof}, data::text FROM store_version" if connection.vendor != "sqlite"
+                       else f"SELECT id, {typeof}, data FROM store_version")
+        got = {pk: (kind, stored) for pk, kind, stored in cursor.fetchall()}
+    assert got[ids[0]] == got[ids[1]]
+    if connection.vendor == "sqlite":
+        assert got[ids[1]] == ("text", text)
+    assert Version.objects.get(pk=ids[1]).data == Version.objects.get(pk=ids[0]).data

@@ -24,22 +24,42 @@ from typing import Any
 
 from .ingest import XXGK_VERSION, Entry, Outcome, Parsed, parse_bytes, sha256
 
-#: Files per Dask task, and bytes: enough that the scheduler's per-task cost, paid in the driver's
-#: process for a local cluster, is small beside the parsing of text reports (~3 ms each): measured
-#: 2026-12-06 on the 1,006-file text corpus with 2 workers, the driver's CPU per file fell from
-#: ~3.4 to ~2.8 ms going from tasks of 8 files to 32 (bench/RESULTS.md); few bytes enough that a
-#: task of scans (3 MB, 5 s each) or PDFs still spreads over the workers.
-TASK_FILES = 32
+#: Files per Dask task, at most and at least, and bytes. Each task costs the driver's process
+#: ~3 ms of CPU beside the files' own bytes (submit, the scheduler's transitions, the result's
+#: messages: a local cluster's scheduler runs in the driver), and that process shares the cores
+#: with the workers, so tasks are large while many files remain; they shrink towards the end
+#: (`_task_files`: a quarter of what remains per worker, "guided" scheduling) so that no worker
+#: idles long while another finishes a big last task. Measured 2026-12-06 on the 3,016-file text
+#: corpus with 2 workers (bench/RESULTS.md): the scheduler's thread used 0.75 s of CPU with tasks
+#: of 32 files, 0.51 s with 128. Few bytes enough that a task of scans (3 MB, 5 s each) or PDFs
+#: still spreads over the workers.
+TASK_FILES = 128
+TASK_FILES_MIN = 8
 TASK_BYTES = 8 * 2**20
-#: Files, and bytes, in flight per Dask worker (4 tasks): enough to keep every worker busy while the
-#: driver records, few enough that the driver holds at most workers × 128 documents and
-#: workers × 4 × TASK_BYTES of input beyond one large file per task.
-IN_FLIGHT_PER_WORKER = 4 * TASK_FILES
-IN_FLIGHT_BYTES_PER_WORKER = 4 * TASK_BYTES
+#: Tasks in flight per Dask worker: one running, the next ones waiting on the worker while the
+#: driver records, so a worker never waits for the driver's round trip.
+IN_FLIGHT_TASKS = 3
+#: Files, and bytes, in flight per Dask worker: the driver holds at most workers × 384 documents
+#: and workers × 3 × TASK_BYTES of input beyond one large file per task.
+IN_FLIGHT_PER_WORKER = IN_FLIGHT_TASKS * TASK_FILES
+IN_FLIGHT_BYTES_PER_WORKER = IN_FLIGHT_TASKS * TASK_BYTES
 
 #: Memory limit per local Dask worker: the largest input (100 MiB) parsed with its page images
 #: fits in well under 1 GiB (bench_pdf's 2,000-page limit case peaks at ~600 MB).
 WORKER_MEMORY = "2GiB"
+
+#: Dask settings for a local cluster, whose scheduler and nannies run in the driver's process: their
+#: periodic work (event-loop ticks every 20 ms, the nannies' memory polls every 100 ms, the system
+#: monitor, work stealing) cost that process ~30 ms of CPU a second, idle; with these ~7 (measured
+#: 2026-12-06, 2 workers, 10 s idle). Nothing here changes what runs where: tasks wait on the
+#: scheduler until a worker is free (its default queuing), so there is nothing to steal, and a
+#: worker over its memory limit is still stopped, within half a second.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+    "distributed.scheduler.work-stealing": False,
+}
 
 
 #: Files written per transaction, and the longest a parsed file waits to be written: fewer
@@ -140,18 +160,29 @@ def _serial(jobs: Iterable[_Job],
         yield job, (parse(_name(job.item), job.data) if job.data is not None else None)
 
 
-def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Job, Parsed | None]]:
+def _task_files(remaining: int | None, workers: int) -> int:
+    """Files in the next task: TASK_FILES while many remain, then a quarter of what remains per
+    worker, down to TASK_FILES_MIN (guided self-scheduling)."""
+    if remaining is None:
+        return TASK_FILES
+    return max(TASK_FILES_MIN, min(TASK_FILES, remaining // (4 * max(1, workers))))
+
+
+def _dask(jobs: Iterable[_Job], client: Any, workers: int,
+          total: int | None = None) -> Iterator[tuple[_Job, Parsed | None]]:
     """Parse on the cluster, yield in input order. Files go out in tasks of up to TASK_FILES
-    (TASK_BYTES): one task per file costs the scheduler and the driver more than parsing a text
-    report. At most workers × IN_FLIGHT_PER_WORKER files (IN_FLIGHT_BYTES_PER_WORKER bytes, beyond
-    the task that crosses it) are out at once, so the driver's memory is bounded whatever the input
-    size."""
+    (TASK_BYTES), smaller towards the end of the `total` inputs (`_task_files`): one task per file
+    costs the scheduler and the driver more than parsing a text report. At most workers ×
+    IN_FLIGHT_PER_WORKER files (IN_FLIGHT_BYTES_PER_WORKER bytes, beyond the task that crosses it)
+    are out at once, so the driver's memory is bounded whatever the input size."""
     window: collections.deque[tuple[list[_Job], Any, int]] = collections.deque()
     limit = max(1, workers) * IN_FLIGHT_PER_WORKER
     byte_limit = max(1, workers) * IN_FLIGHT_BYTES_PER_WORKER
     out_files = out_bytes = 0
     chunk: list[_Job] = []
     chunk_bytes = 0
+    seen = 0
+    size = _task_files(total, workers)
 
     def settle(group: list[_Job], future: Any) -> Iterator[tuple[_Job, Parsed | None]]:
         if future is None:
@@ -169,7 +200,8 @@ def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Jo
         yield from zip(group, results)
 
     def submit() -> None:
-        nonlocal chunk, chunk_bytes, out_files, out_bytes
+        nonlocal chunk, chunk_bytes, out_files, out_bytes, size
+        size = _task_files(None if total is None else total - seen, workers)
         if chunk:
             future = client.submit(parse_many, [(_name(j.item), j.data) for j in chunk], pure=False)
             window.append((chunk, future, chunk_bytes))
@@ -178,19 +210,20 @@ def _dask(jobs: Iterable[_Job], client: Any, workers: int) -> Iterator[tuple[_Jo
             chunk, chunk_bytes = [], 0
 
     for job in jobs:
+        seen += 1
         if job.data is None:
             submit()  # keep input order: what came before goes out first
             window.append(([job], None, 0))
         else:
             chunk.append(job)
             chunk_bytes += len(job.data)
-            if len(chunk) >= TASK_FILES or chunk_bytes >= TASK_BYTES:
+            if len(chunk) >= size or chunk_bytes >= TASK_BYTES:
                 submit()
         while (out_files > limit or out_bytes > byte_limit) and window:
-            group, future, size = window.popleft()
+            group, future, nbytes = window.popleft()
             if future is not None:
                 out_files -= len(group)
-                out_bytes -= size
+                out_bytes -= nbytes
             yield from settle(group, future)
     submit()
     while window:
@@ -218,6 +251,23 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Move every object the process holds so far (Django, the hierarchy matcher, the run's list of
+    inputs: ~110,000) out of the collector's sight for the block (`gc.freeze`), so that a full
+    collection while the driver records walks only what the run made since (one such collection
+    cost the driver ~60 ms of CPU over 3,016 files, measured 2026-12-06). Left alone where the
+    process froze objects itself (a pre-forking server): unfreezing would undo its freeze."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def parse_many(files: list[tuple[str, bytes]]) -> list[Parsed]:
     """`parse_bytes` over a task's files, on a worker."""
     with fewer_collections():
@@ -232,6 +282,7 @@ class _Cluster:
     """A Dask client on a local cluster of `workers` processes, or on an existing scheduler."""
 
     def __init__(self, workers: int, scheduler: str | None, memory: str) -> None:
+        import dask
         from dask.distributed import Client, LocalCluster
 
         self.cluster = None
@@ -239,9 +290,12 @@ class _Cluster:
             self.client = Client(scheduler)
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        memory_limit=memory, dashboard_address=":0")
-            self.client = Client(self.cluster)
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            memory_limit=memory, dashboard_address=None)
+                # Results come straight from the worker that holds them, not through the scheduler
+                # (which, on a local cluster, is in this process: two transfers of each result here).
+                self.client = Client(self.cluster, direct_to_workers=True)
             self.workers = workers
 
     def close(self) -> None:
@@ -302,25 +356,26 @@ def run(inputs: Sequence[str], *, workers: int = 0, scheduler: str | None = None
             progress(done, len(todo))
 
     try:
-        stream = _dask(jobs, cluster.client, cluster.workers) if cluster else _serial(jobs, parse)
-        last = time.perf_counter()
-        for job, parsed in stream:
-            if job.skipped:
-                summary.skipped += 1
-                done += 1
-                if on_outcome is not None:
-                    if pending:  # keep input order for the caller
-                        flush()
-                        last = time.perf_counter()
-                    on_outcome(ItemOutcome(job.item, "skipped", sha256=job.digest, size=job.size))
-                continue
-            pending.append((job, _entry(job, parsed)))
-            job.data = None
-            if len(pending) >= RECORD_BATCH or time.perf_counter() - last > RECORD_SECONDS:
+        with _frozen():
+            stream = _dask(jobs, cluster.client, cluster.workers, len(todo)) if cluster else _serial(jobs, parse)
+            last = time.perf_counter()
+            for job, parsed in stream:
+                if job.skipped:
+                    summary.skipped += 1
+                    done += 1
+                    if on_outcome is not None:
+                        if pending:  # keep input order for the caller
+                            flush()
+                            last = time.perf_counter()
+                        on_outcome(ItemOutcome(job.item, "skipped", sha256=job.digest, size=job.size))
+                    continue
+                pending.append((job, _entry(job, parsed)))
+                job.data = None
+                if len(pending) >= RECORD_BATCH or time.perf_counter() - last > RECORD_SECONDS:
+                    flush()
+                    last = time.perf_counter()
+            if pending:
                 flush()
-                last = time.perf_counter()
-        if pending:
-            flush()
     finally:
         if cluster is not None:
             cluster.close()

@@ -29,19 +29,26 @@ HEAD_KEYS = ("agency", "year", "format", "published_on", "source", "findings")
 @dataclass
 class Parsed:
     """What a worker sends back: the head of the contract JSON (`HEAD_KEYS`: agency, year,
-    findings …) and the whole object already encoded (`json`), or a one-line error. Sending text
-    instead of a 200-cell dict keeps the driver's share of the work small (no unpickling of the
-    cells, no re-encoding): it is the one process every file passes through."""
+    findings …) and the whole object already encoded (`json_utf8`, the text `json` in UTF-8), or a
+    one-line error. Sending encoded text instead of a 200-cell dict keeps the driver's share of the
+    work small (no unpickling of the cells, no re-encoding): it is the one process every file
+    passes through. Bytes rather than a str: the driver writes them to the database as they are
+    (`jsontext.RawJSONUTF8`), where a str is decoded on arrival and encoded again to be written."""
 
     report: dict[str, Any] | None
     error: str | None
     seconds: float
     signature: bytes | None = None
-    json: str | None = None
+    json_utf8: bytes | None = None
     tables_sha: str = ""
     #: The version's `Figures` row but its id (`figrow.row`): made here, beside the tables digest,
     #: so the one driver process does not decode `json` again to write it.
     figures: tuple[Any, ...] | None = None
+
+    @property
+    def json(self) -> str | None:
+        """The contract JSON text as the store keeps it."""
+        return None if self.json_utf8 is None else self.json_utf8.decode("utf-8")
 
 
 def sha256(data: bytes) -> str:
@@ -56,14 +63,14 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
     from ..errors import XxgkError
     from .digest import tables_digest
     from .figrow import row as figures_row
-    from .jsontext import compact_json
+    from .jsontext import compact_json_utf8
     from .similar import signature
 
     start = time.perf_counter()
     try:
         report = xxgk.parse(data, name=name)
         full = report.to_dict()
-        encoded = compact_json(full)
+        encoded = compact_json_utf8(full)
         d = {k: full.get(k) for k in HEAD_KEYS}
         sig = signature(report.sections)
     except XxgkError as e:
@@ -72,7 +79,7 @@ def parse_bytes(name: str, data: bytes) -> Parsed:
         return Parsed(None, "内存不足：文件过大或过于复杂 (out of memory)", time.perf_counter() - start)
     except Exception as e:  # a reader bug must not stop the batch: recorded, with its class
         return Parsed(None, _one_line(f"内部错误 {type(e).__name__}: {e}"), time.perf_counter() - start)
-    return Parsed(d, None, time.perf_counter() - start, sig, str(encoded), tables_digest(full), figures_row(full))
+    return Parsed(d, None, time.perf_counter() - start, sig, encoded, tables_digest(full), figures_row(full))
 
 
 def _one_line(message: str) -> str:
@@ -208,7 +215,8 @@ class _Batch:
         from django.utils import timezone
 
         from . import rawsql
-        from .models import Blob, Finding, Ingest, RawJSON, Report, Version
+        from .jsontext import RawJSONUTF8
+        from .models import Blob, Finding, Ingest, Report, Version
 
         rec = self.r
         # 1. Which report each parsed entry belongs to.
@@ -229,17 +237,16 @@ class _Batch:
         reports = self._reports(meta)
         # 2. The versions those reports already have.
         by_report: dict[int, list[tuple[str, str, str, int]]] = {}
-        for rid, sha, xv, made, number in Version.objects.filter(report_id__in=[r.pk for r in reports.values()]) \
-                .values_list("report_id", "sha256", "xxgk_version", "made_by", "number"):
+        for rid, sha, xv, made, number in rawsql.select(Version, ("report", "sha256", "xxgk_version", "made_by", "number"),
+                                                         "report", [r.pk for r in reports.values()]):
             by_report.setdefault(rid, []).append((sha, xv, made, number))
         active: dict[int, tuple[str, str] | None] = {}
-        active_ids = {r.active_id for r in reports.values() if r.active_id}
-        act = ({pk: (sha, made) for pk, sha, made in Version.objects.filter(pk__in=active_ids)
-                .values_list("pk", "sha256", "made_by")} if active_ids else {})
+        act = {pk: (sha, made) for pk, sha, made in rawsql.select(Version, ("id", "sha256", "made_by"), "id",
+                                                                  {r.active_id for r in reports.values() if r.active_id})}
         for r in reports.values():
             active[r.pk] = act[r.active_id] if r.active_id else None
         digests = {e.digest for e in self.entries if e.digest and e.parsed is not None and e.parsed.report is not None}
-        have_blobs = set(Blob.objects.filter(sha256__in=digests).values_list("sha256", flat=True)) if digests else set()
+        have_blobs = {sha for sha, in rawsql.select(Blob, ("sha256",), "sha256", digests)}
         # 3. Decide each entry in order.
         outcomes: list[Outcome] = []
         new_blobs: list[tuple[Any, ...]] = []
@@ -271,7 +278,7 @@ class _Batch:
             findings = d.get("findings") or []
             row = [report.pk, number, e.digest, e.digest, _medium(d), e.name[:500], e.origin[:2000], e.fetched_at,
                    made_by, f"xxgk {rec.xxgk_version}", "", rec.xxgk_version, now,
-                   RawJSON(e.parsed.json) if e.parsed.json is not None else d,
+                   RawJSONUTF8(e.parsed.json_utf8) if e.parsed.json_utf8 is not None else d,
                    d.get("format") or "unknown", _date(d.get("published_on")),
                    sum(1 for f in findings if f.get("severity") == "error"),
                    sum(1 for f in findings if f.get("severity") == "warning"),
@@ -320,47 +327,62 @@ class _Batch:
         ])
         return outcomes
 
-    def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], Any]:
+    def _reports(self, meta: dict[tuple[Any, ...], dict[str, Any]]) -> dict[tuple[Any, ...], _Report]:
         """The Report of every key, created when new; an unsettled one keeps its latest candidates."""
+        from django.db import connection
+
+        from . import rawsql
         from .models import Report
 
         if not meta:
             return {}
         # Two plain IN queries (matched by agency, unsettled by printed name), filtered here: an OR
         # of 64 (agency, year) pairs costs more to compile than to run.
-        found: dict[tuple[Any, ...], Any] = {}
-        matched = {who for kind, who, _ in meta if kind == "a"}
-        printed = {who for kind, who, _ in meta if kind == "p"}
-        candidates = []
-        if matched:
-            candidates += list(Report.objects.filter(agency_id__in=matched))
-        if printed:
-            candidates += list(Report.objects.filter(agency__isnull=True, printed_agency__in=printed))
-        for r in candidates:
-            key = _report_key(r.agency_id, r.printed_agency, r.year)
+        found: dict[tuple[Any, ...], _Report] = {}
+        names = ("id", "agency", "year", "printed_agency", "match", "candidates", "active", "stale")
+        rows = rawsql.select(Report, names, "agency", {who for kind, who, _ in meta if kind == "a"})
+        rows += rawsql.select(Report, names, "printed_agency", {who for kind, who, _ in meta if kind == "p"},
+                              where=f"{connection.ops.quote_name('agency_id')} IS NULL")
+        decode = Report._meta.get_field("candidates").from_db_value
+        for pk, agency_id, year, printed, match, candidates, active_id, stale in rows:
+            key = _report_key(agency_id, printed, year)
             if key in meta:
-                found[key] = r
-        new = []
+                found[key] = _Report(pk, agency_id, year, printed, match, decode(candidates, None, connection),
+                                     active_id, bool(stale))
+        new: list[_Report] = []
+        settled: list[_Report] = []
         for key, m in meta.items():
             kind, who, year = key
             r = found.get(key)
             if r is None:
-                r = Report(agency_id=who if kind == "a" else None, year=year,
-                           printed_agency=m["printed"] if kind == "a" else who,
-                           match=m["match"], candidates=m["candidates"])
+                r = _Report(None, who if kind == "a" else None, year, m["printed"] if kind == "a" else who,
+                            m["match"], m["candidates"])
                 new.append(r)
                 found[key] = r
             elif kind == "p" and (r.match != m["match"] or r.candidates != m["candidates"]):
                 r.match, r.candidates = m["match"], m["candidates"]
-                r.save(update_fields=["match", "candidates"])
-        if new:
-            Report.objects.bulk_create(new)
-            if any(r.pk is None for r in new):  # a backend that returns no ids
-                for r in new:
-                    r.pk = (Report.objects.filter(agency_id=r.agency_id, year=r.year,
-                                                  **({} if r.agency_id else {"printed_agency": r.printed_agency}))
-                            .values_list("pk", flat=True).get())
+                settled.append(r)
+        rawsql.update(Report, ("match", "candidates"), [(r.match, r.candidates, r.pk) for r in settled])
+        ids = rawsql.insert(Report, names[1:], [(r.agency_id, r.year, r.printed_agency, r.match, r.candidates,
+                                                 r.active_id, r.stale) for r in new], returning=True)
+        for r, pk in zip(new, ids):
+            r.pk = pk
         return found
+
+
+@dataclass(slots=True)
+class _Report:
+    """What a batch reads and writes of a `Report` row (a model instance cost more to make than the
+    rest of deciding its file)."""
+
+    pk: Any
+    agency_id: int | None
+    year: int | None
+    printed_agency: str
+    match: str
+    candidates: Any
+    active_id: int | None = None
+    stale: bool = False
 
 
 def _becomes_active(active: tuple[str, str] | None, made_by: str, digest: str) -> bool:

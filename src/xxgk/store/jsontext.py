@@ -19,6 +19,22 @@ class RawJSON(str):
     driver that writes the store never decodes and re-encodes a report's 30 KB of cells."""
 
 
+class RawJSONUTF8:
+    """JSON text encoded already, as its UTF-8 bytes (`compact_json_utf8`): what a Dask worker
+    sends the driver, which writes the bytes as they are. A str would be decoded from UTF-8 when
+    the driver unpickles the worker's result and encoded again when it binds it to the INSERT,
+    twice ~30 KB a report in the one process every file passes through. A holder, not a bytes
+    subclass: making one copies nothing."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def text(self) -> RawJSON:
+        return RawJSON(self.data.decode("utf-8"))
+
+
 class CompactJSON(json.JSONEncoder):
     """Chinese text as itself (3 bytes a character in UTF-8, not 6 as \\\\uXXXX) and no spaces: the
     contract JSON of a report is half the size, and encodes faster. `RawJSON` passes through;
@@ -110,15 +126,31 @@ def _floats_differ(value: Any) -> bool:
 def dumps(value: Any, *, sort_keys: bool = False) -> str:
     """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
     default=<dates and decimals as text>)`, the same text, by orjson when it writes the same."""
-    if orjson is not None:
-        try:
-            out = orjson.dumps(value, default=_default, option=_ORJSON_OPTS | (orjson.OPT_SORT_KEYS if sort_keys else 0))
-        except TypeError:  # an int beyond 64 bits, a non-str key, an unknown type: the json module decides
-            pass
-        else:
-            if not _floats_differ(value):
-                return out.decode("utf-8")
+    out = _orjson(value, sort_keys)
+    if out is not None:
+        return out.decode("utf-8")
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, default=_default)
+
+
+def dumps_utf8(value: Any, *, sort_keys: bool = False) -> bytes:
+    """`dumps(value)` encoded in UTF-8, without decoding orjson's bytes into a str first. Raises
+    UnicodeEncodeError where the text holds a lone surrogate (no UTF-8 for it)."""
+    out = _orjson(value, sort_keys)
+    if out is not None:
+        return out
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
+                      default=_default).encode("utf-8")
+
+
+def _orjson(value: Any, sort_keys: bool) -> bytes | None:
+    """orjson's encoding of `value` when it is the json module's text, else None."""
+    if orjson is None:
+        return None
+    try:
+        out = orjson.dumps(value, default=_default, option=_ORJSON_OPTS | (orjson.OPT_SORT_KEYS if sort_keys else 0))
+    except TypeError:  # an int beyond 64 bits, a non-str key, an unknown type: the json module decides
+        return None
+    return None if _floats_differ(value) else out
 
 
 def compact_json(value: Any) -> RawJSON:
@@ -126,3 +158,10 @@ def compact_json(value: Any) -> RawJSON:
     if isinstance(value, RawJSON):
         return value
     return RawJSON(dumps(value))
+
+
+def compact_json_utf8(value: Any) -> bytes:
+    """`compact_json(value)` in UTF-8 (`RawJSONUTF8`)."""
+    if isinstance(value, RawJSON):
+        return value.encode("utf-8")
+    return dumps_utf8(value)
