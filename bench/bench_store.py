@@ -148,6 +148,47 @@ print(json.dumps({'wall': time.perf_counter() - t, 'driver_cpu': time.process_ti
 """
 
 
+_BARE = """
+import json, os, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[1] + '/src']
+os.sched_setaffinity(0, {int(sys.argv[4])})
+from pathlib import Path
+from xxgk.store import batch
+root = Path(sys.argv[2])
+k, i = int(sys.argv[3]), int(sys.argv[5])
+manifest = json.loads((root / 'manifest.json').read_text(encoding='utf-8'))
+files = [(Path(f['path']).name, (root / f['path']).read_bytes()) for f in manifest['files']][i::k]
+batch.parse_many(files[:50])
+print('ready', flush=True)
+sys.stdin.readline()
+t = time.perf_counter()
+batch.parse_many(files)
+print(json.dumps({'wall': time.perf_counter() - t, 'n': len(files)}), flush=True)
+"""
+
+
+def time_bare_processes(root: Path, k: int) -> float:
+    """Wall seconds for k plain processes, each pinned to its own core, to run the workers' code
+    (`batch.parse_many`: parse, checks, contract JSON, signature, digest, Figures row) over every
+    k-th file, started together once each has warmed up on 50 files. No Dask, no store: the
+    machine's own ceiling for what k workers can do (two busy cores of a VM may share a physical
+    core's caches and memory bandwidth, or its execution units when they are hyperthreads)."""
+    import json
+    import subprocess
+
+    cpus = [i % (os.cpu_count() or 1) for i in range(k)]  # the children pin themselves: this process may be pinned
+    procs = [subprocess.Popen([sys.executable, "-c", _BARE, str(REPO), str(root), str(k), str(cpus[i]), str(i)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i in range(k)]
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    walls = [json.loads(p.communicate(timeout=3600)[0].strip().splitlines()[-1])["wall"] for p in procs]
+    return max(walls)
+
+
 def text_corpus(n: int, root: Path) -> Path:
     """A store corpus of ~n reports, every one a text file (the six layouts), no scans; reused."""
     from tests.corpus.store_corpus import build
@@ -221,6 +262,18 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.skip_dask:
         droot = root if args.dask_n == args.n else text_corpus(args.dask_n, REPO / "bench" / "out" / f"store_text_{args.dask_n}")
+        bare1 = min(time_bare_processes(droot, 1) for _ in range(args.dask_rounds))
+        bare2 = min(time_bare_processes(droot, 2) for _ in range(args.dask_rounds))
+        lines += [
+            "The machine's ceiling, no Dask and no store: the workers' code (`batch.parse_many`) over the same files "
+            "in 1 process, then split over 2 processes pinned to one core each and started together (wall):",
+            "",
+            "| processes | wall s | speed-up |",
+            "|---|---:|---:|",
+            f"| 1 | {bare1:.2f} | 1.00 |",
+            f"| 2 | {bare2:.2f} | {bare1 / bare2:.2f} |",
+            "",
+        ]
         for warm in (False, True):
             runs = {w: [time_ingest(droot, w, pin=False, warm=warm) for _ in range(args.dask_rounds)] for w in (1, 2)}
             best = {w: min(rs, key=lambda r: r["wall"]) for w, rs in runs.items()}
