@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ...report import keys as K
+from ..figrow import figure_column
 from ..models import RULE_MAKING_LEVELS, Agency, Report, Version
+from .cells import VALUE_KEY_SET, VALUE_KEYS
 
 #: Ids per `__in` query: far below every backend's limit on query parameters.
 CHUNK = 5000
@@ -71,22 +73,19 @@ class Rep:
     format: str | None = None
     published_on: dt.date | None = None
     signature: bytes | None = None
-    #: The contract's t2/t3/t4/t2_2019 objects present in the active version.
-    tables: dict[str, Any] = field(default_factory=dict)
     #: `extra.headings` of the text reader: section key → heading as printed.
     headings: dict[str, str] | None = None
     #: Version.tables_sha: set when the tables hold enough non-zero counts to identify a report.
     tables_sha: str = ""
-    _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: The cells the signals read (`cells.VALUE_KEYS`) that hold an integer, by dotted key: read
+    #: from the version's `Figures` row (the contract's tables only where it has none or lists one
+    #: of them as inexact).
+    values: dict[str, int] = field(default_factory=dict)
+    #: The contract's t2/t3/t4/t2_2019 objects present in the active version; None until a pair
+    #: signal needs them (`Reports.ensure_tables`: a handful of reports, not every one).
+    tables: dict[str, Any] | None = field(default=None, repr=False)
     #: What the signals derive from it once (`rules._mini_report`).
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """The tables as dotted cell keys → values (computed once: several signals read them)."""
-        if self._values is None:
-            self._values = flatten(self.tables)
-        return self._values
 
 
 def flatten(tables: dict[str, Any]) -> dict[str, Any]:
@@ -105,13 +104,14 @@ def flatten(tables: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_TABLES = ("t2", "t3", "t4", "t2_2019")
+_FIGURES = tuple(f"active__figures__{figure_column(k)}" for k in VALUE_KEYS)
 _REP_FIELDS = (
     "id", "agency_id", "printed_agency", "year", "active_id",
     "active__number", "active__sha256", "active__format", "active__published_on", "active__signature",
-    "active__data__t2", "active__data__t3", "active__data__t4", "active__data__t2_2019", "active__data__extra__headings",
-    "active__data__format", "active__data__published_on", "active__tables_sha",
+    "active__data__extra__headings", "active__data__format", "active__data__published_on", "active__tables_sha",
+    "active__figures__pk", "active__figures__inexact", *_FIGURES,
 )
-_TABLES = ("t2", "t3", "t4", "t2_2019")
 
 
 def _format(column: str | None, in_data: Any) -> str | None:
@@ -131,19 +131,52 @@ def _date(column: dt.date | None, in_data: Any) -> dt.date | None:
     return column
 
 
+def integers(tables: dict[str, Any]) -> dict[str, int]:
+    """The cells of `cells.VALUE_KEYS` that hold an integer, from the contract's tables: what a
+    `Figures` row gives for the same version (`reports`)."""
+    flat = flatten(tables)
+    return {k: v for k in VALUE_KEYS if type(v := flat.get(k)) is int}
+
+
 def reports(ids: Iterable[int]) -> dict[int, Rep]:
-    """Reports by id, with their active version's tables, headings, date and signature."""
+    """Reports by id, with their active version's cells the signals read, headings, date and
+    signature. One query: the numbers from the `Figures` row written at ingest (a version made
+    without one, or whose row lists one of those cells as inexact, has its tables decoded), the
+    format, date and headings extracted from the version's `data` by the database."""
     out: dict[int, Rep] = {}
+    todo: dict[int, Rep] = {}  # active version id → report without usable Figures
+    nvalues = len(VALUE_KEYS)
     for batch in chunks(sorted(set(ids))):
         for row in Report.objects.filter(id__in=batch).values_list(*_REP_FIELDS):
-            (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, t2, t3, t4, t2_2019, heads,
-             data_fmt, data_published, tables_sha) = row
-            tables = {name: t for name, t in zip(_TABLES, (t2, t3, t4, t2_2019)) if isinstance(t, dict)}
-            out[rid] = Rep(
+            (rid, agency_id, printed, year, active_id, number, sha, fmt, published, sig, heads, data_fmt, data_published,
+             tables_sha, fig, inexact) = row[:-nvalues]
+            rep = Rep(
                 rid, agency_id, printed or "", year, active_id, number, sha, _format(fmt, data_fmt),
-                _date(published, data_published), bytes(sig) if sig is not None else None, tables,
-                heads if isinstance(heads, dict) else None, tables_sha=tables_sha or "",
+                _date(published, data_published), bytes(sig) if sig is not None else None,
+                heads if isinstance(heads, dict) else None, tables_sha or "",
             )
+            if active_id is not None:
+                if fig is None or (inexact and not VALUE_KEY_SET.isdisjoint(inexact)):
+                    todo[active_id] = rep
+                else:
+                    rep.values = {k: v for k, v in zip(VALUE_KEYS, row[-nvalues:]) if v is not None}
+            else:
+                rep.tables = {}
+            out[rid] = rep
+    if todo:
+        for vid, t in tables(todo).items():
+            todo[vid].tables = t
+            todo[vid].values = integers(t)
+    return out
+
+
+def tables(version_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """version id → the contract's t2/t3/t4/t2_2019 objects it holds."""
+    out: dict[int, dict[str, Any]] = {}
+    fields = ("id", "data__t2", "data__t3", "data__t4", "data__t2_2019")
+    for batch in chunks(sorted(set(version_ids))):
+        for vid, *parts in Version.objects.filter(id__in=batch).values_list(*fields):
+            out[vid] = {name: t for name, t in zip(_TABLES, parts) if isinstance(t, dict)}
     return out
 
 

@@ -60,6 +60,14 @@ class Reports:
         self.reps.update(got)
         self.ags.update(self._load.agencies(r.agency_id for r in got.values() if r.agency_id not in self.ags))
 
+    def ensure_tables(self, ids: Iterable[int]) -> None:
+        """Load the contract tables of these (loaded) reports' active versions: only the pair
+        signals compare whole tables, for the few reports whose digest or narrative matches."""
+        todo = {r.active_id: r for i in ids if (r := self.reps.get(i)) is not None and r.tables is None}
+        if todo:
+            for vid, t in self._load.tables(todo).items():
+                todo[vid].tables = t
+
     def agency(self, rep: Rep) -> Ag | None:
         return self.ags.get(rep.agency_id) if rep.agency_id is not None else None
 
@@ -96,7 +104,9 @@ class PairFinder:
     def __init__(self, store: Reports) -> None:
         self.store = store
         self._signed: dict[int, tuple[Signed, similar.Sketch]] | None = None
-        self._narratives: dict[int, tuple[similar.Narrative, np.ndarray]] = {}
+        self._sections: dict[int, dict[str, str]] = {}
+        self._shingles: dict[int, np.ndarray] = {}
+        self._narratives: dict[int, similar.Narrative] = {}
         self._exact: dict[tuple[int, int], float] = {}
         self.pairs = Pairs({}, {})
 
@@ -162,6 +172,7 @@ class PairFinder:
             if others:
                 wanted[r.id] = others
         self.store.ensure(o for others in wanted.values() for o in others)
+        self.store.ensure_tables([*wanted, *(o for others in wanted.values() for o in others)])
         for rid, others in wanted.items():
             r = self.store.reps[rid]
             for o in others:
@@ -211,7 +222,7 @@ class PairFinder:
         out: dict[int, dict[int, float]] = {}
         for rid, found in candidates.items():
             todo = sorted(o for o in found if (min(rid, o), max(rid, o)) not in self._exact)
-            for o, j in zip(todo, similar.jaccard_many(self._narratives[rid][1], [self._narratives[o][1] for o in todo])):
+            for o, j in zip(todo, similar.jaccard_many(self._shingles[rid], [self._shingles[o] for o in todo])):
                 self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
             for o in sorted(found):
                 j = self._exact[(min(rid, o), max(rid, o))]
@@ -229,19 +240,29 @@ class PairFinder:
                 if j < DUPLICATE_NARRATIVE_JACCARD or o in dups.get(rid, {}):
                     continue
                 self.store.ensure([rid, o])
+                self.store.ensure_tables([rid, o])
                 a, b = self.store.reps.get(rid), self.store.reps.get(o)
                 if a is None or b is None or a.format != b.format or not a.tables or cell_changes(a.tables, b.tables):
                     continue
                 dups.setdefault(rid, {})[o] = "content"
 
     def _narrate(self, ids: set[int]) -> None:
-        """Normalised narratives and shingle sets of these reports' active versions (one query)."""
+        """The shingle sets of these reports' narratives (one query for their sections). The
+        normalised text without positions (`similar._text`, what the signature hashed: equal to
+        `similar.narrative(...).text`); the narrative with every character's position only for the
+        reports a finding shows shared passages of (`_narrative`)."""
         index = self._index()
-        todo = sorted(i for i in ids if i not in self._narratives and i in index)
+        todo = sorted(i for i in ids if i not in self._shingles and i in index)
         texts = sections(index[i][0].active_id for i in todo)
         for i in todo:
-            nar = similar.narrative(texts.get(index[i][0].active_id, {}))
-            self._narratives[i] = (nar, similar.shingles(nar.text))
+            secs = texts.get(index[i][0].active_id, {})
+            self._sections[i] = secs
+            self._shingles[i] = similar.shingles(similar._text(secs))
+
+    def _narrative(self, rid: int) -> similar.Narrative:
+        if rid not in self._narratives:
+            self._narratives[rid] = similar.narrative(self._sections[rid])
+        return self._narratives[rid]
 
     # -- findings ------------------------------------------------------------------------------------
 
@@ -269,7 +290,7 @@ class PairFinder:
                            key=lambda t: (-t[1]["similarity"], *_order(t[1])))
             for oid, o in items[:NARRATIVE_SHOWN]:
                 o["passages"] = similar.shared_passages(
-                    self._narratives[rid][0], self._narratives[oid][0], min_chars=PASSAGE_MIN_CHARS, limit=PASSAGES_SHOWN
+                    self._narrative(rid), self._narrative(oid), min_chars=PASSAGE_MIN_CHARS, limit=PASSAGES_SHOWN
                 )
             others = [o for _, o in items]
             shown = "；".join(f"「{o['name']}」{o['year']} 年报告（相似度 {o['similarity']:.2f}）" for o in others[:3])

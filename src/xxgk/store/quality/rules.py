@@ -7,7 +7,6 @@ Each returns `Want`s: findings as the store should hold them (`refresh` writes t
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from ...report import keys as K
 from ...report.checks import _cross_year, cell_label
 from ...report.model import Cell, Report
 from ..models import LEVELS
+from .cells import CROSS_YEAR_KEYS, REGULATION_KEYS, count_keys
 from .load import Ag, Rep, Ver, flatten
 from .thresholds import CHANGED_CELLS_SHOWN, DEADLINE_UNKNOWN_LEVEL, DEADLINES, YOY_MIN_LARGER, YOY_RATIO
 
@@ -98,11 +98,8 @@ def regulations_without_power(rep: Rep, ag: Ag | None) -> list[Want]:
     """Non-zero 规章 counts from a matched agency that has no rule-making power (models.Agency)."""
     if ag is None or ag.has_rule_making_power or rep.active_id is None:
         return []
-    if rep.format == "2021":
-        keys = [f"t2.regulations.{c}" for c in ("issued", "repealed", "in_force")]
-    elif rep.format == "2019":
-        keys = [f"t2_2019.regulations.{c}" for c in ("made", "published")]
-    else:
+    keys = REGULATION_KEYS.get(rep.format or "")
+    if keys is None:
         return []
     values = rep.values
     nonzero = [k for k in keys if (_count(values.get(k)) or 0) > 0]
@@ -146,12 +143,7 @@ def section_renamed(rep: Rep) -> list[Want]:
 # --- last year ------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _count_keys(fmt: str) -> tuple[str, ...]:
-    """Count rows compared year on year: 表三 row totals, 表二 counts (not the fee, not 2019's
-    signed 本年增/减 nor its free-text procurement amount), 表四 block totals."""
-    t2 = [k for k in K.t2_keys(fmt) if k not in K.DECIMAL_KEYS and not k.endswith(K.SIGNED_SUFFIX)]
-    return tuple(t2 + [f"t3.{r}.total" for r in K.t3_rows(fmt)] + [f"t4.{b}.total" for b in K.T4_BLOCKS])
+_count_keys = count_keys
 
 
 def is_jump(previous: int, current: int) -> bool:
@@ -182,11 +174,7 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
-#: The cells `checks._cross_year` reads (by key, in no order): 二 and 四 of 表三, 表二's (一) rows.
-_CROSS_YEAR_KEYS = tuple(
-    [f"t3.{row}.{c}" for row in ("carried_over", "carried_forward") for c in K.T3_COLUMNS]
-    + [f"t2.{row}.{c}" for row in ("regulations", "normative_documents") for c in ("in_force", "issued", "repealed")]
-)
+_CROSS_YEAR_KEYS = CROSS_YEAR_KEYS
 
 
 def _mini_report(rep: Rep) -> Report:
