@@ -7,6 +7,7 @@ Each returns `Want`s: findings as the store should hold them (`refresh` writes t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -115,6 +116,7 @@ def regulations_without_power(rep: Rep, ag: Ag | None) -> list[Want]:
 # --- section headings -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # the same few headings in every report
 def _heading_words(text: str) -> str:
     """A heading's words: NFKC, without whitespace and punctuation (一、 and 一. are one heading)."""
     return re.sub(r"[\W_]", "", unicodedata.normalize("NFKC", text))
@@ -143,7 +145,11 @@ def section_renamed(rep: Rep) -> list[Want]:
 # --- last year ------------------------------------------------------------------------------------------
 
 
-_count_keys = count_keys
+@functools.lru_cache(maxsize=16)
+def _shared_count_keys(fmt: str, previous_fmt: str) -> tuple[str, ...]:
+    """`count_keys(fmt)` that last year's format has too, in this format's order."""
+    theirs = set(count_keys(previous_fmt))
+    return tuple(k for k in count_keys(fmt) if k in theirs)
 
 
 def is_jump(previous: int, current: int) -> bool:
@@ -158,12 +164,12 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
         return []
     if rep.format not in ("2021", "2019") or prev.format not in ("2021", "2019"):
         return []
-    now, before = rep.values, prev.values
-    theirs = set(_count_keys(prev.format))
+    now, before = rep.values, prev.values  # integers only (`Rep.values`)
     rows = []
-    for key in _count_keys(rep.format):
-        a, b = _count(before.get(key)), _count(now.get(key))
-        if key in theirs and a is not None and b is not None and is_jump(a, b):
+    for key in _shared_count_keys(rep.format, prev.format):
+        b = now.get(key)
+        # `is_jump` only where the larger value reaches its floor: most rows never do.
+        if b is not None and (a := before.get(key)) is not None and (a if a > b else b) >= YOY_MIN_LARGER and is_jump(a, b):
             rows.append({"key": key, "previous": a, "current": b})
     if not rows:
         return []
@@ -174,19 +180,17 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
-_CROSS_YEAR_KEYS = CROSS_YEAR_KEYS
-
-
 def _mini_report(rep: Rep) -> Report:
     """A Report holding only the values `checks._cross_year` reads (building the full Report from
     the stored JSON would re-read 200 raw texts per report)."""
     if "mini" not in rep.memo:
         r = Report(format=rep.format or "unknown", year=rep.year)
         values = rep.values
-        for key in _CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
-            if key in values:
-                v = values[key]
-                r.cells[key] = Cell(key, "" if v is None else str(v), v, "empty" if v is None else "number")
+        cells = r.cells
+        for key in CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
+            v = values.get(key)
+            if v is not None:  # an integer (`Rep.values`); `checks._num` reads nothing else
+                cells[key] = Cell(key, str(v), v, "number")
         rep.memo["mini"] = r
     return rep.memo["mini"]
 
