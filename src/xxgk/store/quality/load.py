@@ -301,8 +301,13 @@ def reports_with_tables(digests: Sequence[str]) -> dict[str, list[int]]:
     """tables digest → ids of the reports whose active version has those tables."""
     out: dict[str, list[int]] = {}
     for batch in chunks(sorted(set(d for d in digests if d))):
-        for rid, sha in where_in(Report.objects, "active__tables_sha", batch).values_list("id", "active__tables_sha"):
-            out.setdefault(sha, []).append(rid)
+        # The versions from the index on tables_sha alone, then the reports they are active in: on
+        # SQLite the column sits after `data` in the row, and reading it walks the ~30 KB document's
+        # overflow pages of every version matched (6 µs each).
+        versions = dict(where_in(Version.objects.order_by(), "tables_sha", batch).values_list("id", "tables_sha"))
+        for vids in chunks(sorted(versions)):
+            for rid, vid in where_in(Report.objects, "active_id", vids).values_list("id", "active_id"):
+                out.setdefault(versions[vid], []).append(rid)
     return out
 
 
