@@ -93,7 +93,7 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
     affected = set(seeds)
     # A's report of Y+1: its previous year is one of the seeds.
     seed_reps = [store.reps[i] for i in sorted(seeds) if i in store.reps]
-    years = load.reports_of_agencies(r.agency_id for r in seed_reps if r.agency_id is not None)
+    years = store.years(r.agency_id for r in seed_reps if r.agency_id is not None)
     for r in seed_reps:
         if r.agency_id is not None and r.year is not None and (nxt := years.get((r.agency_id, r.year + 1))):
             affected.add(nxt)
@@ -105,7 +105,7 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
     finder.find(affected)
     store.ensure(affected)
     # Previous years of everything recomputed.
-    years = load.reports_of_agencies(store.reps[i].agency_id for i in affected if i in store.reps and store.reps[i].agency_id)
+    years = store.years(store.reps[i].agency_id for i in affected if i in store.reps and store.reps[i].agency_id)
     previous = {}
     for i in affected:
         r = store.reps.get(i)

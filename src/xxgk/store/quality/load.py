@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ...report import keys as K
 from django.db.models import F, Lookup
@@ -58,9 +58,9 @@ def chunks(items: Iterable[_T], size: int = CHUNK) -> Iterator[list[_T]]:
         yield batch
 
 
-@dataclass(frozen=True)
-class Ag:
-    """An agency as the signals need it."""
+class Ag(NamedTuple):
+    """An agency as the signals need it (a named tuple: a refresh makes one per agency, and a frozen
+    dataclass costs five times as much to build)."""
 
     id: int
     code: str
@@ -221,8 +221,7 @@ def reports_of_agencies(agency_ids: Iterable[int]) -> dict[tuple[int, int], int]
     return out
 
 
-@dataclass(frozen=True)
-class Ver:
+class Ver(NamedTuple):
     """A version's identity, without its data."""
 
     id: int
@@ -266,8 +265,7 @@ def sections(version_ids: Iterable[int]) -> dict[int, dict[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Signed:
+class Signed(NamedTuple):
     """A report whose active version has a narrative signature."""
 
     id: int

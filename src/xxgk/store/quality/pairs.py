@@ -51,6 +51,8 @@ class Reports:
         self._load = load
         self.reps: dict[int, Rep] = {}
         self.ags: dict[int, Ag] = {}
+        self._years: dict[tuple[int, int], int] = {}
+        self._years_of: set[int] = set()
 
     def ensure(self, ids: Iterable[int]) -> None:
         missing = {i for i in ids if i not in self.reps}
@@ -59,6 +61,15 @@ class Reports:
         got = self._load.reports(missing)
         self.reps.update(got)
         self.ags.update(self._load.agencies(r.agency_id for r in got.values() if r.agency_id not in self.ags))
+
+    def years(self, agency_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+        """(agency id, year) → report id for every report of these agencies (and of those asked
+        for before: each agency is read once per refresh)."""
+        new = set(agency_ids) - self._years_of
+        if new:
+            self._years.update(self._load.reports_of_agencies(new))
+            self._years_of |= new
+        return self._years
 
     def ensure_tables(self, ids: Iterable[int]) -> None:
         """Load the contract tables of these (loaded) reports' active versions: only the pair

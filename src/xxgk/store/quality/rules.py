@@ -180,6 +180,13 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
+@functools.lru_cache(maxsize=65536)
+def _cell(key: str, value: int) -> Cell:
+    """One Cell per (key, count), shared by the mini reports (`checks._cross_year` only reads
+    them): most counts repeat from report to report (zeros above all)."""
+    return Cell(key, str(value), value, "number")
+
+
 def _mini_report(rep: Rep) -> Report:
     """A Report holding only the values `checks._cross_year` reads (building the full Report from
     the stored JSON would re-read 200 raw texts per report)."""
@@ -190,7 +197,7 @@ def _mini_report(rep: Rep) -> Report:
         for key in CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
             v = values.get(key)
             if v is not None:  # an integer (`Rep.values`); `checks._num` reads nothing else
-                cells[key] = Cell(key, str(v), v, "number")
+                cells[key] = _cell(key, v)
         rep.memo["mini"] = r
     return rep.memo["mini"]
 
