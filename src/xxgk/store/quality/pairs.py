@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import similar
+from .cells import VALUE_KEYS
 from .load import Ag, Rep, Signed, reports_with_sha, reports_with_tables, resolve, sections, signed_reports
 from .rules import Want, cell_changes, natural_key
 from .thresholds import (
@@ -81,6 +82,17 @@ class Reports:
 
     def agency(self, rep: Rep) -> Ag | None:
         return self.ags.get(rep.agency_id) if rep.agency_id is not None else None
+
+
+def _may_be_one_table(a: Rep | None, b: Rep | None) -> bool:
+    """Whether the two reports' tables can be the same in every cell (`cell_changes` empty), from
+    what is loaded already: both there, one format, and the same integer or none in each cell the
+    signals read (`Rep.values`; an integer against anything else, or two integers apart, is a
+    changed cell). Only then are their tables decoded and compared."""
+    if a is None or b is None or a.format != b.format:
+        return False
+    va, vb = a.values, b.values
+    return all(va.get(k) == vb.get(k) for k in VALUE_KEYS)
 
 
 def same_agency(a: Rep | Signed, b: Rep | Signed) -> bool:
@@ -183,12 +195,14 @@ class PairFinder:
             if others:
                 wanted[r.id] = others
         self.store.ensure(o for others in wanted.values() for o in others)
+        wanted = {rid: kept for rid, others in wanted.items()
+                  if (kept := [o for o in others if _may_be_one_table(self.store.reps[rid], self.store.reps.get(o))])}
         self.store.ensure_tables([*wanted, *(o for others in wanted.values() for o in others)])
         for rid, others in wanted.items():
             r = self.store.reps[rid]
             for o in others:
-                other = self.store.reps.get(o)
-                if other is not None and other.format == r.format and other.tables and not cell_changes(r.tables, other.tables):
+                other = self.store.reps[o]
+                if other.tables and not cell_changes(r.tables, other.tables):
                     out.setdefault(rid, {})[o] = "content"
         return self._same_tables(reps, out)
 
@@ -246,16 +260,16 @@ class PairFinder:
         included: the whole report copied under another agency's name, a duplicate as much as the
         same bytes. Its digest differs from the original's (the names), so only the 雷同 pairs can
         find it."""
-        for rid, found in sims.items():
-            for o, j in found.items():
-                if j < DUPLICATE_NARRATIVE_JACCARD or o in dups.get(rid, {}):
-                    continue
-                self.store.ensure([rid, o])
-                self.store.ensure_tables([rid, o])
-                a, b = self.store.reps.get(rid), self.store.reps.get(o)
-                if a is None or b is None or a.format != b.format or not a.tables or cell_changes(a.tables, b.tables):
-                    continue
-                dups.setdefault(rid, {})[o] = "content"
+        todo = [(rid, o) for rid, found in sims.items() for o, j in found.items()
+                if j >= DUPLICATE_NARRATIVE_JACCARD and o not in dups.get(rid, {})]
+        self.store.ensure(i for pair in todo for i in pair)
+        todo = [(rid, o) for rid, o in todo if _may_be_one_table(self.store.reps.get(rid), self.store.reps.get(o))]
+        self.store.ensure_tables(i for pair in todo for i in pair)
+        for rid, o in todo:
+            a, b = self.store.reps[rid], self.store.reps[o]
+            if not a.tables or cell_changes(a.tables, b.tables):
+                continue
+            dups.setdefault(rid, {})[o] = "content"
 
     def _narrate(self, ids: set[int]) -> None:
         """The shingle sets of these reports' narratives (one query for their sections). The
