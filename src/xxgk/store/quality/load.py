@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
@@ -173,18 +174,33 @@ def _as_django_on_sqlite(v: Any) -> Any:
     return v
 
 
+#: Strings that are no JSON text, so `_as_django_on_sqlite` leaves them as they are: the formats
+#: (but "2021" and "2019", which decode to the same `str()`) and ISO dates.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _data_keys(vendor: str, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Rows of `_REP_FIELDS` and the data keys' array (`_DataKeys`) as rows of `_REP_FIELDS` and
-    the three values the way Django's key transforms give them on this backend."""
+    the three values the way Django's key transforms give them on this backend (on SQLite, a
+    string decoded as JSON where it is one: what `_format` and `_date` then make of it is the same
+    for a format's name or an ISO date, the common case, which is passed through)."""
+    sqlite = vendor == "sqlite"
+    formats = K.FORMATS
+    iso = _ISO_DATE.fullmatch
     for row in rows:
         text = row[-1]
         if text is None:  # no active version
-            keys: Any = (None, None, None)
-        else:
-            keys = json.loads(text)
-            if vendor == "sqlite":
-                keys = [_as_django_on_sqlite(v) for v in keys]
-        yield (*row[:-1], *keys)
+            yield (*row[:-1], None, None, None)
+            continue
+        heads, fmt, published = json.loads(text)
+        if sqlite:
+            if isinstance(heads, str):
+                heads = _as_django_on_sqlite(heads)
+            if isinstance(fmt, str) and fmt not in formats:
+                fmt = _as_django_on_sqlite(fmt)
+            if isinstance(published, str) and not iso(published):
+                published = _as_django_on_sqlite(published)
+        yield (*row[:-1], heads, fmt, published)
 
 
 def _format(column: str | None, in_data: Any) -> str | None:
@@ -332,14 +348,33 @@ class Signed(NamedTuple):
     signature: bytes
 
 
-def signed_reports() -> list[Signed]:
-    """Every report whose active version has a signature, in id order (the LSH index's input)."""
-    rows = (
-        Report.objects.filter(active__isnull=False, active__signature__isnull=False)
-        .order_by("id")
-        .values_list("id", "agency_id", "printed_agency", "year", "active_id", "active__signature")
-    )
-    return [Signed(rid, a, p or "", y, v, bytes(s)) for rid, a, p, y, v, s in rows]
+#: Most id ranges `signed_reports` leaves out by SQL (each a `NOT BETWEEN` test on the report row).
+_SKIP_RANGES = 100
+
+
+def signed_reports(known: Iterable[Rep] = ()) -> list[Signed]:
+    """Every report whose active version has a signature, in id order (the LSH index's input).
+
+    `known`: reports loaded already (in this transaction), whose signatures are taken from there:
+    their rows are left out of the query by ranges of consecutive ids (a batch's new reports are
+    one or a few), so that SQLite does not read their versions again (on SQLite the signature sits
+    after `data` in the row: reading it walks the ~30 KB document's overflow pages)."""
+    known = {r.id: r for r in known}
+    runs: list[tuple[int, int]] = []
+    for rid in sorted(known):
+        if runs and runs[-1][1] == rid - 1:
+            runs[-1] = (runs[-1][0], rid)
+        else:
+            runs.append((rid, rid))
+    qs = Report.objects.filter(active__isnull=False, active__signature__isnull=False)
+    for lo, hi in sorted(runs, key=lambda r: r[0] - r[1])[:_SKIP_RANGES]:  # the longest
+        qs = qs.exclude(id__range=(lo, hi))
+    out = {rid: Signed(rid, a, p or "", y, v, bytes(s))
+           for rid, a, p, y, v, s in qs.values_list("id", "agency_id", "printed_agency", "year", "active_id", "active__signature")}
+    for r in known.values():
+        if r.active_id is not None and r.signature is not None:
+            out[r.id] = Signed(r.id, r.agency_id, r.printed_agency, r.year, r.active_id, r.signature)
+    return [out[rid] for rid in sorted(out)]
 
 
 def reports_with_sha(shas: Sequence[str]) -> dict[str, list[int]]:

@@ -140,7 +140,7 @@ class PairFinder:
         stacked into one matrix for the banding (`similar.lsh_pairs`)."""
         if self._signed is None:
             self._signed = {}
-            for s in signed_reports():
+            for s in signed_reports(self.store.reps.values()):
                 sk = similar.decode(s.signature)
                 if sk is not None:
                     self._signed[s.id] = (s, sk)
