@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ...report import keys as K
 from django.db import connection
-from django.db.models import F, Func, Lookup, TextField
+from django.db.models import Count, F, Func, Lookup, TextField
 
 from ..figrow import figure_column
 from ..models import RULE_MAKING_LEVELS, Agency, Report, Version
@@ -307,12 +307,17 @@ class Ver(NamedTuple):
 
 
 def versions(report_ids: Iterable[int]) -> dict[int, list[Ver]]:
-    """Every version of these reports, by report, in number order."""
+    """Every version of these reports that have more than one, by report, in number order: a
+    report's only version is compared with nothing (`rules.version_rules`), and a batch's reports
+    mostly have one, which the index on (report, number) counts without reading their rows."""
     out: dict[int, list[Ver]] = {}
     fields = ("id", "report_id", "number", "sha256", "origin", "name", "made_by", "xxgk_version")
     for batch in chunks(sorted(set(report_ids))):
-        for row in where_in(Version.objects, "report_id", batch).values_list(*fields):
-            out.setdefault(row[1], []).append(Ver(*row))
+        several = [rid for rid, n in where_in(Version.objects.order_by(), "report_id", batch)
+                   .values_list("report_id").annotate(n=Count("id")).values_list("report_id", "n") if n > 1]
+        for ids in chunks(several):
+            for row in where_in(Version.objects, "report_id", ids).values_list(*fields):
+                out.setdefault(row[1], []).append(Ver(*row))
     for vs in out.values():
         vs.sort(key=lambda v: v.number)
     return out
