@@ -1,9 +1,18 @@
 """Batch loading for `refresh`: the fields each signal needs, a few queries for any number of
-reports (never one query per report), JSON sub-objects extracted by the database
-(`active__data__t3`) rather than whole version documents decoded in Python.
+reports (never one query per report), and as little of each version's ~30 KB contract JSON as
+possible: `refresh` runs in the batch's one driver process, after every run, so its cost per report
+bounds what more Dask workers can gain (issue 14).
 
-Only JSON *objects* are extracted by key: SQLite's json_extract returns a scalar string unquoted,
-which Django then decodes as JSON ("2021" → 2021), so scalars come from the model's own columns.
+* the counts the signals read come from the version's `Figures` row, written at ingest (`cells`);
+  the contract's tables are decoded only where a version has no row, or its row lists one of those
+  cells as inexact, and for the few pairs whose tables must be compared cell by cell;
+* of the JSON, only `extra.headings`, `format` and `published_on`, in one call (`_DataKeys`: on
+  SQLite one parse of the document), the data being the truth over the denormalised columns;
+* id lists are bound as they are (`where_in`), not prepared value by value by Django's `__in`.
+
+On SQLite, the `Version` columns after `data` (format, published_on, tables_sha, signature) cost a
+walk over the document's overflow pages to read: the queries that can avoid them do
+(`reports_with_tables`, `signed_reports`).
 """
 
 from __future__ import annotations
