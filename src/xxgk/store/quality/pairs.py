@@ -247,8 +247,9 @@ class PairFinder:
         out: dict[int, dict[int, float]] = {}
         for rid, found in candidates.items():
             todo = sorted(o for o in found if (min(rid, o), max(rid, o)) not in self._exact)
-            for o, j in zip(todo, similar.jaccard_many(self._shingles[rid], [self._shingles[o] for o in todo])):
-                self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
+            if todo:  # a pair is a candidate of both its reports: the second finds it done
+                for o, j in zip(todo, similar.jaccard_many(self._shingles[rid], [self._shingles[o] for o in todo])):
+                    self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
             for o in sorted(found):
                 j = self._exact[(min(rid, o), max(rid, o))]
                 if j >= NARRATIVE_JACCARD:
