@@ -164,7 +164,7 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
         return []
     if rep.format not in ("2021", "2019") or prev.format not in ("2021", "2019"):
         return []
-    now, before = rep.values, prev.values  # integers only (`Rep.values`)
+    now, before = rep.values, prev.values  # an integer or None per cell (`Rep.values`)
     rows = []
     for key in _shared_count_keys(rep.format, prev.format):
         b = now.get(key)
