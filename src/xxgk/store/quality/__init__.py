@@ -76,12 +76,12 @@ def refresh(reports: Iterable[Any] | None = None, *, everything: bool = False) -
             wanted = sorted({r.pk if isinstance(r, Report) else int(r) for r in reports})
             seeds = set()
             for batch in load.chunks(wanted):
-                seeds |= set(locked.filter(id__in=batch).values_list("id", flat=True))
+                seeds |= set(load.where_in(locked, "id", batch).values_list("id", flat=True))
         if not seeds and not everything:
             return 0
         written = _refresh(seeds, everything)
         for batch in load.chunks(sorted(seeds)):
-            Report.objects.filter(id__in=batch).update(stale=False)
+            load.where_in(Report.objects, "id", batch).update(stale=False)
     return written
 
 
@@ -93,7 +93,7 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
     affected = set(seeds)
     # A's report of Y+1: its previous year is one of the seeds.
     seed_reps = [store.reps[i] for i in sorted(seeds) if i in store.reps]
-    years = load.reports_of_agencies(r.agency_id for r in seed_reps if r.agency_id is not None)
+    years = store.years(r.agency_id for r in seed_reps if r.agency_id is not None)
     for r in seed_reps:
         if r.agency_id is not None and r.year is not None and (nxt := years.get((r.agency_id, r.year + 1))):
             affected.add(nxt)
@@ -105,7 +105,7 @@ def _refresh(seeds: set[int], everything: bool = False) -> int:
     finder.find(affected)
     store.ensure(affected)
     # Previous years of everything recomputed.
-    years = load.reports_of_agencies(store.reps[i].agency_id for i in affected if i in store.reps and store.reps[i].agency_id)
+    years = store.years(store.reps[i].agency_id for i in affected if i in store.reps and store.reps[i].agency_id)
     previous = {}
     for i in affected:
         r = store.reps.get(i)
@@ -154,7 +154,7 @@ _FIELDS = ("id", "version_id", "agency_id", "year", "rule", "severity", "cells",
 def _chunked_values(qs: Any, field: str, ids: Iterable[int], *fields: str) -> Iterable[tuple[Any, ...]]:
     """`qs.filter(field__in=ids).values_list(*fields)`, a chunk of ids at a time."""
     for batch in load.chunks(sorted(set(ids))):
-        yield from qs.filter(**{f"{field}__in": batch}).values_list(*fields)
+        yield from load.where_in(qs, field, batch).values_list(*fields)
 
 
 def _canon(v: Any) -> Any:
@@ -218,7 +218,7 @@ def _sync(existing: Iterable[tuple[Any, ...]], wants: list[Want]) -> int:
             created.append(row)
     kept = {f.pk for f in changed}
     for batch in load.chunks([fid for fid, _ in stale if fid not in kept]):
-        Finding.objects.filter(id__in=batch).delete()
+        load.where_in(Finding.objects, "id", batch).delete()
     Finding.objects.bulk_update(changed, ["severity", "message", "expected", "actual", "details"], batch_size=_BATCH)
     Finding.objects.bulk_create(created, batch_size=_BATCH)
     return len(changed) + len(created)

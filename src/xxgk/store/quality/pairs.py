@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import similar
+from .cells import VALUE_KEYS
 from .load import Ag, Rep, Signed, reports_with_sha, reports_with_tables, resolve, sections, signed_reports
 from .rules import Want, cell_changes, natural_key
 from .thresholds import (
@@ -51,6 +52,8 @@ class Reports:
         self._load = load
         self.reps: dict[int, Rep] = {}
         self.ags: dict[int, Ag] = {}
+        self._years: dict[tuple[int, int], int] = {}
+        self._years_of: set[int] = set()
 
     def ensure(self, ids: Iterable[int]) -> None:
         missing = {i for i in ids if i not in self.reps}
@@ -60,8 +63,36 @@ class Reports:
         self.reps.update(got)
         self.ags.update(self._load.agencies(r.agency_id for r in got.values() if r.agency_id not in self.ags))
 
+    def years(self, agency_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+        """(agency id, year) → report id for every report of these agencies (and of those asked
+        for before: each agency is read once per refresh)."""
+        new = set(agency_ids) - self._years_of
+        if new:
+            self._years.update(self._load.reports_of_agencies(new))
+            self._years_of |= new
+        return self._years
+
+    def ensure_tables(self, ids: Iterable[int]) -> None:
+        """Load the contract tables of these (loaded) reports' active versions: only the pair
+        signals compare whole tables, for the few reports whose digest or narrative matches."""
+        todo = {r.active_id: r for i in ids if (r := self.reps.get(i)) is not None and r.tables is None}
+        if todo:
+            for vid, t in self._load.tables(todo).items():
+                todo[vid].tables = t
+
     def agency(self, rep: Rep) -> Ag | None:
         return self.ags.get(rep.agency_id) if rep.agency_id is not None else None
+
+
+def _may_be_one_table(a: Rep | None, b: Rep | None) -> bool:
+    """Whether the two reports' tables can be the same in every cell (`cell_changes` empty), from
+    what is loaded already: both there, one format, and the same integer or none in each cell the
+    signals read (`Rep.values`; an integer against anything else, or two integers apart, is a
+    changed cell). Only then are their tables decoded and compared."""
+    if a is None or b is None or a.format != b.format:
+        return False
+    va, vb = a.values, b.values
+    return all(va.get(k) == vb.get(k) for k in VALUE_KEYS)
 
 
 def same_agency(a: Rep | Signed, b: Rep | Signed) -> bool:
@@ -96,7 +127,9 @@ class PairFinder:
     def __init__(self, store: Reports) -> None:
         self.store = store
         self._signed: dict[int, tuple[Signed, similar.Sketch]] | None = None
-        self._narratives: dict[int, tuple[similar.Narrative, np.ndarray]] = {}
+        self._sections: dict[int, dict[str, str]] = {}
+        self._shingles: dict[int, np.ndarray] = {}
+        self._narratives: dict[int, similar.Narrative] = {}
         self._exact: dict[tuple[int, int], float] = {}
         self.pairs = Pairs({}, {})
 
@@ -107,7 +140,7 @@ class PairFinder:
         stacked into one matrix for the banding (`similar.lsh_pairs`)."""
         if self._signed is None:
             self._signed = {}
-            for s in signed_reports():
+            for s in signed_reports(self.store.reps.values()):
                 sk = similar.decode(s.signature)
                 if sk is not None:
                     self._signed[s.id] = (s, sk)
@@ -162,11 +195,14 @@ class PairFinder:
             if others:
                 wanted[r.id] = others
         self.store.ensure(o for others in wanted.values() for o in others)
+        wanted = {rid: kept for rid, others in wanted.items()
+                  if (kept := [o for o in others if _may_be_one_table(self.store.reps[rid], self.store.reps.get(o))])}
+        self.store.ensure_tables([*wanted, *(o for others in wanted.values() for o in others)])
         for rid, others in wanted.items():
             r = self.store.reps[rid]
             for o in others:
-                other = self.store.reps.get(o)
-                if other is not None and other.format == r.format and other.tables and not cell_changes(r.tables, other.tables):
+                other = self.store.reps[o]
+                if other.tables and not cell_changes(r.tables, other.tables):
                     out.setdefault(rid, {})[o] = "content"
         return self._same_tables(reps, out)
 
@@ -211,8 +247,9 @@ class PairFinder:
         out: dict[int, dict[int, float]] = {}
         for rid, found in candidates.items():
             todo = sorted(o for o in found if (min(rid, o), max(rid, o)) not in self._exact)
-            for o, j in zip(todo, similar.jaccard_many(self._narratives[rid][1], [self._narratives[o][1] for o in todo])):
-                self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
+            if todo:  # a pair is a candidate of both its reports: the second finds it done
+                for o, j in zip(todo, similar.jaccard_many(self._shingles[rid], [self._shingles[o] for o in todo])):
+                    self._exact[(min(rid, o), max(rid, o))] = round(float(j), 3)
             for o in sorted(found):
                 j = self._exact[(min(rid, o), max(rid, o))]
                 if j >= NARRATIVE_JACCARD:
@@ -224,24 +261,34 @@ class PairFinder:
         included: the whole report copied under another agency's name, a duplicate as much as the
         same bytes. Its digest differs from the original's (the names), so only the 雷同 pairs can
         find it."""
-        for rid, found in sims.items():
-            for o, j in found.items():
-                if j < DUPLICATE_NARRATIVE_JACCARD or o in dups.get(rid, {}):
-                    continue
-                self.store.ensure([rid, o])
-                a, b = self.store.reps.get(rid), self.store.reps.get(o)
-                if a is None or b is None or a.format != b.format or not a.tables or cell_changes(a.tables, b.tables):
-                    continue
-                dups.setdefault(rid, {})[o] = "content"
+        todo = [(rid, o) for rid, found in sims.items() for o, j in found.items()
+                if j >= DUPLICATE_NARRATIVE_JACCARD and o not in dups.get(rid, {})]
+        self.store.ensure(i for pair in todo for i in pair)
+        todo = [(rid, o) for rid, o in todo if _may_be_one_table(self.store.reps.get(rid), self.store.reps.get(o))]
+        self.store.ensure_tables(i for pair in todo for i in pair)
+        for rid, o in todo:
+            a, b = self.store.reps[rid], self.store.reps[o]
+            if not a.tables or cell_changes(a.tables, b.tables):
+                continue
+            dups.setdefault(rid, {})[o] = "content"
 
     def _narrate(self, ids: set[int]) -> None:
-        """Normalised narratives and shingle sets of these reports' active versions (one query)."""
+        """The shingle sets of these reports' narratives (one query for their sections). The
+        normalised text without positions (`similar._text`, what the signature hashed: equal to
+        `similar.narrative(...).text`); the narrative with every character's position only for the
+        reports a finding shows shared passages of (`_narrative`)."""
         index = self._index()
-        todo = sorted(i for i in ids if i not in self._narratives and i in index)
+        todo = sorted(i for i in ids if i not in self._shingles and i in index)
         texts = sections(index[i][0].active_id for i in todo)
         for i in todo:
-            nar = similar.narrative(texts.get(index[i][0].active_id, {}))
-            self._narratives[i] = (nar, similar.shingles(nar.text))
+            secs = texts.get(index[i][0].active_id, {})
+            self._sections[i] = secs
+            self._shingles[i] = similar.shingles(similar._text(secs))
+
+    def _narrative(self, rid: int) -> similar.Narrative:
+        if rid not in self._narratives:
+            self._narratives[rid] = similar.narrative(self._sections[rid])
+        return self._narratives[rid]
 
     # -- findings ------------------------------------------------------------------------------------
 
@@ -269,7 +316,7 @@ class PairFinder:
                            key=lambda t: (-t[1]["similarity"], *_order(t[1])))
             for oid, o in items[:NARRATIVE_SHOWN]:
                 o["passages"] = similar.shared_passages(
-                    self._narratives[rid][0], self._narratives[oid][0], min_chars=PASSAGE_MIN_CHARS, limit=PASSAGES_SHOWN
+                    self._narrative(rid), self._narrative(oid), min_chars=PASSAGE_MIN_CHARS, limit=PASSAGES_SHOWN
                 )
             others = [o for _, o in items]
             shown = "；".join(f"「{o['name']}」{o['year']} 年报告（相似度 {o['similarity']:.2f}）" for o in others[:3])

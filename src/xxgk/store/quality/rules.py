@@ -18,6 +18,7 @@ from ...report import keys as K
 from ...report.checks import _cross_year, cell_label
 from ...report.model import Cell, Report
 from ..models import LEVELS
+from .cells import CROSS_YEAR_KEYS, REGULATION_KEYS, count_keys
 from .load import Ag, Rep, Ver, flatten
 from .thresholds import CHANGED_CELLS_SHOWN, DEADLINE_UNKNOWN_LEVEL, DEADLINES, YOY_MIN_LARGER, YOY_RATIO
 
@@ -98,11 +99,8 @@ def regulations_without_power(rep: Rep, ag: Ag | None) -> list[Want]:
     """Non-zero 规章 counts from a matched agency that has no rule-making power (models.Agency)."""
     if ag is None or ag.has_rule_making_power or rep.active_id is None:
         return []
-    if rep.format == "2021":
-        keys = [f"t2.regulations.{c}" for c in ("issued", "repealed", "in_force")]
-    elif rep.format == "2019":
-        keys = [f"t2_2019.regulations.{c}" for c in ("made", "published")]
-    else:
+    keys = REGULATION_KEYS.get(rep.format or "")
+    if keys is None:
         return []
     values = rep.values
     nonzero = [k for k in keys if (_count(values.get(k)) or 0) > 0]
@@ -118,6 +116,7 @@ def regulations_without_power(rep: Rep, ag: Ag | None) -> list[Want]:
 # --- section headings -------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # the same few headings in every report
 def _heading_words(text: str) -> str:
     """A heading's words: NFKC, without whitespace and punctuation (一、 and 一. are one heading)."""
     return re.sub(r"[\W_]", "", unicodedata.normalize("NFKC", text))
@@ -146,12 +145,11 @@ def section_renamed(rep: Rep) -> list[Want]:
 # --- last year ------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _count_keys(fmt: str) -> tuple[str, ...]:
-    """Count rows compared year on year: 表三 row totals, 表二 counts (not the fee, not 2019's
-    signed 本年增/减 nor its free-text procurement amount), 表四 block totals."""
-    t2 = [k for k in K.t2_keys(fmt) if k not in K.DECIMAL_KEYS and not k.endswith(K.SIGNED_SUFFIX)]
-    return tuple(t2 + [f"t3.{r}.total" for r in K.t3_rows(fmt)] + [f"t4.{b}.total" for b in K.T4_BLOCKS])
+@functools.lru_cache(maxsize=16)
+def _shared_count_keys(fmt: str, previous_fmt: str) -> tuple[str, ...]:
+    """`count_keys(fmt)` that last year's format has too, in this format's order."""
+    theirs = set(count_keys(previous_fmt))
+    return tuple(k for k in count_keys(fmt) if k in theirs)
 
 
 def is_jump(previous: int, current: int) -> bool:
@@ -166,12 +164,12 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
         return []
     if rep.format not in ("2021", "2019") or prev.format not in ("2021", "2019"):
         return []
-    now, before = rep.values, prev.values
-    theirs = set(_count_keys(prev.format))
+    now, before = rep.values, prev.values  # an integer or None per cell (`Rep.values`)
     rows = []
-    for key in _count_keys(rep.format):
-        a, b = _count(before.get(key)), _count(now.get(key))
-        if key in theirs and a is not None and b is not None and is_jump(a, b):
+    for key in _shared_count_keys(rep.format, prev.format):
+        b = now.get(key)
+        # `is_jump` only where the larger value reaches its floor: most rows never do.
+        if b is not None and (a := before.get(key)) is not None and (a if a > b else b) >= YOY_MIN_LARGER and is_jump(a, b):
             rows.append({"key": key, "previous": a, "current": b})
     if not rows:
         return []
@@ -182,11 +180,11 @@ def yoy_jump(rep: Rep, prev: Rep | None) -> list[Want]:
                  details={"previous_year": prev.year, "previous_version": prev.number, "rows": rows})]
 
 
-#: The cells `checks._cross_year` reads (by key, in no order): 二 and 四 of 表三, 表二's (一) rows.
-_CROSS_YEAR_KEYS = tuple(
-    [f"t3.{row}.{c}" for row in ("carried_over", "carried_forward") for c in K.T3_COLUMNS]
-    + [f"t2.{row}.{c}" for row in ("regulations", "normative_documents") for c in ("in_force", "issued", "repealed")]
-)
+@functools.lru_cache(maxsize=65536)
+def _cell(key: str, value: int) -> Cell:
+    """One Cell per (key, count), shared by the mini reports (`checks._cross_year` only reads
+    them): most counts repeat from report to report (zeros above all)."""
+    return Cell(key, str(value), value, "number")
 
 
 def _mini_report(rep: Rep) -> Report:
@@ -195,10 +193,11 @@ def _mini_report(rep: Rep) -> Report:
     if "mini" not in rep.memo:
         r = Report(format=rep.format or "unknown", year=rep.year)
         values = rep.values
-        for key in _CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
-            if key in values:
-                v = values[key]
-                r.cells[key] = Cell(key, "" if v is None else str(v), v, "empty" if v is None else "number")
+        cells = r.cells
+        for key in CROSS_YEAR_KEYS:  # 26 look-ups, not a prefix test on each of 200 cells
+            v = values.get(key)
+            if v is not None:  # an integer (`Rep.values`); `checks._num` reads nothing else
+                cells[key] = _cell(key, v)
         rep.memo["mini"] = r
     return rep.memo["mini"]
 
