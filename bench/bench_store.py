@@ -198,6 +198,16 @@ def text_corpus(n: int, root: Path) -> Path:
     return root
 
 
+def mixed_corpus(n: int, root: Path, scans: int = 0) -> Path:
+    """A store corpus of ~n reports in the corpus's default mix of media (text, HTML, DOCX, XLSX,
+    Markdown, PDF) and `scans` scanned reports (5 s each: a few are most of the run); reused."""
+    from tests.corpus.store_corpus import build
+
+    if not (root / "manifest.json").exists():
+        build(root, n=n, seed=3, scans=scans, verify=False)
+    return root
+
+
 def time_ingest(root: Path, workers: int, pin: bool, warm: bool = False) -> dict[str, Any]:
     """`xxgk.store.batch.run` over the corpus into a fresh SQLite store, in a child process (pinned
     to one core when `pin`: the per-core figure; with workers, the cluster takes the other core).
@@ -238,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-media", action="store_true")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--dask-n", type=int, default=3000, help="text reports for the Dask figures")
+    ap.add_argument("--dask-corpus", choices=("text", "mixed"), default="text",
+                    help="the Dask runs' corpus: text reports, or the store corpus's mix of media")
+    ap.add_argument("--dask-scans", type=int, default=0, help="scanned reports in the mixed corpus")
     ap.add_argument("--dask-rounds", type=int, default=1, help="runs per worker count (fastest kept)")
     ap.add_argument("--write", type=Path)
     args = ap.parse_args(argv)
@@ -261,7 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     if not args.skip_dask:
-        droot = root if args.dask_n == args.n else text_corpus(args.dask_n, REPO / "bench" / "out" / f"store_text_{args.dask_n}")
+        if args.dask_corpus == "mixed":
+            droot = mixed_corpus(args.dask_n, REPO / "bench" / "out" / f"store_mixed_{args.dask_n}_seed3_scans{args.dask_scans}",
+                                 args.dask_scans)
+        else:
+            droot = root if args.dask_n == args.n else text_corpus(args.dask_n, REPO / "bench" / "out" / f"store_text_{args.dask_n}")
+        kind = (f"mixed-media (the store corpus's default media, {args.dask_scans} scans)" if args.dask_corpus == "mixed" else "text")
         bare1 = min(time_bare_processes(droot, 1) for _ in range(args.dask_rounds))
         bare2 = min(time_bare_processes(droot, 2) for _ in range(args.dask_rounds))
         lines += [
@@ -281,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             how = ("a cluster started and warmed before the clock (`batch.run(scheduler=address)`, as "
                    "`xxgk batch --scheduler`)" if warm else "`batch.run(workers=N)`, wall time includes starting the cluster")
             lines += [
-                f"Dask, {dn} text files (`--dask-n {args.dask_n}`), {how}; both cores free for the workers and the "
+                f"Dask, {dn} {kind} files (`--dask-n {args.dask_n}`), {how}; both cores free for the workers and the "
                 f"driver; fastest of {args.dask_rounds} runs each:",
                 "",
                 "| workers | wall s | files/s | driver CPU s | driver CPU ms/file | of which refresh (wall s / CPU s) | speed-up |",
@@ -298,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += [f"Parse cost per medium (`--media-n {args.media_n}`), CPU time of parse + checks + contract JSON, "
                   f"one core ({pinned}):", "", media_table(rows), ""]
     lines.append(f"Command: `python bench/bench_store.py --n {args.n} --media-n {args.media_n} --dask-n {args.dask_n} "
-                 f"--dask-rounds {args.dask_rounds}{' --skip-media' if args.skip_media else ''}`.")
+                 f"--dask-rounds {args.dask_rounds} --dask-corpus {args.dask_corpus} --dask-scans {args.dask_scans}{' --skip-media' if args.skip_media else ''}`.")
     emit("\n".join(lines) + "\n", args.write)
     return 0
 

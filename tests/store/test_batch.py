@@ -124,14 +124,28 @@ def test_two_dask_workers_give_the_same_store_as_one_process(inbox: Path) -> Non
     assert snapshot() == serial
 
 
-def test_each_local_worker_has_the_memory_limit_asked_for() -> None:
+def test_each_local_worker_has_the_memory_limit_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     cluster = batch._Cluster(2, None, "300MiB")
     try:
         workers = cluster.client.scheduler_info()["workers"].values()
         assert [w["memory_limit"] for w in workers] == [300 * 2**20] * 2
         assert all(w["nthreads"] == 1 for w in workers)
+        # glibc's own malloc thresholds (Dask's nanny would set MALLOC_TRIM_THRESHOLD_: OCR 1.5× slower)
+        env = cluster.client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_"))
+        assert list(env.values()) == [None, None]
     finally:
         cluster.close()
+
+
+def test_a_worker_task_freezes_what_the_worker_held_only_while_it_parses(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen = []
+    monkeypatch.setattr(batch, "parse_bytes", lambda name, data: seen.append(gc.get_freeze_count()) or name)
+    assert batch.parse_many([("a.txt", b"x"), ("b.txt", b"y")]) == ["a.txt", "b.txt"]
+    assert len(seen) == 2 and all(n > 0 for n in seen)
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_batch_raises_the_collectors_threshold_and_restores_it() -> None:
