@@ -41,16 +41,24 @@ _PATHS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 )
 
 
-def scaled(value: Any) -> int | None:
-    """A decimal cell ("12.50", 3) as an integer of millionths; None when it is not an exact
-    decimal of at most 6 places within 64 bits."""
+def finite_decimal(value: Any) -> Decimal | None:
+    """A decimal cell's value or text ("1,200.50", 3, " 7 ") as a finite Decimal; None for no
+    value, a bool, or what is no finite number. Shared by the `Figures` row and the Parquet export,
+    which then bound it each their own way."""
     if value is None or isinstance(value, bool):
         return None
     try:
         d = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
-    if not d.is_finite():
+    return d if d.is_finite() else None
+
+
+def scaled(value: Any) -> int | None:
+    """A decimal cell ("12.50", 3) as an integer of millionths; None when it is not an exact
+    decimal of at most 6 places within 64 bits."""
+    d = finite_decimal(value)
+    if d is None:
         return None
     n = d.scaleb(6)
     if n != n.to_integral_value() or abs(n) >= _INT64:

@@ -21,12 +21,14 @@ import json
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
+
+from ..figrow import finite_decimal
 
 #: Decimal values (万元 fee, 元 amounts): 6 fractional digits keep a 万元 figure exact to the fen
 #: (0.000001 万元 = 0.01 元); 18 digits in all hold up to 10^12. A decimal string with more digits
@@ -220,13 +222,8 @@ def _json_text_at(*path: str) -> Any:
 
 def _decimal(text: Any) -> Decimal | None:
     """An exact decimal of at most 6 fractional digits below 10^12, else None (the text stays)."""
-    if text is None or isinstance(text, bool):
-        return None
-    try:
-        d = Decimal(str(text).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
-    if not d.is_finite() or abs(d) >= _DECIMAL_MAX or d != d.quantize(_QUANTUM):
+    d = finite_decimal(text)
+    if d is None or abs(d) >= _DECIMAL_MAX or d != d.quantize(_QUANTUM):
         return None
     return d
 
