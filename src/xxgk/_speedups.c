@@ -32,26 +32,10 @@ walk(PyObject *o)
             return 0;
         return 1;
     }
-    PyObject **items;
-    Py_ssize_t n;
-    if (PyDict_CheckExact(o)) {
-        Py_ssize_t pos = 0;
-        PyObject *key, *value;
-        int undecided = 0;
-        if (Py_EnterRecursiveCall(" in floats_differ"))
-            return -2;
-        while (PyDict_Next(o, &pos, &key, &value)) {
-            int r = walk(value);
-            if (r == 1 || r == -2) {
-                Py_LeaveRecursiveCall();
-                return r;
-            }
-            if (r == -1)
-                undecided = 1;
-        }
-        Py_LeaveRecursiveCall();
-        return undecided ? -1 : 0;
-    }
+    /* A dict's values or a list's or tuple's items, walked by one loop. */
+    int is_dict = PyDict_CheckExact(o);
+    PyObject **items = NULL;
+    Py_ssize_t n = 0;
     if (PyList_CheckExact(o)) {
         items = PySequence_Fast_ITEMS(o);
         n = PyList_GET_SIZE(o);
@@ -60,26 +44,37 @@ walk(PyObject *o)
         items = PySequence_Fast_ITEMS(o);
         n = PyTuple_GET_SIZE(o);
     }
-    else if (PyDict_Check(o) || PyList_Check(o) || PyTuple_Check(o) || PyFloat_Check(o)) {
-        return -1; /* a subclass: its own __eq__, __iter__… are the Python walk's to call */
-    }
-    else {
-        return 0; /* str, int, bool, None, a date, a Decimal: no float of the json module's */
+    else if (!is_dict) {
+        if (PyDict_Check(o) || PyList_Check(o) || PyTuple_Check(o) || PyFloat_Check(o))
+            return -1; /* a subclass: its own __eq__, __iter__… are the Python walk's to call */
+        return 0;      /* str, int, bool, None, a date, a Decimal: no float of the json module's */
     }
     if (Py_EnterRecursiveCall(" in floats_differ"))
         return -2;
-    int undecided = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int r = walk(items[i]);
+    int result = 0;
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *child;
+    for (;;) {
+        if (is_dict) {
+            if (!PyDict_Next(o, &pos, &key, &child))
+                break;
+        }
+        else if (i < n) {
+            child = items[i++];
+        }
+        else {
+            break;
+        }
+        int r = walk(child);
         if (r == 1 || r == -2) {
-            Py_LeaveRecursiveCall();
-            return r;
+            result = r;
+            break;
         }
         if (r == -1)
-            undecided = 1;
+            result = -1; /* undecided, unless a later child decides */
     }
     Py_LeaveRecursiveCall();
-    return undecided ? -1 : 0;
+    return result;
 }
 
 static PyObject *
